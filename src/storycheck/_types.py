@@ -1,0 +1,97 @@
+"""The objects that flow through the stages: ingest fills an Article, segment adds
+Sentences, analyze adds Facts, verify adds verdicts and Evidence.
+
+Stages attach their results to these objects (as spaCy attaches to a Doc) rather
+than keeping parallel structures, so a report only ever needs the articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["supported", "contradicted", "unsupported", "opinion"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "contradicted", "unsupported", "opinion")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written, its value with scale applied, and what it counts."""
+
+    text: str
+    value: float
+    unit: str  # "page", "$", "%", "year", "" when nothing follows
+    start: int  # offsets inside the sentence text
+    end: int
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    month: int | None
+    day: int | None
+    year: int | None
+    weekday: int | None  # 0 = Monday
+    start: int
+    end: int
+
+
+@dataclass
+class Facts:
+    """What analyze finds checkable in one sentence."""
+
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # capitalised name phrases
+    quotes: list[str] = field(default_factory=list)
+    negated: bool = False
+    subjective: list[str] = field(default_factory=list)  # evaluative / speculative cues
+    content: frozenset[str] = frozenset()  # stemmed content words
+
+    @property
+    def checkable(self) -> bool:
+        return bool(self.quantities or self.dates or self.names or self.quotes)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    article: str
+    sentence: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    type: Literal["number", "date", "entity", "negation", "quote", "attribution"]
+    claim_span: str
+    evidence_span: str
+    article: str
+    sentence: int
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    facts: Facts | None = None
+    verdict: Verdict | None = None
+    score: float | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    contradiction: Contradiction | None = None
+    features: Any = None  # verify's SupportFeatures, for explanations and training
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    path: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    sentences: list[Sentence] = field(default_factory=list)

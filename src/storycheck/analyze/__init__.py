@@ -1,0 +1,9 @@
+"""Find what is checkable in a sentence: quantities, dates, names, quotes, negation,
+subjective cues and content words. Pure regex and word lists, so it is fast and
+has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
+"""
+
+from ._facts import analyze_sentence, content_words, stem
+from ._lexicon import STOPWORDS, SUBJECTIVE
+
+__all__ = ["analyze_sentence", "content_words", "stem", "STOPWORDS", "SUBJECTIVE"]

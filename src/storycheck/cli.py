@@ -1,0 +1,123 @@
+"""The `storycheck` command: subcommands read like verbs (compare, add)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from ._exceptions import InputError, StorycheckError
+from ._version import __version__
+
+
+def _err_console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator:  # type: ignore[type-arg]
+    """A rich progress bar on stderr; silent when stderr is not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_err_console(), transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="storycheck", message="%(prog)s %(version)s")
+def main() -> None:
+    """Check news against other news: which sentences other outlets carry,
+    contradict, or nobody else reports."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a self-contained HTML report here.")
+@click.option("--top-k", type=click.IntRange(1, 20), default=3, show_default=True, help="Evidence sentences per sentence.")
+def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: int) -> None:
+    """Compare articles about one story, sentence by sentence.
+
+    FILES are .txt, .html, .json, .jsonl, RSS/Atom files or folders of them.
+    """
+    from ._options import Options
+    from ._pipeline import run_stages, segment_article
+    from .ingest import read_paths
+    from .report import render_html, render_terminal, to_json_dict
+
+    arts = read_paths(files)
+    if len({a.id for a in arts}) < 2:
+        raise InputError("compare needs at least two different articles", source=" ".join(map(str, files)))
+    total = sum(len(segment_article(a).sentences) for a in arts)
+    with _progress("verifying", total) as tick:
+        run_stages(arts, options=Options(top_k=top_k), progress=tick)
+    if html_out is not None:
+        _write_atomic(html_out, render_html(arts))
+    if as_json:
+        click.echo(json.dumps(to_json_dict(arts), ensure_ascii=False, indent=1))
+    else:
+        from rich.console import Console
+
+        render_terminal(arts, Console())
+        if html_out is not None:
+            click.echo(f"HTML report written to {html_out}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: $STORYCHECK_DB or the user data dir).")
+def add(files: Sequence[Path], db: Path | None) -> None:
+    """Add articles to the store; adding the same article again changes nothing."""
+    from ._pipeline import add as add_articles
+    from .ingest import read_paths
+    from .store import open_store
+
+    read_paths(files)  # validate every input before the store is even opened
+    with open_store(db) as store, _progress("embedding", 0) as tick:
+        added, skipped = add_articles(files, store=store, progress=tick)
+        click.echo(f"added {added} article(s), {skipped} already stored, in {store.path}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point: every failure is one line on stderr and a non-zero exit code."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, prog_name="storycheck", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else "storycheck"
+        click.echo(f"storycheck: error: {exc.format_message()} (see '{cmd} --help')", err=True)
+        return 2
+    except click.Abort:
+        click.echo("storycheck: aborted", err=True)
+        return 130
+    except StorycheckError as exc:
+        click.echo(f"storycheck: error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

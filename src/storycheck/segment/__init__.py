@@ -1,0 +1,10 @@
+"""Sentence segmentation with character offsets into the stored text.
+
+Rule-based and fast (no model): news prose is regular enough that a boundary
+rule plus an abbreviation list, quote tracking and line repair beat a general
+splitter on the cases that matter here (see tests/test_segment.py).
+"""
+
+from ._split import split_sentences, sentence_spans
+
+__all__ = ["split_sentences", "sentence_spans"]

@@ -1,0 +1,20 @@
+"""Decide, for each sentence, what the other articles say about it.
+
+``verify_articles`` retrieves evidence (dense + lexical) from the other articles,
+computes support features, runs the typed checks (numbers, dates, negation) and
+sets ``verdict``, ``score`` (the probability that the others support the
+sentence), ``evidence`` and ``contradiction`` on every sentence.
+"""
+
+from ._names import name_key, names_found
+from ._typed import find_contradiction
+from ._verify import SupportFeatures, support_probability, verify_articles
+
+__all__ = [
+    "SupportFeatures",
+    "find_contradiction",
+    "name_key",
+    "names_found",
+    "support_probability",
+    "verify_articles",
+]

@@ -82,6 +82,8 @@ class Sentence:
     evidence: list[Evidence] = field(default_factory=list)
     contradiction: Contradiction | None = None
     features: Any = None  # verify's SupportFeatures, for explanations and training
+    supported_by: list[str] = field(default_factory=list)  # ids of articles that carry it
+    contradicted_by: list[str] = field(default_factory=list)  # ids of articles that say otherwise
 
 
 @dataclass

@@ -100,7 +100,7 @@ def _quantities(text: str) -> list[Quantity]:
         if low in NUMBER_WORDS and not unit:
             continue
         if not unit and raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100:
-            unit = "year"
+            unit = "@year"  # a calendar year, never compared with "62-year-old"
         if unit in MONTHS or unit in WEEKDAYS:
             continue  # "3 December" is a date, handled below
         start = m.start("cur") if m.group("cur") else m.start("num")
@@ -155,7 +155,12 @@ _NOT_NAMES = frozenset(
     {w.capitalize() for w in STOPWORDS}
     | {"I", "A", "An", "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They",
        "We", "Yet", "But", "And", "Or", "So", "Such", "As", "Amid", "While", "However",
-       "Earlier", "Later", "Meanwhile", "Behind", "One", "Some", "Many", "Most"}
+       "Earlier", "Later", "Meanwhile", "Behind", "One", "Some", "Many", "Most",
+       # generic people at the start of a sentence are not names
+       "Residents", "Officials", "Critics", "Experts", "Analysts", "Sources", "People", "Police",
+       "Commuters", "Engineers", "Inspectors", "Voters", "Citizens", "Leaders", "Lawmakers",
+       "Diplomats", "Witnesses", "Authorities", "Observers", "Protesters", "Workers", "Students",
+       "Parents", "Locals", "Investigators", "Prosecutors", "Doctors", "Scientists", "Economists"}
     | {w.capitalize() for w in MONTHS} | {w.capitalize() for w in WEEKDAYS}
 )
 

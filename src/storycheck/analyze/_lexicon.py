@@ -28,7 +28,9 @@ SUBJECTIVE = frozenset(
     arguably clearly obviously undoubtedly surely must should ought better worse best worst
     hopefully unfortunately sadly fortunately troubling worrying fear fears feared
     concern concerns concerned anxious hope hopes believe believes seems seem appears
-    likely unlikely possibly potential potentially may might could would whether""".split()
+    likely unlikely possibly potential potentially may might could would whether
+    deserve deserves scandal scrambling shaken polished outrage disgrace reckless corrupt
+    shameless incompetent failed failure heroic tragic betrayal""".split()
 )
 
 NUMBER_WORDS = {

@@ -213,10 +213,14 @@ def _read_html(text: str, source: str) -> list[Article]:
     if not body or not body.strip():
         raise EmptyInput("no article text found in the HTML", source=source)
     title = getattr(doc, "title", None)
+    body = body.strip()
+    first, _, rest = body.partition("\n")
+    if title and first.strip() == title.strip() and rest.strip():
+        body = rest.strip()  # the page's <h1> repeats the title
     return [
         Article(
             id=article_id(body, title),
-            text=body.strip(),
+            text=body,
             title=title,
             outlet=getattr(doc, "sitename", None),
             url=getattr(doc, "url", None),

@@ -37,6 +37,8 @@ def _sentence(s: Sentence) -> dict[str, Any]:
             {"article": e.article, "sentence": e.sentence, "text": e.text, "score": e.score}
             for e in s.evidence
         ],
+        "supported_by": list(s.supported_by),
+        "contradicted_by": list(s.contradicted_by),
     }
     if s.contradiction is not None:
         c = s.contradiction

@@ -29,6 +29,9 @@ def render_terminal(articles: Sequence[Article], console: Console | None = None,
                 c = s.contradiction
                 con.print(Text(f"      ✗ {c.type}: “{c.claim_span}” here vs “{c.evidence_span}” in "
                                f"{names.get(c.article, c.article)} #{c.sentence}", style="red"))
+            if s.verdict == "supported" and s.contradicted_by:
+                con.print(Text("      ! disputed by " + ", ".join(names.get(x, x) for x in s.contradicted_by),
+                               style="red"))
             for e in s.evidence[:evidence]:
                 con.print(Text(f"      ↳ {names.get(e.article, e.article)} #{e.sentence} ({e.score:.2f}): {e.text}",
                                style="dim"))

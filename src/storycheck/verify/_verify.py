@@ -99,12 +99,30 @@ def _decide(s: Sentence, p: float, f: SupportFeatures, opts: Options) -> Verdict
     assert facts is not None
     if s.contradiction is not None:
         return "contradicted"
-    if p >= opts.support_threshold:
+    if s.supported_by:  # type: ignore[attr-defined]
         return "supported"
     factual = facts.quantities or facts.dates or facts.quotes
     if not facts.checkable or (not factual and f.novel_names == 0 and len(facts.subjective) >= 2):
         return "opinion"
     return "unsupported"
+
+
+class _Other:
+    """What one other article offers as evidence: its rows, names, numbers, text."""
+
+    def __init__(self, article: Article, rows: np.ndarray, facts: list[Facts]) -> None:
+        self.article = article
+        self.rows = rows
+        self.names = NameIndex([article.text])
+        self.norm = _norm(article.text)
+        self.quantities = {(q.unit, q.value) for f in facts for q in f.quantities if q.unit}
+
+    def novel_numbers(self, facts: Facts, tol: float) -> int:
+        return sum(
+            1 for q in facts.quantities
+            if q.unit and not any(u == q.unit and abs(v - q.value) <= tol * max(abs(v), abs(q.value), 1e-9)
+                                  for u, v in self.quantities)
+        )
 
 
 def verify_articles(
@@ -114,7 +132,13 @@ def verify_articles(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Fill verdict, score, evidence and contradiction on every sentence of every article."""
+    """Fill verdict, score, evidence and contradiction on every sentence of every article.
+
+    Each other article takes a stance on each sentence (supports, contradicts or
+    is silent); the verdict follows the stances, so one outlier cannot overturn
+    a fact that several outlets carry, and one faithful copy cannot hide a
+    contradiction from the rest.
+    """
     opts = options or Options()
     flat: list[tuple[int, Sentence]] = []
     for ai, art in enumerate(articles):
@@ -124,68 +148,89 @@ def verify_articles(
             flat.append((ai, s))
     if not flat:
         return
-    texts = [s.text for _, s in flat]
-    vecs = embedder.embed(texts)
-    lex = _Lexical([s.facts for _, s in flat])  # type: ignore[misc]
+    vecs = embedder.embed([s.text for _, s in flat])
+    facts = [s.facts for _, s in flat]
+    lex = _Lexical(facts)  # type: ignore[arg-type]
     owner = np.array([ai for ai, _ in flat])
+    others = [
+        _Other(a, np.flatnonzero(owner == ai), [facts[r] for r in np.flatnonzero(owner == ai)])  # type: ignore[misc]
+        for ai, a in enumerate(articles)
+    ]
     for ai, art in enumerate(articles):
-        rows = np.flatnonzero(owner == ai)
-        cols = np.flatnonzero(owner != ai)
+        rows = others[ai].rows
         if not len(rows):
             continue
-        if not len(cols):
-            for r in rows:
-                s = flat[r][1]
-                s.verdict, s.score, s.evidence = ("unsupported" if s.facts.checkable else "opinion"), 0.0, []  # type: ignore[union-attr]
-            continue
-        other_texts = [a.text for j, a in enumerate(articles) if j != ai]
-        names = NameIndex(other_texts)
-        others_norm = "".join(_norm(t) for t in other_texts)
-        other_qty = {(q.unit, round(q.value, 6)) for c in cols for q in flat[c][1].facts.quantities}  # type: ignore[union-attr]
-        cos = vecs[rows] @ vecs[cols].T
-        cov = lex.coverage(rows, cols)
+        cols = np.flatnonzero(owner != ai)
+        cos = vecs[rows] @ vecs[cols].T if len(cols) else np.zeros((len(rows), 0))
+        cov = lex.coverage(rows, cols) if len(cols) else np.zeros((len(rows), 0))
         ret = opts.dense_weight * cos + (1 - opts.dense_weight) * cov
-        k = min(opts.top_k, len(cols))
         for i, r in enumerate(rows):
-            s = flat[r][1]
-            facts = s.facts
-            assert facts is not None
-            top = np.argsort(-ret[i])[: max(k, 5)]
-            best = top[:k]
-            ev_facts = [flat[cols[j]][1].facts for j in best]
-            f = SupportFeatures(
-                cos=float(cos[i, best[0]]),
-                cov=float(cov[i, best[0]]),
-                cov_union=lex.union_coverage(r, [cols[j] for j in best]),
-                novel_names=sum(1 for n in facts.names if not names.has(n)),
-                novel_numbers=sum(
-                    1 for q in facts.quantities
-                    if q.unit and not any(u == q.unit and abs(v - q.value) <= opts.number_tolerance * max(abs(v), abs(q.value), 1e-9) for u, v in other_qty)
-                ),
-                quote_only_here=any(not _quote_found(q, others_norm, ev_facts) for q in facts.quotes if len(q.split()) >= 3),  # type: ignore[arg-type]
-            )
-            p = support_probability(f)
-            s.contradiction = None
-            for j in top:
-                if ret[i, j] < opts.related_threshold:
-                    break
-                ev_art, ev_s = articles[owner[cols[j]]], flat[cols[j]][1]
-                hit = find_contradiction(
-                    facts, ev_s.facts,  # type: ignore[arg-type]
-                    article=ev_art.id, sentence=ev_s.index, tolerance=opts.number_tolerance,
-                    near_duplicate=bool(cos[i, j] >= 0.85),
-                )
-                if hit:
-                    s.contradiction = hit
-                    p = min(p, 0.1)  # a typed mismatch outweighs any similarity
-                    break
-            s.score = round(p, 4)
-            s.evidence = [
-                Evidence(articles[owner[cols[j]]].id, flat[cols[j]][1].index, flat[cols[j]][1].text,
-                         round(float(ret[i, j]), 4))
-                for j in best
-            ]
-            s.verdict = _decide(s, p, f, opts)
-            s.features = f  # type: ignore[attr-defined]
+            _judge(flat[r][1], i, r, ai, cols, cos, cov, ret, lex, owner, flat, others, opts)
         if progress:
             progress(len(rows))
+
+
+def _judge(
+    s: Sentence, i: int, r: int, ai: int, cols: np.ndarray, cos: np.ndarray, cov: np.ndarray,
+    ret: np.ndarray, lex: _Lexical, owner: np.ndarray, flat: list[tuple[int, Sentence]],
+    others: list[_Other], opts: Options,
+) -> None:
+    facts = s.facts
+    assert facts is not None
+    stances: list[tuple[int, float, SupportFeatures, object]] = []  # (article, p, features, contradiction)
+    for bi, other in enumerate(others):
+        if bi == ai or not len(other.rows):
+            continue
+        local = np.flatnonzero(owner[cols] == bi)
+        order = local[np.argsort(-ret[i, local])]
+        best = order[: opts.top_k]
+        ev_facts = [flat[cols[j]][1].facts for j in best]
+        f = SupportFeatures(
+            cos=float(cos[i, best[0]]),
+            cov=float(cov[i, best[0]]),
+            cov_union=lex.union_coverage(r, [cols[j] for j in best]),
+            novel_names=sum(1 for n in facts.names if not other.names.has(n)),
+            novel_numbers=other.novel_numbers(facts, opts.number_tolerance),
+            quote_only_here=any(
+                not _quote_found(q, other.norm, ev_facts) for q in facts.quotes if len(q.split()) >= 3  # type: ignore[arg-type]
+            ),
+        )
+        hit = None
+        for j in order[:5]:
+            if ret[i, j] < opts.related_threshold:
+                break
+            ev = flat[cols[j]][1]
+            hit = find_contradiction(
+                facts, ev.facts,  # type: ignore[arg-type]
+                article=other.article.id, sentence=ev.index, tolerance=opts.number_tolerance,
+                near_duplicate=bool(cos[i, j] >= 0.85),
+            )
+            if hit:
+                break
+        stances.append((bi, support_probability(f), f, hit))
+    supporters = [st for st in stances if st[3] is None and st[1] >= opts.support_threshold]
+    contradicters = [st for st in stances if st[3] is not None]
+    s.supported_by = [others[st[0]].article.id for st in supporters]  # type: ignore[attr-defined]
+    s.contradicted_by = [others[st[0]].article.id for st in contradicters]  # type: ignore[attr-defined]
+    best_stance = max(stances, key=lambda st: st[1], default=None)
+    s.features = best_stance[2] if best_stance else None
+    p = best_stance[1] if best_stance else 0.0
+    s.contradiction = None
+    if contradicters and len(contradicters) >= len(supporters):
+        strongest = max(contradicters, key=lambda st: st[2].cos)
+        s.contradiction = strongest[3]  # type: ignore[assignment]
+        p = min(p, 0.1)  # a typed mismatch outweighs any similarity
+    s.score = round(p, 4)
+    top = np.argsort(-ret[i])[: opts.top_k] if len(cols) else []
+    s.evidence = [
+        Evidence(others[owner[cols[j]]].article.id, flat[cols[j]][1].index, flat[cols[j]][1].text,
+                 round(float(ret[i, j]), 4))
+        for j in top
+    ]
+    if s.contradiction is not None and not any(
+        e.article == s.contradiction.article and e.sentence == s.contradiction.sentence for e in s.evidence
+    ):
+        c = s.contradiction
+        j = next(j for j in range(len(cols)) if others[owner[cols[j]]].article.id == c.article and flat[cols[j]][1].index == c.sentence)
+        s.evidence = [Evidence(c.article, c.sentence, flat[cols[j]][1].text, round(float(ret[i, j]), 4))] + s.evidence[: opts.top_k - 1]
+    s.verdict = _decide(s, p, s.features, opts) if s.features else ("unsupported" if facts.checkable else "opinion")

@@ -1,0 +1,30 @@
+# storycheck: `make demo` and `make test` work from a fresh clone with nothing installed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: demo test bench install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/storycheck compare examples/merrow-bridge/ --html out/report.html
+	@echo "HTML report: out/report.html"
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/run.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,42 @@
+"""Our own sample corpus: a wire report, a shortened copy, an independent report and an embellished rewrite."""
+
+from conftest import find
+
+
+def test_every_format_was_read(example_result):
+    assert set(example_result) == {"Coastline Wire", "Larkspur Ledger", "Valley Courier", "Patriot Pulse Network"}
+    ledger = example_result["Larkspur Ledger"]
+    assert ledger.title == "Merrow Bridge shut after cracks found"
+    assert "Subscribe" not in ledger.text and "Home" not in ledger.text
+    assert example_result["Valley Courier"].id == "valley-courier-merrow-0303"
+
+
+def test_drifted_numbers_are_contradicted_with_spans(example_result):
+    pulse = example_result["Patriot Pulse Network"]
+    s = find(pulse, "40 cracks")
+    assert s.verdict == "contradicted"
+    assert s.contradiction.type == "number"
+    assert s.contradiction.claim_span == "40 cracks" and s.contradiction.evidence_span == "14 cracks"
+    money = find(pulse, "$120 million")
+    assert money.verdict == "contradicted" and money.contradiction.evidence_span == "$12 million"
+
+
+def test_core_fact_carried_by_several_outlets_is_supported_despite_one_outlier(example_result):
+    wire = example_result["Coastline Wire"]
+    s = find(wire, "found 14 cracks")
+    assert s.verdict == "supported"
+    assert len(s.supported_by) >= 2
+    assert example_result["Patriot Pulse Network"].id in s.contradicted_by
+
+
+def test_inventions_and_slant(example_result):
+    pulse = example_result["Patriot Pulse Network"]
+    assert find(pulse, "death trap and everyone").verdict == "unsupported"
+    assert find(pulse, "Sources inside City Hall").verdict == "unsupported"
+    assert find(pulse, "Residents deserve answers").verdict == "opinion"
+    assert find(pulse, "chilling reminder").verdict == "opinion"
+
+
+def test_copy_sentences_are_supported(example_result):
+    ledger = example_result["Larkspur Ledger"]
+    assert all(s.verdict == "supported" for s in ledger.sentences)

@@ -1,0 +1,42 @@
+"""The motivating case: a faithful summary (001) against an embellished rewrite (000)."""
+
+from conftest import find
+
+
+def test_faithful_facts_missing_from_the_rewrite_are_not_supported(seed_result):
+    faithful, _ = seed_result
+    for fragment in ("Steve Witkoff and his adviser Jared Kushner", "33-page National Security Strategy", "John Foreman"):
+        s = find(faithful, fragment)
+        assert s.verdict != "supported", (fragment, s.verdict, s.score)
+
+
+def test_moderate_outcome_is_supported_by_the_leaked_correspondence_sentence(seed_result):
+    faithful, rewrite = seed_result
+    s = find(faithful, "A more moderate outcome")
+    assert s.verdict == "supported"
+    top = s.evidence[0]
+    assert top.article == rewrite.id
+    assert "leaked correspondence" in top.text
+
+
+def test_rewrite_inventions_are_not_supported(seed_result):
+    _, rewrite = seed_result
+    for fragment in ("classified briefings", "$5 billion", "Alexei Pushkov", "Pushkov claimed", "Europe is not a target"):
+        s = find(rewrite, fragment)
+        assert s.verdict != "supported", (fragment, s.verdict, s.score)
+
+
+def test_line_broken_inside_a_sentence_is_repaired(seed_result):
+    _, rewrite = seed_result
+    s = find(rewrite, "internal memos from the U.S. State Department, there is growing unease")
+    assert rewrite.text[s.start : s.end].startswith("According to Bloomberg")
+    s2 = find(rewrite, "between the U.S. Department of Defense")
+    assert s2.text.startswith("According to leaked correspondence")
+
+
+def test_metadata_and_title_are_not_sentences(seed_result):
+    faithful, rewrite = seed_result
+    assert faithful.published == "2025-12-07"
+    assert faithful.title == "European leaders are concerned US may walk away from Ukraine war"
+    assert rewrite.title.startswith("European Allies Express Concern")
+    assert not any("2025-12-07" in s.text for s in faithful.sentences)

@@ -1,0 +1,53 @@
+"""Typed checks through the real pipeline (real model, real articles)."""
+
+import pytest
+
+from storycheck import Article, compare
+
+
+def pair(a: str, b: str):
+    x, y = compare([Article(id="a", text=a, outlet="A"), Article(id="b", text=b, outlet="B")])
+    return x.sentences[0], y.sentences[0]
+
+
+@pytest.mark.parametrize(
+    ("claim", "other", "span"),
+    [
+        ("Trump released a 33-page strategy on Friday.", "Trump released a 29-page strategy on Friday.", ("33-page", "29-page")),
+        ("The U.S. pledged $5 billion in aid to Ukraine.", "The U.S. pledged $5 million in aid to Ukraine.", ("$5 billion", "$5 million")),
+        ("The envoys met Putin in Moscow on Dec. 2.", "The envoys met Putin in Moscow on Dec. 3.", ("Dec. 2", "Dec. 3")),
+        ("The agency listed 8 items on its agenda for the summit.", "The agency listed nine items on its agenda for the summit.", ("8 items", "nine items")),
+    ],
+)
+def test_typed_mismatch_is_contradicted_not_supported(claim, other, span):
+    s, t = pair(claim, other)
+    for x, (mine, theirs) in ((s, span), (t, span[::-1])):
+        assert x.verdict == "contradicted"
+        assert (x.contradiction.claim_span, x.contradiction.evidence_span) == (mine, theirs)
+        assert x.score <= 0.1
+        assert x.evidence[0].text in (claim, other)
+
+
+def test_paraphrase_is_supported():
+    s, _ = pair(
+        "The city closed the Merrow Bridge on Tuesday after inspectors found 14 cracks in its beams.",
+        "Officials shut the Merrow Bridge on Tuesday when an inspection revealed 14 cracks in the steel beams.",
+    )
+    assert s.verdict == "supported" and s.score >= 0.5
+
+
+def test_unrelated_sentence_is_unsupported_and_opinion_is_opinion():
+    a = Article(id="a", text="Mayor Elena Ruiz said the bridge would stay closed for six weeks. It is a disgrace and everyone should be ashamed.")
+    b = Article(id="b", text="The harbour festival in Tamsin drew 4,000 visitors on Saturday.")
+    x, _ = compare([a, b])
+    assert [s.verdict for s in x.sentences] == ["unsupported", "opinion"]
+
+
+def test_scores_are_probabilities_and_evidence_is_best_first(example_result):
+    for art in example_result.values():
+        for s in art.sentences:
+            assert 0.0 <= s.score <= 1.0
+            scores = [e.score for e in s.evidence]
+            if s.contradiction is None:
+                assert scores == sorted(scores, reverse=True)
+            assert all(e.article != art.id for e in s.evidence)

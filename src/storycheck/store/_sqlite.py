@@ -66,8 +66,9 @@ class Store:
             if version <= current:
                 continue
             with self._transaction():
-                for stmt in (s.strip() for s in sql.split(";")):
-                    if stmt and not all(ln.strip().startswith("--") for ln in stmt.splitlines()):
+                code = "\n".join(ln.split("--", 1)[0] for ln in sql.splitlines())
+                for stmt in (s.strip() for s in code.split(";")):
+                    if stmt:
                         self.conn.execute(stmt)
                 self.conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

@@ -1,0 +1,149 @@
+"""`make bench`: measure storycheck and write bench/results/*.json and docs/benchmarks.md.
+
+Sections (run all by default, or name some with --only):
+  compare   latency of `storycheck compare` on the seed pair: cold process and warm
+  pipeline  sentences/s of the whole pipeline against the raw embedding model, same sentences
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+EXE = Path(sys.executable).with_name("storycheck")
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def bench_compare(shared: Path) -> dict:
+    seeds = sorted((shared / "seeds").glob("*.txt"))
+    if len(seeds) < 2:
+        return {"skipped": f"no seeds under {shared}/seeds"}
+    cold = []
+    for _ in range(5):
+        t = time.perf_counter()
+        r = subprocess.run([str(EXE), "compare", *map(str, seeds), "--json"], capture_output=True)
+        cold.append(time.perf_counter() - t)
+        assert r.returncode == 0, r.stderr
+    from storycheck import compare
+    from storycheck.ingest import read_paths
+
+    compare(seeds)  # loads the model once
+    warm = []
+    for _ in range(10):
+        arts = read_paths(seeds)  # fresh articles: nothing cached, everything re-embedded
+        t = time.perf_counter()
+        compare(arts)
+        warm.append(time.perf_counter() - t)
+    n = sum(len(a.sentences) for a in arts)
+    return {"sentences": n, "cold_process_s": {"median": statistics.median(cold), "runs": cold},
+            "warm_s": {"median": statistics.median(warm), "runs": warm},
+            "goals": {"warm_s": 1.0, "cold_process_s": 5.0}}
+
+
+def bench_pipeline(shared: Path) -> dict:
+    path = shared / "benchmarks" / "ecbplus" / "dev.jsonl"
+    if not path.exists():
+        return {"skipped": f"{path} not found"}
+    from storycheck import Article, run_stages, segment_article
+    from storycheck.embed import default_backend
+
+    stories: dict[str, list[Article]] = defaultdict(list)
+    for line in path.read_text().splitlines():
+        rec = json.loads(line)
+        stories[rec["cluster_id"]].append(segment_article(Article(id=rec["id"], text=rec["text"])))
+    texts = [s.text for arts in stories.values() for a in arts for s in a.sentences]
+    be = default_backend()
+    be.embed(texts[:64])
+    t = time.perf_counter()
+    be.embed(texts)
+    raw = time.perf_counter() - t
+    fresh = {k: [Article(id=a.id, text=a.text) for a in v] for k, v in stories.items()}
+    t = time.perf_counter()
+    for arts in fresh.values():
+        run_stages(arts)  # segment + analyze + embed + verify, story by story
+    full = time.perf_counter() - t
+    return {"articles": sum(len(v) for v in stories.values()), "stories": len(stories), "sentences": len(texts),
+            "raw_model_sentences_per_s": len(texts) / raw, "pipeline_sentences_per_s": len(texts) / full,
+            "ratio": raw / full, "goal_ratio": 0.70}
+
+
+SECTIONS = {"compare": bench_compare, "pipeline": bench_pipeline}
+
+
+def write_markdown(results: dict) -> None:
+    """Regenerate docs/benchmarks.md from every results file present."""
+    parts = ["# Benchmarks", "",
+             "Written by `make bench` (`python bench/run.py`); raw figures in `bench/results/*.json`.", ""]
+    for name in SECTIONS:
+        f = RESULTS / f"{name}.json"
+        if not f.exists():
+            continue
+        r = json.loads(f.read_text())
+        m, d = r["machine"], r["result"]
+        parts += [f"## {name}", "", f"Command: `{r['command']}` · date {r['date']} · {m['cores']} cores, "
+                  f"{m['memory_gib']} GiB, {m['cpu']}, Python {m['python']}", ""]
+        if "skipped" in d:
+            parts += [f"Skipped: {d['skipped']}", ""]
+            continue
+        if name == "compare":
+            parts += ["| measure | median | goal |", "|---|---|---|",
+                      f"| cold process, `storycheck compare` seed pair ({d['sentences']} sentences) | "
+                      f"{d['cold_process_s']['median']:.2f} s | < {d['goals']['cold_process_s']} s |",
+                      f"| warm (model loaded, nothing cached) | {d['warm_s']['median']:.3f} s | < {d['goals']['warm_s']} s |", ""]
+        elif name == "pipeline":
+            parts += ["| measure | value | goal |", "|---|---|---|",
+                      f"| raw model (all-MiniLM-L6-v2 int8, onnxruntime) | {d['raw_model_sentences_per_s']:.0f} sentences/s | |",
+                      f"| whole pipeline (segment, analyze, embed, verify), per story | {d['pipeline_sentences_per_s']:.0f} sentences/s | |",
+                      f"| ratio | {d['ratio']:.0%} | ≥ {d['goal_ratio']:.0%} |", "",
+                      f"Corpus: ECB+ dev ({d['articles']} articles, {d['stories']} stories, {d['sentences']} sentences), "
+                      "each gold story compared as one set.", ""]
+        elif "table" in d:
+            parts += d["table"] + [""]
+    extra = ROOT / "bench" / "notes.md"
+    if extra.exists():
+        parts += [extra.read_text()]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--only", nargs="*", choices=sorted(SECTIONS))
+    args = ap.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in args.only or SECTIONS:
+        print(f"bench: {name} …", file=sys.stderr)
+        res = SECTIONS[name](args.shared)
+        out = {"command": f"make bench (section {name})", "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+               "machine": machine(), "result": res}
+        (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1))
+        print(json.dumps(res, indent=1)[:2000], file=sys.stderr)
+    write_markdown({})
+
+
+if __name__ == "__main__":
+    main()

@@ -22,6 +22,7 @@ from .embed import EmbeddingBackend, OnnxEmbeddingBackend
 from .ingest import read_paths
 from .report import render_html, to_json_dict
 from .store import Store, open_store
+from .verify import score_claims
 
 __all__ = [
     "Article",
@@ -49,6 +50,7 @@ __all__ = [
     "read_paths",
     "render_html",
     "run_stages",
+    "score_claims",
     "segment_article",
     "to_json_dict",
 ]

@@ -89,6 +89,27 @@ def add(files: Sequence[Path], db: Path | None) -> None:
         click.echo(f"added {added} article(s), {skipped} already stored, in {store.path}")
 
 
+@main.command("score-claims")
+@click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout.")
+@click.option("--skip-bad", is_flag=True, help="Report malformed lines on stderr and go on.")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Support probability cut (default: the trained model's).")
+def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, threshold: float | None) -> None:
+    """Score claims against their sources (one JSON object per line:
+    id, claim, and source or sources). Works for any generated text, such as
+    LLM or RAG answers, checked against the passages they came from."""
+    from .verify import read_claims, score_claims
+
+    records = read_claims(infile, skip_bad=skip_bad, warn=lambda m: click.echo(f"storycheck: skipped {m}", err=True))
+    with _progress("scoring", len(records)) as tick:
+        rows = score_claims(records, threshold=threshold, progress=tick)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if output is not None:
+        _write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:

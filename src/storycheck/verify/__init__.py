@@ -6,11 +6,15 @@ sets ``verdict``, ``score`` (the probability that the others support the
 sentence), ``evidence`` and ``contradiction`` on every sentence.
 """
 
+from ._claims import ClaimModel, read_claims, score_claims
 from ._names import name_key, names_found
 from ._typed import find_contradiction
 from ._verify import SupportFeatures, support_probability, verify_articles
 
 __all__ = [
+    "ClaimModel",
+    "read_claims",
+    "score_claims",
     "SupportFeatures",
     "find_contradiction",
     "name_key",

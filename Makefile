@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench train install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py --shared $(SHARED)
+
+train: $(STAMP)
+	$(PY) -m pip install --quiet scikit-learn
+	$(PY) train/train_claims.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,73 @@
+"""score-claims: the function and the command."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storycheck import MalformedInput, score_claims
+from storycheck.verify._evaluate import balanced_accuracy, roc_auc
+
+EXE = Path(sys.executable).with_name("storycheck")
+SRC = ("Trump released a 33-page National Security Strategy on Friday, Dec. 5. It said Europe could be "
+       "'wiped away' and accused allies of unrealistic expectations. The U.S. pledged $5 billion in aid.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict", "ctype"),
+    [
+        ("Trump released a 29-page strategy.", "contradicted", "number"),
+        ("The U.S. pledged $5 million in aid.", "contradicted", "number"),
+        ("The strategy came out on Dec. 6.", "contradicted", "date"),
+        ("Trump released a security strategy that accused allies of unrealistic expectations.", "supported", None),
+        ("The strategy was drafted by Marco Rubio in Florida.", "unsupported", None),
+    ],
+)
+def test_verdicts_and_typed_contradictions(claim, verdict, ctype):
+    (row,) = score_claims([{"id": "x", "claim": claim, "source": SRC}])
+    assert row["verdict"] == verdict, row
+    assert 0 <= row["score"] <= 1
+    if ctype:
+        assert row["contradiction"]["type"] == ctype
+    else:
+        assert "contradiction" not in row
+
+
+def test_long_sources_and_source_lists():
+    filler = " ".join(f"Paragraph {i} talks about the weather in the harbour town." for i in range(200))
+    rows = score_claims([
+        {"id": 1, "claim": "The U.S. pledged $5 billion in aid.", "source": filler + " " + SRC},
+        {"id": 2, "claim": "The U.S. pledged $5 billion in aid.", "sources": [filler, SRC]},
+    ])
+    assert [r["verdict"] for r in rows] == ["supported", "supported"]
+
+
+def test_metrics():
+    y = np.array([0, 0, 1, 1])
+    assert roc_auc(y, np.array([0.1, 0.4, 0.35, 0.8])) == 0.75
+    assert roc_auc(y, np.array([0.5, 0.5, 0.5, 0.5])) == 0.5
+    assert balanced_accuracy(y, np.array([False, True, True, True])) == 0.75
+
+
+def test_cli_bad_line_and_skip(tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": 1, "claim": "The U.S. pledged $5 billion.", "source": SRC}) + "\n{broken\n")
+    r = subprocess.run([str(EXE), "score-claims", str(p)], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == "" and "line 2" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    out = tmp_path / "out.jsonl"
+    r = subprocess.run([str(EXE), "score-claims", str(p), "--skip-bad", "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0 and "line 2" in r.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [1] and set(rows[0]) >= {"id", "score", "verdict"}
+
+
+def test_missing_source_is_named(tmp_path):
+    from storycheck.verify import read_claims
+
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": 1, "claim": "x y z"}) + "\n")
+    with pytest.raises(MalformedInput, match="line 1: needs 'source'"):
+        read_claims(p)

@@ -1,0 +1,29 @@
+"""Evaluation gate (as trafilatura's): the claim checker must not drop below the
+floors in eval/floors.json on the public dev sets."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHARED
+
+FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["claims"]
+
+
+@pytest.fixture(scope="module")
+def figures():
+    if not (SHARED / "benchmarks").is_dir():
+        pytest.skip(f"benchmarks not found under {SHARED} (the shared/ folder is absent)")
+    from storycheck.verify._evaluate import evaluate_claim_sets
+
+    return evaluate_claim_sets(Path(SHARED))
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_claim_set_stays_above_its_floor(figures, name):
+    got = figures.get(name)
+    assert got is not None, f"{name}/dev.jsonl missing"
+    floor = FLOORS[name]
+    assert got["bacc"] >= floor["bacc"], f"{name}: balanced accuracy {got['bacc']} < floor {floor['bacc']}"
+    assert got["auc"] >= floor["auc"], f"{name}: ROC AUC {got['auc']} < floor {floor['auc']}"

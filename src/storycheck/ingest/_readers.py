@@ -181,15 +181,22 @@ def _read_json(text: str, source: str) -> list[Article]:
     return [article_from_record(rec, source=source)]
 
 
-def _read_jsonl(text: str, source: str) -> list[Article]:
-    out = []
+def json_lines(text: str) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, record, problem) for each non-blank line of a JSONL text."""
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            yield n, json.loads(line), None
         except json.JSONDecodeError as exc:
-            raise MalformedInput(f"line {n}: invalid JSON: {exc.msg}", source=source) from None
+            yield n, None, f"invalid JSON: {exc.msg}"
+
+
+def _read_jsonl(text: str, source: str) -> list[Article]:
+    out = []
+    for n, rec, problem in json_lines(text):
+        if problem:
+            raise MalformedInput(f"line {n}: {problem}", source=source)
         art = article_from_record(rec, source=f"{source}:{n}")
         art.path = source
         out.append(art)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -193,19 +194,12 @@ def score_claims(
 def read_claims(path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Read score-claims input; a bad line raises MalformedInput naming it, or is skipped."""
     from .._exceptions import MalformedInput
-    from ..ingest._readers import _decode, _read_bytes
-    from pathlib import Path
+    from ..ingest._readers import _decode, _read_bytes, json_lines
 
     text = _decode(_read_bytes(Path(path)), str(path))
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            problem = _claim_problem(rec)
-        except json.JSONDecodeError as exc:
-            problem = f"invalid JSON ({exc.msg})"
+    for n, rec, problem in json_lines(text):
+        problem = problem or _claim_problem(rec)
         if problem:
             msg = f"line {n}: {problem}"
             if not skip_bad:

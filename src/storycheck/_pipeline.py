@@ -72,7 +72,7 @@ def compare(
 
 
 def add(
-    inputs: Iterable[str | os.PathLike[str]],
+    inputs: Iterable[str | os.PathLike[str] | Article],
     *,
     store: Store,
     embedder: EmbeddingBackend | None = None,
@@ -85,7 +85,10 @@ def add(
     """
     from .embed import CachedEmbedder, text_key
 
-    arts = [segment_article(a) for a in read_paths(inputs)]
+    items = list(inputs)
+    paths = [p for p in items if not isinstance(p, Article)]
+    arts = [a for a in items if isinstance(a, Article)] + (read_paths(paths) if paths else [])
+    arts = [segment_article(a) for a in arts]
     backend = embedder or default_backend()
     new = [a for a in arts if not store.has_article(a.id)]
     texts = [s.text for a in new for s in a.sentences]

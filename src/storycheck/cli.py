@@ -83,9 +83,12 @@ def add(files: Sequence[Path], db: Path | None) -> None:
     from .ingest import read_paths
     from .store import open_store
 
-    read_paths(files)  # validate every input before the store is even opened
-    with open_store(db) as store, _progress("embedding", 0) as tick:
-        added, skipped = add_articles(files, store=store, progress=tick)
+    from ._pipeline import segment_article
+
+    arts = read_paths(files)  # every input is read and checked before the store is opened
+    total = sum(len(segment_article(a).sentences) for a in arts)
+    with open_store(db) as store, _progress("embedding", total) as tick:
+        added, skipped = add_articles(arts, store=store, progress=tick)
         click.echo(f"added {added} article(s), {skipped} already stored, in {store.path}")
 
 

@@ -24,7 +24,7 @@ from ..analyze import analyze_sentence, content_words
 from ..embed import CachedEmbedder, EmbeddingBackend, default_backend
 from ..segment import split_sentences
 from ._names import NameIndex
-from ._typed import find_contradiction
+from ._typed import find_contradiction, same_value
 
 FEATURES = (
     "cov_doc", "cov_best", "cov_top", "cos_best", "cos_mean_top", "bigram_cov", "missing_words",
@@ -102,8 +102,7 @@ def claim_features(
     qty = [q for q in f.quantities]
     novel_q = [
         q for q in qty
-        if not any((u == q.unit or not q.unit or not u) and abs(v - q.value) <= tolerance * max(abs(v), abs(q.value), 1e-9)
-                   for u, v in src.quantities)
+        if not any((u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities)
     ]
     hit = None
     for i in order[:3]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._types import Contradiction, DateMention, Facts, Quantity
 
 
-def _same_value(a: float, b: float, tol: float) -> bool:
+def same_value(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
 
 
@@ -14,11 +14,11 @@ def _number_conflict(claim: list[Quantity], ev: list[Quantity], tol: float) -> t
         if not q.unit:
             continue
         same_unit = [e for e in ev if e.unit == q.unit]
-        if not same_unit or any(_same_value(q.value, e.value, tol) for e in same_unit):
+        if not same_unit or any(same_value(q.value, e.value, tol) for e in same_unit):
             continue
         other = same_unit[0]
         # the claim may mention both values ("rose from 29 to 33 pages"): no conflict
-        if any(c.unit == q.unit and _same_value(c.value, other.value, tol) for c in claim):
+        if any(c.unit == q.unit and same_value(c.value, other.value, tol) for c in claim):
             continue
         return q, other
     return None

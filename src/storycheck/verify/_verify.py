@@ -12,7 +12,7 @@ from .._types import Article, Evidence, Facts, Sentence, Verdict
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
-from ._typed import find_contradiction
+from ._typed import find_contradiction, same_value
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,12 @@ def _quote_found(quote: str, others_norm: str, evidence: Sequence[Facts]) -> boo
     return False
 
 
-def _decide(s: Sentence, p: float, f: SupportFeatures, opts: Options) -> Verdict:
+def _decide(s: Sentence, f: SupportFeatures) -> Verdict:
     facts = s.facts
     assert facts is not None
     if s.contradiction is not None:
         return "contradicted"
-    if s.supported_by:  # type: ignore[attr-defined]
+    if s.supported_by:
         return "supported"
     factual = facts.quantities or facts.dates or facts.quotes
     if not facts.checkable or (not factual and f.novel_names == 0 and len(facts.subjective) >= 2):
@@ -120,8 +120,7 @@ class _Other:
     def novel_numbers(self, facts: Facts, tol: float) -> int:
         return sum(
             1 for q in facts.quantities
-            if q.unit and not any(u == q.unit and abs(v - q.value) <= tol * max(abs(v), abs(q.value), 1e-9)
-                                  for u, v in self.quantities)
+            if q.unit and not any(u == q.unit and same_value(v, q.value, tol) for u, v in self.quantities)
         )
 
 
@@ -210,8 +209,8 @@ def _judge(
         stances.append((bi, support_probability(f), f, hit))
     supporters = [st for st in stances if st[3] is None and st[1] >= opts.support_threshold]
     contradicters = [st for st in stances if st[3] is not None]
-    s.supported_by = [others[st[0]].article.id for st in supporters]  # type: ignore[attr-defined]
-    s.contradicted_by = [others[st[0]].article.id for st in contradicters]  # type: ignore[attr-defined]
+    s.supported_by = [others[st[0]].article.id for st in supporters]
+    s.contradicted_by = [others[st[0]].article.id for st in contradicters]
     best_stance = max(stances, key=lambda st: st[1], default=None)
     s.features = best_stance[2] if best_stance else None
     p = best_stance[1] if best_stance else 0.0
@@ -233,4 +232,4 @@ def _judge(
         c = s.contradiction
         j = next(j for j in range(len(cols)) if others[owner[cols[j]]].article.id == c.article and flat[cols[j]][1].index == c.sentence)
         s.evidence = [Evidence(c.article, c.sentence, flat[cols[j]][1].text, round(float(ret[i, j]), 4))] + s.evidence[: opts.top_k - 1]
-    s.verdict = _decide(s, p, s.features, opts) if s.features else ("unsupported" if facts.checkable else "opinion")
+    s.verdict = _decide(s, s.features) if s.features else ("unsupported" if facts.checkable else "opinion")

@@ -45,30 +45,34 @@ def run_stages(
     return arts
 
 
+def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
+    """Articles given as objects plus those read from paths (read once, checked before any work)."""
+    items = list(inputs)
+    paths = [p for p in items if not isinstance(p, Article)]
+    return [a for a in items if isinstance(a, Article)] + (read_paths(paths) if paths else [])
+
+
 def compare(
     inputs: Iterable[str | os.PathLike[str] | Article],
     *,
     embedder: EmbeddingBackend | None = None,
     options: Options | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Article]:
     """Check every sentence of every article against the others.
 
     ``inputs`` are paths (files or folders) or Article objects; at least two
     distinct articles are needed, since one article has nobody to agree with it.
     """
-    items = list(inputs)
-    arts = [a for a in items if isinstance(a, Article)]
-    paths = [p for p in items if not isinstance(p, Article)]
-    if paths:
-        arts += read_paths(paths)
+    arts = _gather(inputs)
     ids = {a.id for a in arts}
     if len(ids) < 2:
         raise InputError(
             "compare needs at least two different articles"
             + (" (the inputs hold the same article twice)" if len(arts) > 1 else ""),
-            source=", ".join(str(p) for p in paths) or None,
+            source=", ".join(dict.fromkeys(a.path or a.id for a in arts)) or None,
         )
-    return run_stages(arts, embedder=embedder, options=options)
+    return run_stages(arts, embedder=embedder, options=options, progress=progress)
 
 
 def add(
@@ -85,10 +89,7 @@ def add(
     """
     from .embed import CachedEmbedder, text_key
 
-    items = list(inputs)
-    paths = [p for p in items if not isinstance(p, Article)]
-    arts = [a for a in items if isinstance(a, Article)] + (read_paths(paths) if paths else [])
-    arts = [segment_article(a) for a in arts]
+    arts = [segment_article(a) for a in _gather(inputs)]
     backend = embedder or default_backend()
     new = [a for a in arts if not store.has_article(a.id)]
     texts = [s.text for a in new for s in a.sentences]

@@ -65,7 +65,8 @@ def _prepare(sources: Sequence[str]) -> _Source:
     return _Source(
         texts=windows,
         facts=facts,
-        content=[set(content_words(t)) for t in windows],
+        # a pair window's words are its two sentences' words: no second tokenising pass
+        content=sent_content + [a | b for a, b in zip(sent_content, sent_content[1:])],
         idf=idf,
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),

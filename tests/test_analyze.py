@@ -27,3 +27,10 @@ def test_names_quotes_negation():
 
 def test_may_the_verb_is_not_a_date():
     assert analyze_sentence("The talks may resume soon.").dates == []
+
+
+def test_ages_are_not_durations_and_bounds_are_approximate():
+    ages = analyze_sentence("The 27 - year - old has played for five years.").quantities
+    assert [(q.value, q.unit) for q in ages] == [(27.0, "year-old"), (5.0, "year")]
+    (q,) = analyze_sentence("a boat carrying more than 100 migrants").quantities
+    assert q.approx and (q.value, q.unit) == (100.0, "migrant")

@@ -71,3 +71,18 @@ def test_missing_source_is_named(tmp_path):
     p.write_text(json.dumps({"id": 1, "claim": "x y z"}) + "\n")
     with pytest.raises(MalformedInput, match="line 1: needs 'source'"):
         read_claims(p)
+
+
+def test_tokenized_numbers_and_approximate_counts():
+    from storycheck.verify._claims import untokenize
+
+    assert untokenize("at 2. 4 miles for $ 36, 000, in 2019. 4 more") == "at 2.4 miles for $36,000, in 2019. 4 more"
+    src = "The boat was carrying more than 100 migrants from Libya to Sicily. The spacecraft hit the surface at 2. 4 miles per second."
+    rows = score_claims([
+        {"id": 1, "claim": "The boat carried 105 migrants from Libya to Sicily.", "source": src},
+        {"id": 2, "claim": "The boat carried 300 migrants from Libya to Sicily.", "source": src},
+        {"id": 3, "claim": "The spacecraft hit the surface at 2.4 miles per second.", "source": src},
+    ])
+    assert rows[0]["verdict"] != "contradicted"  # "more than 100" allows 105
+    assert rows[1]["verdict"] == "contradicted" and rows[1]["contradiction"]["evidence_span"] == "100 migrants"
+    assert rows[2]["verdict"] == "supported"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -22,29 +23,43 @@ def load(shared: Path) -> list[dict]:
     return rows
 
 
+def code_hash() -> str:
+    """Hash of the code that computes features: a cache from other code is stale."""
+    h = hashlib.sha1()
+    for f in sorted((ROOT / "src" / "storycheck").rglob("*.py")):
+        if f.parent.name in ("verify", "analyze", "segment", "embed"):
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.ndarray, float]:
     """(rows, feature matrix, seconds spent) — features from the shipped code, no label used."""
     from storycheck.embed import CachedEmbedder, default_backend
-    from storycheck.verify._claims import FEATURES, _prepare, claim_features
+    from storycheck.verify._claims import BATCH, FEATURES, _prepare, features_batch
 
     rows = load(shared)
     if cache and cache.exists():
         data = np.load(cache, allow_pickle=False)
-        if list(data["ids"]) == [r["id"] for r in rows] and tuple(data["features"]) == FEATURES:
+        if (list(data["ids"]) == [r["id"] for r in rows] and tuple(data["features"]) == FEATURES
+                and "code" in data.files and str(data["code"]) == code_hash()):
             return rows, data["X"], float(data["seconds"])
     emb = CachedEmbedder(default_backend())
     prepared = {}
     X = np.zeros((len(rows), len(FEATURES)))
     t = time.perf_counter()
-    for i, r in enumerate(rows):
-        key = r["source"]
-        if key not in prepared:
-            prepared = {key: _prepare([key])}  # rows of one source are adjacent
-        X[i], _, _ = claim_features(r["claim"], prepared[key], emb)
-        if i % 500 == 0:
-            print(f"features {i}/{len(rows)}", file=sys.stderr)
+    for start in range(0, len(rows), BATCH):  # the same batching as score_claims
+        chunk = rows[start : start + BATCH]
+        for r in chunk:
+            if r["source"] not in prepared:
+                prepared[r["source"]] = _prepare([r["source"]])
+        for i, (x, _, _) in enumerate(features_batch([(r["claim"], prepared[r["source"]]) for r in chunk], emb)):
+            X[start + i] = x
+        if len(prepared) > 4 * BATCH:
+            prepared.clear()
+        print(f"features {start + len(chunk)}/{len(rows)}", file=sys.stderr)
     secs = time.perf_counter() - t
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, X=X, ids=np.array([r["id"] for r in rows]), features=np.array(FEATURES), seconds=secs)
+        np.savez(cache, X=X, ids=np.array([r["id"] for r in rows]), features=np.array(FEATURES), seconds=secs,
+                 code=code_hash())
     return rows, X, secs

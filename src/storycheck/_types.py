@@ -23,6 +23,7 @@ class Quantity:
     unit: str  # "page", "$", "%", "year", "" when nothing follows
     start: int  # offsets inside the sentence text
     end: int
+    approx: bool = False  # "more than 100", "about 5": a bound or a round figure, not an exact count
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,14 @@ _NUM = re.compile(
 )
 
 
+_AGE = re.compile(r"\s?-?\s?old\b")
+_APPROX = re.compile(
+    r"\b(?:more than|over|about|around|nearly|almost|some|up to|at least|roughly|approximately|"
+    r"an estimated|estimated|fewer than|less than|under|close to)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     for m in _NUM.finditer(text):
@@ -105,8 +113,13 @@ def _quantities(text: str) -> list[Quantity]:
             unit = "@year"  # a calendar year, never compared with "62-year-old"
         if unit in MONTHS or unit in WEEKDAYS:
             continue  # "3 December" is a date, handled below
+        if unit == "year":
+            old = _AGE.match(text, end)
+            if old:  # "32-year-old", "five years old": an age, not a duration
+                unit, end = "year-old", old.end()
         start = m.start("cur") if m.group("cur") else m.start("num")
-        out.append(Quantity(text[start:end], value, unit, start, end))
+        approx = bool(_APPROX.search(text[max(0, start - 25) : start]))
+        out.append(Quantity(text[start:end], value, unit, start, end, approx))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from difflib import SequenceMatcher
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,12 +25,13 @@ from ..analyze import analyze_sentence, content_words
 from ..embed import CachedEmbedder, EmbeddingBackend, default_backend
 from ..segment import split_sentences
 from ._names import NameIndex
-from ._typed import find_contradiction, same_value
+from ._typed import Carried, find_contradiction, same_value
 
 FEATURES = (
     "cov_doc", "cov_best", "cov_top", "cos_best", "cos_mean_top", "bigram_cov", "missing_words",
     "novel_name_frac", "novel_names", "novel_num_frac", "number_conflict", "date_conflict",
     "negation_mismatch", "quote_only_here", "claim_len", "cos_x_cov",
+    "trigram_cov", "bigram_cov_best", "matched_best", "longest_run_best", "names_best_frac",
 )
 CANDIDATES = 6  # source windows sent to the dense model per claim: enough to find the best, cheap
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,12 +46,31 @@ class _Source:
     default_idf: float
     all_words: set[str]
     bigrams: set[tuple[str, str]]
+    trigrams: set[tuple[str, str, str]]
+    tokens: list[list[str]]  # lower-case word tokens per window
     names: NameIndex
     quantities: list[tuple[str, float]]
+    carried: Carried
     norm: str
 
 
+_TOKENIZED = (
+    (re.compile(r"(?<!\d)(\d{1,3})\. (\d)"), r"\1.\2"),  # "2. 4 miles" -> "2.4 miles" (not "in 2019. 4 ...")
+    (re.compile(r"(\d), (\d{3})(?!\d)"), r"\1,\2"),  # "$ 36, 000" -> "$ 36,000"
+    (re.compile(r"([$€£¥]) (\d)"), r"\1\2"),  # "$ 36,000" -> "$36,000"
+)
+
+
+def untokenize(text: str) -> str:
+    """Undo the number splitting of tokenised corpora (CNN/DM, XSum dumps), which
+    would otherwise break sentences inside decimals and numbers into pieces."""
+    for pattern, repl in _TOKENIZED:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def _prepare(sources: Sequence[str]) -> _Source:
+    sources = [untokenize(s) for s in sources]
     sents = [t for src in sources for _, _, t in split_sentences(src)] or [" ".join(sources)]
     windows = sents + [a + " " + b for a, b in zip(sents, sents[1:])]
     sent_content = [set(content_words(t)) for t in sents]
@@ -71,27 +92,52 @@ def _prepare(sources: Sequence[str]) -> _Source:
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),
         bigrams=set(zip(raw_words, raw_words[1:])),
+        trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:])),
+        tokens=[_WORD.findall(t.lower()) for t in windows],
         names=NameIndex(list(sources)),
         quantities=[(q.unit, q.value) for f in facts[: len(sents)] for q in f.quantities],
+        carried=Carried.of(facts[: len(sents)]),
         norm=" " + " ".join(raw_words) + " ",
     )
 
 
-def claim_features(
-    claim: str, src: _Source, embedder: EmbeddingBackend, tolerance: float = 0.02
-) -> tuple[np.ndarray, Contradiction | None, int]:
-    """(feature vector, typed contradiction if any, index of the best window)."""
-    f = analyze_sentence(claim)
+@dataclass
+class _Lex:
+    """The lexical side of one claim against one source, and the windows worth embedding."""
+
+    words: list[str]
+    weights: np.ndarray
+    total: float
+    present: np.ndarray
+    win_cov: np.ndarray
+    order: np.ndarray
+
+    def texts(self, claim: str, src: _Source) -> list[str]:
+        return [claim] + [src.texts[i] for i in self.order]
+
+
+def _lexical(claim: str, src: _Source) -> _Lex:
+    claim = untokenize(claim)
     words = list(dict.fromkeys(content_words(claim)))
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
-    cov_doc = float(weights[present].sum() / total) if words else 1.0
     win_cov = np.array([
         float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
     ])
-    order = np.argsort(-win_cov)[:CANDIDATES]
-    vecs = embedder.embed([claim] + [src.texts[i] for i in order])
+    return _Lex(words, weights, total, present, win_cov, np.argsort(-win_cov)[:CANDIDATES])
+
+
+def claim_features(
+    claim: str, src: _Source, embedder: EmbeddingBackend, tolerance: float = 0.02, lex: _Lex | None = None
+) -> tuple[np.ndarray, Contradiction | None, int]:
+    """(feature vector, typed contradiction if any, index of the best window)."""
+    claim = untokenize(claim)
+    f = analyze_sentence(claim)
+    lx = lex or _lexical(claim, src)
+    words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
+    cov_doc = float(weights[present].sum() / total) if words else 1.0
+    vecs = embedder.embed(lx.texts(claim, src))
     cos = vecs[1:] @ vecs[0]
     best_local = int(np.argmax(cos)) if len(cos) else 0
     best = int(order[best_local]) if len(order) else 0
@@ -108,12 +154,24 @@ def claim_features(
     hit = None
     for i in order[:3]:
         hit = find_contradiction(f, src.facts[i], article="source", sentence=int(i), tolerance=tolerance,
-                                 near_duplicate=False)
+                                 near_duplicate=False, carried=src.carried)
         if hit:
             break
     neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[best].negated)
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
     cos_best = float(cos[best_local]) if len(cos) else 0.0
+    trigrams = list(zip(raw, raw[1:], raw[2:]))
+    trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
+    # how much of the claim is copied from its single best-matching window, and in what order
+    lex_best = src.tokens[int(order[0])] if len(order) else []
+    win_bigrams = set(zip(lex_best, lex_best[1:]))
+    bigram_best = sum(1 for b in bigrams if b in win_bigrams) / len(bigrams) if bigrams else 1.0
+    sm = SequenceMatcher(None, raw, lex_best, autojunk=False)
+    blocks = sm.get_matching_blocks()
+    matched = sum(b.size for b in blocks) / max(len(raw), 1)
+    longest = max((b.size for b in blocks), default=0) / max(len(raw), 1)
+    win_norm = " " + " ".join(lex_best) + " "
+    names_best = sum(1 for n in f.names if " " + " ".join(_WORD.findall(n.lower())) + " " in win_norm) / max(len(f.names), 1)
     x = np.array([
         cov_doc, float(win_cov[best]) if len(win_cov) else 0.0, cov_top, cos_best,
         float(np.mean(np.sort(cos)[-3:])) if len(cos) else 0.0, bigram_cov,
@@ -121,6 +179,7 @@ def claim_features(
         len(novel_q) / max(len(qty), 1), float(hit is not None and hit.type == "number"),
         float(hit is not None and hit.type == "date"), float(neg), float(quote_missing),
         min(len(words), 40) / 40.0, cos_best * cov_doc,
+        trigram_cov, bigram_best, matched, longest, names_best,
     ])
     if neg and hit is None:
         hit = Contradiction("negation", "negated" if f.negated else "affirmed",
@@ -128,8 +187,53 @@ def claim_features(
     return x, hit, best
 
 
+def features_batch(
+    items: Sequence[tuple[str, _Source]], embedder: EmbeddingBackend, tolerance: float = 0.02
+) -> list[tuple[np.ndarray, Contradiction | None, int]]:
+    """claim_features for many claims, with one model call for all their windows.
+
+    One length-sorted batch pads far less than one call per claim: the model is
+    most of the cost of scoring a claim.
+    """
+    lexes = [_lexical(c, src) for c, src in items]
+    embedder.embed([t for (c, src), lx in zip(items, lexes) for t in lx.texts(c, src)])  # fills the cache
+    return [claim_features(c, src, embedder, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+
+
+BATCH = 64  # claims scored together: big enough to batch the model, small enough for steady progress
+
+
+class _Trees:
+    """Boosted regression trees evaluated with numpy, so that running the model needs
+    no scikit-learn. Node arrays per tree; a leaf has left == -1; go left when
+    x[feature] <= threshold (scikit-learn's rule)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.init = float(spec["init"])
+        self.trees = [
+            tuple(np.array(t[k]) for k in ("feature", "threshold", "left", "right", "value")) for t in spec["trees"]
+        ]
+        self.depth = int(spec["max_depth"])
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        rows = np.arange(len(X))
+        out = np.full(len(X), self.init)
+        for feature, threshold, left, right, value in self.trees:
+            node = np.zeros(len(X), dtype=np.int64)
+            for _ in range(self.depth):
+                inner = left[node] >= 0
+                go_left = X[rows, feature[node]] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            out += value[node]
+        return out
+
+
 class ClaimModel:
-    """Logistic regression over FEATURES, loaded from JSON written by ``make train``."""
+    """Logistic regression and boosted trees over FEATURES, mixed per claim by a gate
+    on how extractive the claim is; loaded from the JSON that ``make train`` writes.
+    The linear part carries abstractive claims (XSum); the trees catch the
+    interactions that extractive ones (CNN/DM) need."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         if tuple(spec["features"]) != FEATURES:
@@ -139,6 +243,8 @@ class ClaimModel:
         self.coef = np.array(spec["coef"])
         self.intercept = float(spec["intercept"])
         self.threshold = float(spec["threshold"])
+        self.trees = _Trees(spec["boosted"]) if spec.get("boosted") else None
+        self.gate = spec.get("gate")  # {"feature", "center", "slope"}: the linear part's weight per claim
         self.spec = spec
 
     @classmethod
@@ -147,8 +253,20 @@ class ClaimModel:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        X = np.atleast_2d(x)
+        p = 1.0 / (1.0 + np.exp(-(((X - self.mean) / self.scale) @ self.coef + self.intercept)))
+        if self.trees is None:
+            return p
+        return (w := self.linear_weight(X)) * p + (1 - w) / (1.0 + np.exp(-self.trees.raw(X)))
+
+    def linear_weight(self, X: np.ndarray) -> np.ndarray:
+        """How much the linear part counts for each claim: more for abstractive claims
+        (few of their word trigrams are in the source), less for extractive ones."""
+        g = self.gate
+        if not g:
+            return np.full(len(X), 1.0)
+        col = X[:, FEATURES.index(g["feature"])]
+        return 1.0 / (1.0 + np.exp(-g["slope"] * (g["center"] - col)))
 
 
 def score_claims(
@@ -169,26 +287,33 @@ def score_claims(
     mdl = model or ClaimModel.bundled()
     cut = mdl.threshold if threshold is None else threshold
     prepared: dict[tuple[str, ...], _Source] = {}
-    out = []
-    for rec in records:
-        sources = rec.get("sources") or [rec["source"]]
-        key = tuple(sources)
-        if key not in prepared:
-            if len(prepared) > 64:
-                prepared.clear()
-            prepared[key] = _prepare(sources)
-        x, hit, _ = claim_features(rec["claim"], prepared[key], emb)
-        p = float(mdl.probability(x)[0])
-        if hit is not None:
-            p = min(p, 0.1)
-        verdict = "supported" if p >= cut else ("contradicted" if hit is not None else "unsupported")
-        row: dict[str, Any] = {"id": rec.get("id"), "score": round(p, 4), "verdict": verdict}
-        if verdict == "contradicted" and hit is not None:
-            row["contradiction"] = {"type": hit.type, "claim_span": hit.claim_span, "evidence_span": hit.evidence_span}
-        out.append(row)
+    out: list[dict[str, Any]] = []
+    records = list(records)
+    for start in range(0, len(records), BATCH):
+        chunk = records[start : start + BATCH]
+        items = []
+        for rec in chunk:
+            key = tuple(rec.get("sources") or [rec["source"]])
+            if key not in prepared:
+                if len(prepared) > 4 * BATCH:
+                    prepared.clear()
+                prepared[key] = _prepare(list(key))
+            items.append((rec["claim"], prepared[key]))
+        for rec, (x, hit, _) in zip(chunk, features_batch(items, emb)):
+            out.append(_verdict(rec, float(mdl.probability(x)[0]), hit, cut))
         if progress:
-            progress(1)
+            progress(len(chunk))
     return out
+
+
+def _verdict(rec: dict[str, Any], p: float, hit: Contradiction | None, cut: float) -> dict[str, Any]:
+    if hit is not None:
+        p = min(p, 0.1)  # a typed mismatch outweighs any similarity
+    verdict = "supported" if p >= cut else ("contradicted" if hit is not None else "unsupported")
+    row: dict[str, Any] = {"id": rec.get("id"), "score": round(p, 4), "verdict": verdict}
+    if verdict == "contradicted" and hit is not None:
+        row["contradiction"] = {"type": hit.type, "claim_span": hit.claim_span, "evidence_span": hit.evidence_span}
+    return row
 
 
 def read_claims(path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from .._types import Contradiction, DateMention, Facts, Quantity
+
+
+APPROX_TOLERANCE = 0.25  # "more than 100" and "105" agree; "about 100" and "150" do not
 
 
 def same_value(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
 
 
-def _number_conflict(claim: list[Quantity], ev: list[Quantity], tol: float) -> tuple[Quantity, Quantity] | None:
+@dataclass(frozen=True)
+class Carried:
+    """The quantities and days a whole text carries somewhere.
+
+    A claim value the text carries elsewhere is not contradicted by one sentence of it
+    that happens to hold another value of the same unit ("3 dead" here, "5 dead" in a
+    sentence about another day).
+    """
+
+    quantities: frozenset[tuple[str, float]]
+    days: frozenset[tuple[int, int]]
+
+    @classmethod
+    def of(cls, facts: Iterable[Facts]) -> Carried:
+        fs = list(facts)
+        return cls(
+            frozenset((q.unit, q.value) for f in fs for q in f.quantities if q.unit),
+            frozenset((d.month, d.day) for f in fs for d in f.dates if d.month and d.day),
+        )
+
+    def has_quantity(self, q: Quantity, tol: float) -> bool:
+        return any(u == q.unit and same_value(v, q.value, tol) for u, v in self.quantities)
+
+
+def _number_conflict(
+    claim: list[Quantity], ev: list[Quantity], tol: float, carried: Carried | None
+) -> tuple[Quantity, Quantity] | None:
     for q in claim:
-        if not q.unit:
+        if not q.unit or (carried is not None and carried.has_quantity(q, tol)):
             continue
         same_unit = [e for e in ev if e.unit == q.unit]
-        if not same_unit or any(same_value(q.value, e.value, tol) for e in same_unit):
+        if not same_unit or any(same_value(q.value, e.value, APPROX_TOLERANCE if q.approx or e.approx else tol)
+                                for e in same_unit):
             continue
         other = same_unit[0]
         # the claim may mention both values ("rose from 29 to 33 pages"): no conflict
@@ -24,8 +57,12 @@ def _number_conflict(claim: list[Quantity], ev: list[Quantity], tol: float) -> t
     return None
 
 
-def _date_conflict(claim: list[DateMention], ev: list[DateMention]) -> tuple[DateMention, DateMention] | None:
+def _date_conflict(
+    claim: list[DateMention], ev: list[DateMention], carried: Carried | None
+) -> tuple[DateMention, DateMention] | None:
     for d in claim:
+        if carried is not None and (d.month, d.day) in carried.days:
+            continue
         for e in ev:
             if d.month and e.month and d.day and e.day and (d.month, d.day) != (e.month, e.day):
                 if d.year and e.year and d.year != e.year:
@@ -47,16 +84,18 @@ def find_contradiction(
     sentence: int,
     tolerance: float = 0.02,
     near_duplicate: bool = False,
+    carried: Carried | None = None,
 ) -> Contradiction | None:
     """The first typed mismatch between a claim and one related evidence sentence.
 
-    Negation only counts between near-duplicates: two related sentences with one
-    'not' between them are usually about different things.
+    ``carried`` is what the evidence's whole text holds: a claim value found there is
+    never contradicted. Negation only counts between near-duplicates: two related
+    sentences with one 'not' between them are usually about different things.
     """
-    hit_n = _number_conflict(claim.quantities, evidence.quantities, tolerance)
+    hit_n = _number_conflict(claim.quantities, evidence.quantities, tolerance, carried)
     if hit_n:
         return Contradiction("number", hit_n[0].text, hit_n[1].text, article, sentence)
-    hit_d = _date_conflict(claim.dates, evidence.dates)
+    hit_d = _date_conflict(claim.dates, evidence.dates, carried)
     if hit_d:
         return Contradiction("date", hit_d[0].text, hit_d[1].text, article, sentence)
     if near_duplicate and claim.negated != evidence.negated:

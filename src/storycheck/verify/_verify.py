@@ -12,7 +12,7 @@ from .._types import Article, Evidence, Facts, Sentence, Verdict
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
-from ._typed import find_contradiction, same_value
+from ._typed import Carried, find_contradiction
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,10 @@ class _Other:
         self.rows = rows
         self.names = NameIndex([article.text])
         self.norm = _norm(article.text)
-        self.quantities = {(q.unit, q.value) for f in facts for q in f.quantities if q.unit}
+        self.carried = Carried.of(facts)
 
     def novel_numbers(self, facts: Facts, tol: float) -> int:
-        return sum(
-            1 for q in facts.quantities
-            if q.unit and not any(u == q.unit and same_value(v, q.value, tol) for u, v in self.quantities)
-        )
+        return sum(1 for q in facts.quantities if q.unit and not self.carried.has_quantity(q, tol))
 
 
 def verify_articles(
@@ -202,7 +199,7 @@ def _judge(
             hit = find_contradiction(
                 facts, ev.facts,  # type: ignore[arg-type]
                 article=other.article.id, sentence=ev.index, tolerance=opts.number_tolerance,
-                near_duplicate=bool(cos[i, j] >= 0.85),
+                near_duplicate=bool(cos[i, j] >= 0.85), carried=other.carried,
             )
             if hit:
                 break

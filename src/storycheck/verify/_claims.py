@@ -33,13 +33,13 @@ FEATURES = (
     "negation_mismatch", "quote_only_here", "claim_len", "cos_x_cov",
     "trigram_cov", "bigram_cov_best", "matched_best", "longest_run_best", "names_best_frac",
 )
-CANDIDATES = 6  # source windows sent to the dense model per claim: enough to find the best, cheap
+CANDIDATES = 6  # source sentences sent to the dense model per claim: enough to find the best, cheap
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
 class _Source:
-    texts: list[str]  # windows: sentences and adjacent pairs
+    texts: list[str]  # the source's sentences: the windows a claim is matched against
     facts: list[Facts]
     content: list[set[str]]
     idf: dict[str, float]
@@ -72,7 +72,6 @@ def untokenize(text: str) -> str:
 def _prepare(sources: Sequence[str]) -> _Source:
     sources = [untokenize(s) for s in sources]
     sents = [t for src in sources for _, _, t in split_sentences(src)] or [" ".join(sources)]
-    windows = sents + [a + " " + b for a, b in zip(sents, sents[1:])]
     sent_content = [set(content_words(t)) for t in sents]
     df: dict[str, int] = {}
     for c in sent_content:
@@ -82,21 +81,19 @@ def _prepare(sources: Sequence[str]) -> _Source:
     idf = {w: math.log((n + 1) / (d + 0.5)) + 1.0 for w, d in df.items()}
     raw_words = [w for src in sources for w in _WORD.findall(src.lower())]
     facts = [analyze_sentence(t) for t in sents]
-    facts += [analyze_sentence(t) for t in windows[len(sents):]]
     return _Source(
-        texts=windows,
+        texts=sents,
         facts=facts,
-        # a pair window's words are its two sentences' words: no second tokenising pass
-        content=sent_content + [a | b for a, b in zip(sent_content, sent_content[1:])],
+        content=sent_content,
         idf=idf,
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),
         bigrams=set(zip(raw_words, raw_words[1:])),
         trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:])),
-        tokens=[_WORD.findall(t.lower()) for t in windows],
+        tokens=[_WORD.findall(t.lower()) for t in sents],
         names=NameIndex(list(sources)),
-        quantities=[(q.unit, q.value) for f in facts[: len(sents)] for q in f.quantities],
-        carried=Carried.of(facts[: len(sents)]),
+        quantities=[(q.unit, q.value) for f in facts for q in f.quantities],
+        carried=Carried.of(facts),
         norm=" " + " ".join(raw_words) + " ",
     )
 

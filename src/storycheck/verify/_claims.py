@@ -1,9 +1,11 @@
 """Score a claim against one or more source texts: the support judgement as a
 standalone tool (summaries, LLM or RAG output checked against their sources).
 
-Features are cheap and typed (coverage, names, numbers, dates, negation, quotes)
-plus the dense cosine of the best source windows; a logistic regression trained on
-the public dev sets (``make train``) turns them into a probability.
+Features are cheap and typed (coverage, names, numbers, dates, negation, quotes,
+copy structure) plus the dense cosine of the source sentences that share most
+words with the claim; a sign-constrained logistic regression and monotone boosted
+trees, trained on the public dev sets (``make train``, docs/claim_model.md), turn
+them into a probability.
 """
 
 from __future__ import annotations

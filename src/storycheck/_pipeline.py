@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ._exceptions import InputError
 from ._options import Options
 from ._types import Article, Sentence
-from .analyze import analyze_sentence
+from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
 from .segment import split_sentences
@@ -33,6 +33,20 @@ def segment_article(article: Article) -> Article:
     return article
 
 
+def source_articles(articles: Sequence[Article]) -> None:
+    """Attribution, quotes, hedges and loaded words of every sentence.
+
+    Per article, because attribution carries from one sentence to the next; the
+    outlets of all articles are known names, so "according to <outlet>" is found.
+    """
+    outlets = frozenset(a.outlet for a in articles if a.outlet)
+    for a in articles:
+        texts = [s.text for s in a.sentences]
+        for s, src in zip(a.sentences, source_article(texts, outlets=outlets)):
+            s.attribution, s.quotes = src.attribution, src.quotes
+            s.hedges, s.loaded = hedges(s.text), loaded(s.text)
+
+
 def run_stages(
     articles: Sequence[Article],
     *,
@@ -41,6 +55,7 @@ def run_stages(
     progress: Callable[[int], None] | None = None,
 ) -> list[Article]:
     arts = [segment_article(a) for a in articles]
+    source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
     return arts
 

@@ -83,6 +83,10 @@ class Sentence:
     evidence: list[Evidence] = field(default_factory=list)
     contradiction: Contradiction | None = None
     features: Any = None  # verify's SupportFeatures, for explanations and training
+    attribution: Any = None  # analyze's Attribution: who the sentence credits
+    quotes: list[Any] = field(default_factory=list)  # analyze's QuoteSpan, with status set by verify
+    hedges: list[str] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)
     supported_by: list[str] = field(default_factory=list)  # ids of articles that carry it
     contradicted_by: list[str] = field(default_factory=list)  # ids of articles that say otherwise
 

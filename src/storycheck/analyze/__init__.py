@@ -3,7 +3,16 @@ subjective cues and content words. Pure regex and word lists, so it is fast and
 has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
 """
 
+from ._attribution import Attribution, QuoteSpan, attribute, find_quotes, hedges, loaded, source_article
 from ._facts import analyze_sentence, content_words, stem
 from ._lexicon import STOPWORDS, SUBJECTIVE
 
-__all__ = ["analyze_sentence", "content_words", "stem", "STOPWORDS", "SUBJECTIVE"]
+__all__ = [
+    "Attribution",
+    "QuoteSpan",
+    "attribute",
+    "find_quotes",
+    "hedges",
+    "loaded",
+    "source_article",
+    "analyze_sentence", "content_words", "stem", "STOPWORDS", "SUBJECTIVE"]

@@ -69,3 +69,24 @@ WEEKDAYS = {
     "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }
+
+# Hedges: the writer does not vouch for what follows. Phrases, matched on word boundaries.
+HEDGES = (
+    "reportedly", "allegedly", "purportedly", "apparently", "unconfirmed", "unverified", "is said to",
+    "are said to", "was said to", "were said to", "is believed to", "are believed to", "it is believed",
+    "it is understood", "is thought to", "are thought to", "appears to", "appear to", "seems to", "seem to",
+    "may have", "might have", "could have", "rumoured", "rumored", "according to some", "sources suggest",
+    "suggest that", "suggests that", "is expected to", "are expected to", "possibly", "potentially",
+    "if realized", "if implemented", "not merely theoretical",
+)
+
+# Loaded language: words that judge or dramatise rather than report.
+LOADED = (
+    "chilling", "catastrophic", "whispering", "whisper", "scandal", "death trap", "crumbling", "shocking",
+    "stunning", "disastrous", "devastating", "outrageous", "slammed", "blasted", "bombshell", "explosive",
+    "desperate", "scrambling", "alarming", "drastic", "stark", "brutal", "chaos", "betrayal", "abandon",
+    "abandoning", "reckless", "cover-up", "hid", "regime", "puppet", "propaganda", "ripples", "raised eyebrows",
+    "corridors of power", "behind closed doors", "dangerous gamble", "full brunt", "scrambling for",
+    "isolationism", "guardian", "disgrace", "shameful", "heroic", "crisis", "furious", "fury", "slams",
+    "crackdown", "looms", "rare access",
+)

@@ -2,7 +2,7 @@
 self-contained HTML page. All three read the same ``summarize`` figures."""
 
 from ._html import render_html
-from ._json import article_summary, to_json_dict
+from ._json import article_summary, sourcing_profile, to_json_dict
 from ._terminal import render_terminal
 
-__all__ = ["article_summary", "render_html", "render_terminal", "to_json_dict"]
+__all__ = ["article_summary", "render_html", "render_terminal", "sourcing_profile", "to_json_dict"]

@@ -25,6 +25,28 @@ def article_summary(article: Article) -> dict[str, Any]:
             "unique_share": round(alone / total, 4) if total else 0.0}
 
 
+KINDS = ("named_person", "anonymous", "outlet", "document", "organization", "none")
+
+
+def sourcing_profile(article: Article) -> dict[str, Any]:
+    """Who the article rests on: sentences per attribution kind, the share resting on
+    anonymous or document sources, quote statuses, hedge and loaded-language rates."""
+    n = len(article.sentences) or 1
+    kinds = {k: 0 for k in KINDS}
+    quotes = {"verbatim": 0, "altered": 0, "only_here": 0}
+    for s in article.sentences:
+        kinds[s.attribution.kind if s.attribution else "none"] += 1
+        for q in s.quotes:
+            quotes[q.status] += 1
+    return {
+        "attribution": kinds,
+        "anonymous_or_document_share": round((kinds["anonymous"] + kinds["document"]) / n, 4),
+        "quotes": quotes,
+        "hedge_rate": round(sum(1 for s in article.sentences if s.hedges) / n, 4),
+        "loaded_rate": round(sum(1 for s in article.sentences if s.loaded) / n, 4),
+    }
+
+
 def _sentence(s: Sentence) -> dict[str, Any]:
     out: dict[str, Any] = {
         "index": s.index,
@@ -39,6 +61,16 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         ],
         "supported_by": list(s.supported_by),
         "contradicted_by": list(s.contradicted_by),
+        "attribution": (
+            {"kind": s.attribution.kind, "source": s.attribution.source, "cue": s.attribution.cue}
+            if s.attribution else {"kind": "none", "source": None, "cue": None}
+        ),
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "status": q.status, "found_in": list(q.found_in), "closest": q.closest}
+            for q in s.quotes
+        ],
+        "hedges": list(s.hedges),
+        "loaded": list(s.loaded),
     }
     if s.contradiction is not None:
         c = s.contradiction
@@ -60,6 +92,7 @@ def to_json_dict(articles: Sequence[Article]) -> dict[str, Any]:
                 "outlet": a.outlet,
                 "published": a.published,
                 "summary": article_summary(a),
+                "sourcing": sourcing_profile(a),
                 "sentences": [_sentence(s) for s in a.sentences],
             }
             for a in articles

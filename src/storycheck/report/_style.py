@@ -10,3 +10,33 @@ COLOURS = {
 
 def label(article_id: str, outlet: str | None, title: str | None) -> str:
     return outlet or (title[:40] + "…" if title and len(title) > 40 else title) or article_id
+
+
+def sourcing_lines(s: object, names: dict[str, str]) -> list[str]:
+    """Plain-text lines on who a sentence credits, its quotes, hedges and loaded words;
+    the terminal and HTML reports style the same lines."""
+    out = []
+    att = getattr(s, "attribution", None)
+    if att is not None and att.kind != "none":
+        out.append(f"source: {att.kind}" + (f" — {att.source}" if att.source else "") + (f" (“{att.cue}”)" if att.cue else ""))
+    for q in getattr(s, "quotes", []):
+        where = ", ".join(names.get(x, x) for x in q.found_in)
+        line = f"quote “{q.text}” — {q.speaker or 'unattributed'}: {q.status.replace('_', ' ')}"
+        if where:
+            line += f" in {where}"
+        if q.closest:
+            line += f"; there: “{q.closest}”"
+        out.append(line)
+    if getattr(s, "hedges", None):
+        out.append("hedges: " + ", ".join(s.hedges))  # type: ignore[attr-defined]
+    if getattr(s, "loaded", None):
+        out.append("loaded: " + ", ".join(s.loaded))  # type: ignore[attr-defined]
+    return out
+
+
+def profile_line(p: dict) -> str:  # type: ignore[type-arg]
+    kinds = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in p["attribution"].items() if v and k != "none")
+    q = p["quotes"]
+    return (f"sourcing: {kinds or 'no attributed sentences'} · {p['anonymous_or_document_share']:.0%} resting on "
+            f"anonymous or document sources · quotes {q['verbatim']} verbatim / {q['altered']} altered / "
+            f"{q['only_here']} only here · hedged {p['hedge_rate']:.0%}, loaded {p['loaded_rate']:.0%} of sentences")

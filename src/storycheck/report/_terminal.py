@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.text import Text
 
 from .._types import Article
-from ._json import article_summary
-from ._style import COLOURS, label
+from ._json import article_summary, sourcing_profile
+from ._style import COLOURS, label, profile_line, sourcing_lines
 
 
 def render_terminal(articles: Sequence[Article], console: Console | None = None, *, evidence: int = 1) -> None:
@@ -32,6 +32,8 @@ def render_terminal(articles: Sequence[Article], console: Console | None = None,
             if s.verdict == "supported" and s.contradicted_by:
                 con.print(Text("      ! disputed by " + ", ".join(names.get(x, x) for x in s.contradicted_by),
                                style="red"))
+            for extra in sourcing_lines(s, names):
+                con.print(Text("      · " + extra, style="cyan"))
             for e in s.evidence[:evidence]:
                 con.print(Text(f"      ↳ {names.get(e.article, e.article)} #{e.sentence} ({e.score:.2f}): {e.text}",
                                style="dim"))
@@ -41,4 +43,5 @@ def render_terminal(articles: Sequence[Article], console: Console | None = None,
             summary.append(f"{sm[v]} {v}  ", style=COLOURS[v][0])
         summary.append(f"· {sm['unique_share']:.0%} of the text carried by no other outlet")
         con.print(summary)
+        con.print(Text("  " + profile_line(sourcing_profile(a)), style="cyan"))
         con.print()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .._types import Contradiction, DateMention, Facts, Quantity
+from ..analyze import Attribution
+from ._names import name_key
 
 
 APPROX_TOLERANCE = 0.25  # "more than 100" and "105" agree; "about 100" and "150" do not
@@ -102,3 +105,32 @@ def find_contradiction(
         return Contradiction("negation", "negated" if claim.negated else "affirmed",
                              "negated" if evidence.negated else "affirmed", article, sentence)
     return None
+
+
+_GENERIC = re.compile(r"^(?:official|officials|source|sources|people|anonymous|unnamed|senior|former|top|one|two|a|"
+                      r"the|within|inside|in|at|from|of|close|to|familiar|with|community|insiders?|diplomats?|"
+                      r"engineers?|aides?|analysts?)$")
+
+
+def _source_keys(source: str | None) -> set[str]:
+    """The named part of a source: 'anonymous sources within the U.S. intelligence community' -> {us}."""
+    if not source:
+        return set()
+    words = re.findall(r"[A-Z][\w.’'-]*", source)
+    return {k for k in (name_key(w) for w in words) if k and not _GENERIC.match(k)}
+
+
+def attribution_conflict(claim: Attribution | None, evidence: Attribution | None) -> bool:
+    """Two sentences that carry one claim but credit different kinds of source, or
+    sources of one kind with nothing named in common (a European official / U.S.
+    intelligence). Sentences that credit nobody never conflict."""
+    if claim is None or evidence is None or "none" in (claim.kind, evidence.kind):
+        return False
+    if claim.kind != evidence.kind:
+        return True
+    a, b = _source_keys(claim.source), _source_keys(evidence.source)
+    return bool(a and b and not (a & b))
+
+
+def describe(att: Attribution) -> str:
+    return f"{att.kind}: {att.source}" if att.source else att.kind

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._options import Options
-from .._types import Article, Evidence, Facts, Sentence, Verdict
+from .._types import Article, Contradiction, Evidence, Facts, Sentence, Verdict
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
-from ._typed import Carried, find_contradiction
+from ._quotes import match_quotes, reworded
+from ._typed import Carried, attribution_conflict, describe, find_contradiction
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,13 @@ def verify_articles(
             _judge(flat[r][1], i, r, ai, cols, cos, cov, ret, lex, owner, flat, others, opts)
         if progress:
             progress(len(rows))
+    match_quotes(articles)
+
+
+def _later_or_undated(mine: Article, theirs: Article) -> bool:
+    """Whether an attribution change would be this article's doing: it came later, or
+    one date is missing and nobody can tell who changed the source."""
+    return not (mine.published and theirs.published) or mine.published >= theirs.published
 
 
 def _judge(
@@ -203,7 +211,16 @@ def _judge(
             )
             if hit:
                 break
-        stances.append((bi, support_probability(f), f, hit))
+        p_b = support_probability(f)
+        if hit is None and p_b >= opts.support_threshold and _later_or_undated(others[ai].article, other.article):
+            ev = flat[cols[best[0]]][1]
+            changed = reworded(s.quotes, ev.quotes)
+            if changed:
+                hit = Contradiction("quote", changed[0], changed[1], other.article.id, ev.index)
+            elif attribution_conflict(s.attribution, ev.attribution):
+                hit = Contradiction("attribution", describe(s.attribution), describe(ev.attribution),
+                                    other.article.id, ev.index)
+        stances.append((bi, p_b, f, hit))
     supporters = [st for st in stances if st[3] is None and st[1] >= opts.support_threshold]
     contradicters = [st for st in stances if st[3] is not None]
     s.supported_by = [others[st[0]].article.id for st in supporters]

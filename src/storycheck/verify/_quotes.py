@@ -1,0 +1,61 @@
+"""Quotes across outlets: the same words elsewhere (verbatim), changed words
+(altered, with the closest version), or nowhere else (only_here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from .._types import Article
+from ..analyze import QuoteSpan
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+ALTERED_RATIO = 0.6  # token similarity from which two quotes are one quote reworded
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def _similarity(a: list[str], b: list[str]) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def match_quotes(articles: Sequence[Article]) -> None:
+    """Set status, found_in and closest on every quote of every article."""
+    texts = {a.id: " " + " ".join(_tokens(a.text)) + " " for a in articles}
+    quotes = [(a.id, q.text, _tokens(q.text)) for a in articles for s in a.sentences for q in s.quotes]
+    for a in articles:
+        for s in a.sentences:
+            for q in s.quotes:
+                toks = _tokens(q.text)
+                needle = " " + " ".join(toks) + " "
+                verbatim = [b for b, t in texts.items() if b != a.id and needle in t]
+                if verbatim:
+                    q.status, q.found_in, q.closest = "verbatim", verbatim, None
+                    continue
+                best: dict[str, tuple[float, str]] = {}
+                for b, text, other in quotes:
+                    if b == a.id:
+                        continue
+                    r = _similarity(toks, other)
+                    if r >= ALTERED_RATIO and r > best.get(b, (0.0, ""))[0]:
+                        best[b] = (r, text)
+                if best:
+                    q.status = "altered"
+                    q.found_in = sorted(best, key=lambda b: -best[b][0])
+                    q.closest = best[q.found_in[0]][1]
+                else:
+                    q.status, q.found_in, q.closest = "only_here", [], None
+
+
+def reworded(claim_quotes: Sequence[QuoteSpan], evidence_quotes: Sequence[QuoteSpan]) -> tuple[str, str] | None:
+    """A quote of the claim that the evidence carries with changed words: (claim's, evidence's)."""
+    for q in claim_quotes:
+        a = _tokens(q.text)
+        for e in evidence_quotes:
+            b = _tokens(e.text)
+            if a != b and _similarity(a, b) >= ALTERED_RATIO and " ".join(a) not in " ".join(b):
+                return q.text, e.text
+    return None

@@ -206,7 +206,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     for q in spans:
         if joined:
             gap = text[joined[-1].end : q.start]
-            if len(gap.split()) <= 6 and _VERB.search(gap):
+            # “We survived,” said Kerr, “and we ...”: a bare attribution clause between two pieces
+            if len(gap.split()) <= 6 and _VERB.search(gap) and gap.rstrip().endswith(","):
                 prev = joined[-1]
                 joined[-1] = QuoteSpan(prev.text.rstrip(",") + " " + q.text, None, prev.start, q.end)
                 continue

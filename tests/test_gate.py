@@ -27,3 +27,18 @@ def test_claim_set_stays_above_its_floor(figures, name):
     floor = FLOORS[name]
     assert got["bacc"] >= floor["bacc"], f"{name}: balanced accuracy {got['bacc']} < floor {floor['bacc']}"
     assert got["auc"] >= floor["auc"], f"{name}: ROC AUC {got['auc']} < floor {floor['auc']}"
+
+
+SOURCING_FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["sourcing"]
+
+
+@pytest.mark.parametrize("name", sorted(SOURCING_FLOORS))
+def test_sourcing_set_stays_above_its_floor(name):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from sourcing_eval import SETS, evaluate
+
+    got = evaluate(SETS[name])
+    for metric, floor in SOURCING_FLOORS[name].items():
+        assert got[metric] >= floor, f"{name}: {metric} {got[metric]} < floor {floor}"

@@ -30,8 +30,10 @@ _ANONYMOUS = re.compile(
     r"(?:[A-Z][\w.’'-]*\s*)+(?:[a-z]+\s+)?(?:community|office|administration|government|team)?)?)"
     r"|\b(?:sources?|insiders?|people)\s+(?:inside|within|close to|familiar with|at|in)\s+(?:the\s+)?[\w.’' -]{2,40}?"
     r"(?=,|\s+(?:said|say|says|told|speaking))"
-    r"|\b(?:one|a|two|three|several|some)\s+(?:senior\s+|former\s+|top\s+)?(?:[A-Z][\w.-]*\s+)?"
-    r"(?:officials?|diplomats?|engineers?|sources?|aides?|insiders?)\b(?!\s+(?:named|identified as)))"
+    r"|\b(?:one|a|two|three|several|some)\s+(?:senior\s+|former\s+|top\s+|local\s+)?(?:[A-Z][\w.-]*\s+)?"
+    r"(?:officials?|diplomats?|engineers?|sources?|aides?|insiders?|residents?|witness(?:es)?|neighbou?rs?|"
+    r"employees?|workers?)\b(?!\s+(?:named|identified as))"
+    r"(?:\s+(?:familiar\s+with|close\s+to|inside|within|at|in)\s+(?:the\s+)?[\w’' -]{1,30}?(?=,))?)"
     r"|(?P<cue>speaking\s+(?:on|under)\s+(?:the\s+)?condition\s+of\s+anonymity|who\s+(?:asked|declined)\s+not\s+to\s+be\s+"
     r"(?:named|identified)|not\s+authori[sz]ed\s+to\s+speak|on\s+condition\s+of\s+anonymity)",
     re.IGNORECASE,
@@ -41,7 +43,7 @@ _DOCUMENT = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+)?(?:\w+\s+)?(?:memos?|documents?|reports?|correspondence|briefings?|assessments?|"
     r"emails?|e-mails?|files?|papers?|cables?|records?|filings?|minutes)"
     r"|(?:a|the)\s+(?:\d+-page\s+|new\s+|published\s+)?(?:report|document|statement|memo|filing|study|strategy|"
-    r"letter|indictment|ruling|transcript)\s+(?:published|released|seen|obtained|issued|filed)\b"
+    r"letter|indictment|ruling|transcript)\s*,?\s+(?:published|released|seen|obtained|issued|filed)\b"
     r"|(?:[Tt]he|[Aa])\s+(?:\d+-page\s+|new\s+)?(?:report|document|memo|filing|study|strategy|letter|indictment|"
     r"ruling|transcript)(?=\s+(?:also\s+)?(?:accused|said|says|stated|states|noted|notes|warned|found|concluded|"
     r"described|called|argued|claimed)\b)"
@@ -76,8 +78,14 @@ _ORG = re.compile(
     r"|\b(?P<src3>[Tt]he\s+(?:[a-z]+\s+)?(?:city|council|department|ministry|company|government|agency|police)(?:['’]s\s+[a-z]+\s+"
     r"(?:department|office|ministry|agency))?)\s+(?:said|says|told|announced|estimated|put|confirmed|stated)\b"
 )
+_BODY = re.compile(
+    r"\b(?P<src>(?:[Tt]he\s+|[Aa]n?\s+)?(?:[A-Za-z]+\s+){0,2}?(?:minister|office|ministry|spokesperson|spokesman|"
+    r"spokeswoman|department|agency|police|officials|authorities|company|bank|hospital|court|council|prosecutors?|"
+    r"regulator|government|army|military)(?:\s+(?:for|of|at)\s+(?:the\s+)?[\w&. ]{1,30}?)?)\s+"
+    r"(?:said|says|told|declined|confirmed|announced|stated|added|denied|warned|reported)\b"
+)
 _TITLE = (
-    r"(?:Mayor|President|Senator|Sen\.|Rep\.|Governor|Gov\.|Minister|Prime Minister|Chancellor|Secretary|"
+    r"(?:Former\s+|former\s+)?(?:[Aa]mbassador|Mayor|President|Senator|Sen\.|Rep\.|Governor|Gov\.|Minister|Prime Minister|Chancellor|Secretary|"
     r"General|Gen\.|Colonel|Col\.|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Professor|Judge|Chief|Coach|Ambassador|Envoy|"
     r"Director|Spokesman|Spokeswoman|Spokesperson|Pope|King|Queen|Prince|Sheriff|Commissioner|Russian Senator|"
     r"Foreign Minister|Defence Minister|Defense Minister)"
@@ -89,7 +97,9 @@ _NAMED = re.compile(
     rf"|(?:{_TITLE}\s+)?(?P<src6>{_PERSON})\s+[^.;,]{{3,60}},\s*(?:saying|insisting|claiming|warning|adding|arguing|noting)\b"
     rf"|\b(?:said|says|told|[Aa]ccording\s+to|added|warned|claimed)\s+(?:{_TITLE}\s+)?(?P<src3>{_PERSON})"
     rf"|(?P<src4>{_TITLE}\s+[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:has\s+|had\s+)?(?:also\s+)?(?:{SPEECH_VERBS})\b"
-    rf"|(?:{_TITLE}\s+)?(?P<src5>{_PERSON})\s*\(",
+    rf"|(?:{_TITLE}\s+)?(?P<src5>{_PERSON})\s*\("
+    rf"|(?P<src7>{_PERSON}),?\s+(?:called|described)\s+(?:the|it|them|his|her|their)\b"
+    rf"|(?:{_TITLE}\s+)?(?P<src8>{_PERSON})(?:,[^,.]{{3,60}},)?\s+[^.“\"‘:]{{0,40}}:\s*[“\"‘]",
 )
 _SURNAME_SAID = re.compile(rf"(?:(?P<a>[A-Z][a-z’'-]+)\s+(?:later\s+|also\s+|has\s+|had\s+)?(?:{SPEECH_VERBS})\b|\b(?:said|says|told)\s+(?P<b>[A-Z][a-z’'-]+)\b)")
 _PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|it|the\s+(?:senator|mayor|minister|official|spokesman|spokeswoman|president|document|report))\s+(?:also\s+)?(?:{SPEECH_VERBS})\b|\b(?:{SPEECH_VERBS})\s+(?:he|she)\b", re.IGNORECASE)
@@ -173,7 +183,7 @@ def attribute(text: str, *, outlets: frozenset[str] = frozenset()) -> Attributio
         found.append((m.start(), Attribution("document", _clean(m.group("src")), m.group(0))))
     for m in _NAMED.finditer(text):
         src = next(g for g in (m.group("src"), m.group("src2"), m.group("src3"), m.group("src4"), m.group("src5"),
-                               m.group("src6")) if g)
+                               m.group("src6"), m.group("src7"), m.group("src8")) if g)
         if m.group("src5") and not _VERB.search(text):
             continue
         if _person_ok(src):
@@ -185,6 +195,9 @@ def attribute(text: str, *, outlets: frozenset[str] = frozenset()) -> Attributio
             if _person_ok(name) and name.lower() not in _NOT_PERSON_WORDS and not re.fullmatch(_ORG_WORDS, name):
                 found.append((m.start(), Attribution("named_person", name, m.group(0))))
                 break
+    m = _BODY.search(text)
+    if m and m.group("src").split()[0].lower() not in ("two", "three", "several", "some", "one"):
+        found.append((m.start(), Attribution("organization", _clean(m.group("src")), m.group(0))))
     m = _ORG.search(text)
     if m:
         src = m.group("src") or m.group("src2") or m.group("src3")

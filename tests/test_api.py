@@ -38,3 +38,13 @@ def test_exception_tree_is_drawn_in_its_docstring():
 
     for name in _exceptions.__all__:
         assert name in _exceptions.__doc__
+
+
+def test_every_cluster_setting_is_documented():
+    from dataclasses import fields
+
+    from storycheck.group import ClusterOptions
+
+    doc = (ROOT / "docs" / "settings.md").read_text()
+    for f in fields(ClusterOptions):
+        assert re.search(rf"`{f.name}`.*`{re.escape(repr(f.default))}`", doc), f"{f.name} missing in docs/settings.md"

@@ -91,6 +91,28 @@ def add(files: Sequence[Path], db: Path | None) -> None:
         click.echo(f"added {added} article(s), {skipped} already stored, in {store.path}")
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print {\"stories\": [{\"id\", \"articles\"}]} on stdout.")
+def cluster(files: Sequence[Path], as_json: bool) -> None:
+    """Group articles into stories (nothing is stored)."""
+    from .group import cluster_articles, story_id
+    from .ingest import read_paths
+
+    arts = read_paths(files)
+    groups = cluster_articles(arts)
+    stories = [{"id": story_id(g), "articles": g} for g in groups]
+    if as_json:
+        click.echo(json.dumps({"stories": stories}, ensure_ascii=False, indent=1))
+        return
+    by_id = {a.id: a for a in arts}
+    for st in stories:
+        click.echo(f"story {st['id']} · {len(st['articles'])} article(s)")
+        for aid in st["articles"]:
+            a = by_id[aid]
+            click.echo(f"  {aid}  {a.outlet or '-'}  {a.published or '-'}  {a.title or a.text[:60]}")
+
+
 @main.command("score-claims")
 @click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout.")

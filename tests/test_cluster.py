@@ -40,3 +40,14 @@ def test_cli_json_touches_no_store(tmp_path):
 def test_single_article_is_its_own_story():
     arts = read_paths([DATA / "quake_harbor_daily.txt"])
     assert cluster_articles(arts) == [[arts[0].id]]
+
+
+def test_huge_components_are_split_before_average_link(monkeypatch):
+    from storycheck.group import _cluster
+
+    arts = read_paths([EXAMPLES, DATA])
+    monkeypatch.setattr(_cluster, "MAX_COMPONENT", 2)  # force the splitting path
+    groups = cluster_articles(arts)
+    assert sorted(x for g in groups for x in g) == sorted(a.id for a in arts)
+    quake = {a.id for a in arts if a.outlet in ("Harbor Daily", "Verana Tribune")}
+    assert not any(quake & set(g) and set(g) - quake for g in groups)  # never merged across stories

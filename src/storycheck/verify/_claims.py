@@ -102,8 +102,9 @@ def _prepare(sources: Sequence[str]) -> _Source:
 
 @dataclass
 class _Lex:
-    """The lexical side of one claim against one source, and the windows worth embedding."""
+    """The lexical side of one claim against one source, and the texts worth embedding."""
 
+    claim: str  # as matched: untokenised
     words: list[str]
     weights: np.ndarray
     total: float
@@ -111,8 +112,8 @@ class _Lex:
     win_cov: np.ndarray
     order: np.ndarray
 
-    def texts(self, claim: str, src: _Source) -> list[str]:
-        return [claim] + [src.texts[i] for i in self.order]
+    def texts(self, src: _Source) -> list[str]:
+        return [self.claim] + [src.texts[i] for i in self.order]
 
 
 def _lexical(claim: str, src: _Source) -> _Lex:
@@ -124,7 +125,7 @@ def _lexical(claim: str, src: _Source) -> _Lex:
     win_cov = np.array([
         float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
     ])
-    return _Lex(words, weights, total, present, win_cov, np.argsort(-win_cov)[:CANDIDATES])
+    return _Lex(claim, words, weights, total, present, win_cov, np.argsort(-win_cov)[:CANDIDATES])
 
 
 def claim_features(
@@ -136,7 +137,7 @@ def claim_features(
     lx = lex or _lexical(claim, src)
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
     cov_doc = float(weights[present].sum() / total) if words else 1.0
-    vecs = embedder.embed(lx.texts(claim, src))
+    vecs = embedder.embed(lx.texts(src))
     cos = vecs[1:] @ vecs[0]
     best_local = int(np.argmax(cos)) if len(cos) else 0
     best = int(order[best_local]) if len(order) else 0
@@ -195,7 +196,7 @@ def features_batch(
     most of the cost of scoring a claim.
     """
     lexes = [_lexical(c, src) for c, src in items]
-    embedder.embed([t for (c, src), lx in zip(items, lexes) for t in lx.texts(c, src)])  # fills the cache
+    embedder.embed([t for (_, src), lx in zip(items, lexes) for t in lx.texts(src)])  # fills the cache
     return [claim_features(c, src, embedder, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
 
 

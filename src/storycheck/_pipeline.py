@@ -1,4 +1,4 @@
-"""The stages in order: ingest → segment → analyze → embed → verify.
+"""The stages in order: ingest → segment → analyze → embed → verify → story.
 
 ``compare`` is the thin public function; ``run_stages`` is the core that the
 CLI, the store and later the cluster runner share.
@@ -17,6 +17,7 @@ from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
 from .segment import split_sentences
+from .story import find_families_and_apply
 from .verify import verify_articles
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def run_stages(
     arts = [segment_article(a) for a in articles]
     source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
+    find_families_and_apply(arts)  # copies of one article count as one source
     return arts
 
 

@@ -71,6 +71,18 @@ class Contradiction:
     sentence: int
 
 
+@dataclass(frozen=True)
+class Link:
+    """One other article's stance on a sentence, through its closest sentence."""
+
+    article: str
+    sentence: int  # index of the closest sentence in that article
+    score: float  # support probability
+    stance: Literal["carries", "contradicts", "silent"]
+    contradiction: Contradiction | None = None
+    cos: float = 0.0  # closest dense cosine, to pick the strongest contradiction
+
+
 @dataclass
 class Sentence:
     index: int
@@ -89,6 +101,10 @@ class Sentence:
     loaded: list[str] = field(default_factory=list)
     supported_by: list[str] = field(default_factory=list)  # ids of articles that carry it
     contradicted_by: list[str] = field(default_factory=list)  # ids of articles that say otherwise
+    links: list[Link] = field(default_factory=list)  # every other article's stance
+    vector: Any = None  # the sentence embedding verify used (numpy float32)
+    independent_sources: int | None = None  # copy families other than its own that carry it
+    only_in_copies: bool = False  # carried, but only by copies of its own article
 
 
 @dataclass

@@ -9,7 +9,7 @@ sentence), ``evidence`` and ``contradiction`` on every sentence.
 from ._claims import ClaimModel, read_claims, score_claims
 from ._names import name_key, names_found
 from ._typed import find_contradiction
-from ._verify import SupportFeatures, support_probability, verify_articles
+from ._verify import SupportFeatures, settle, support_probability, verify_articles
 
 __all__ = [
     "ClaimModel",
@@ -19,6 +19,7 @@ __all__ = [
     "find_contradiction",
     "name_key",
     "names_found",
+    "settle",
     "support_probability",
     "verify_articles",
 ]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 
 from .._types import Article
@@ -22,8 +22,14 @@ def _similarity(a: list[str], b: list[str]) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
-def match_quotes(articles: Sequence[Article]) -> None:
-    """Set status, found_in and closest on every quote of every article."""
+def match_quotes(articles: Sequence[Article], source_of: Callable[[str], str] | None = None) -> None:
+    """Set status, found_in and closest on every quote of every article.
+
+    With ``source_of`` (article → copy family) the status looks only outside the
+    quote's own family: words that only copies repeat are still ``only_here``.
+    ``found_in`` then lists the other families' articles first, then the copies.
+    """
+    key = source_of or (lambda x: x)
     texts = {a.id: " " + " ".join(_tokens(a.text)) + " " for a in articles}
     quotes = [(a.id, q.text, _tokens(q.text)) for a in articles for s in a.sentences for q in s.quotes]
     for a in articles:
@@ -32,12 +38,14 @@ def match_quotes(articles: Sequence[Article]) -> None:
                 toks = _tokens(q.text)
                 needle = " " + " ".join(toks) + " "
                 verbatim = [b for b, t in texts.items() if b != a.id and needle in t]
+                copies = [b for b in verbatim if key(b) == key(a.id)]
+                verbatim = [b for b in verbatim if key(b) != key(a.id)]
                 if verbatim:
-                    q.status, q.found_in, q.closest = "verbatim", verbatim, None
+                    q.status, q.found_in, q.closest = "verbatim", verbatim + copies, None
                     continue
                 best: dict[str, tuple[float, str]] = {}
                 for b, text, other in quotes:
-                    if b == a.id:
+                    if key(b) == key(a.id):
                         continue
                     r = _similarity(toks, other)
                     if r >= ALTERED_RATIO and r > best.get(b, (0.0, ""))[0]:
@@ -46,8 +54,9 @@ def match_quotes(articles: Sequence[Article]) -> None:
                     q.status = "altered"
                     q.found_in = sorted(best, key=lambda b: -best[b][0])
                     q.closest = best[q.found_in[0]][1]
+                    q.found_in += copies
                 else:
-                    q.status, q.found_in, q.closest = "only_here", [], None
+                    q.status, q.found_in, q.closest = "only_here", copies, None
 
 
 def reworded(claim_quotes: Sequence[QuoteSpan], evidence_quotes: Sequence[QuoteSpan]) -> tuple[str, str] | None:

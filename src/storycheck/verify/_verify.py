@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._options import Options
-from .._types import Article, Contradiction, Evidence, Facts, Sentence, Verdict
+from .._types import Article, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
@@ -95,15 +95,16 @@ def _quote_found(quote: str, others_norm: str, evidence: Sequence[Facts]) -> boo
     return False
 
 
-def _decide(s: Sentence, f: SupportFeatures) -> Verdict:
+def _decide(s: Sentence, supported: bool) -> Verdict:
     facts = s.facts
     assert facts is not None
     if s.contradiction is not None:
         return "contradicted"
-    if s.supported_by:
+    if supported:
         return "supported"
     factual = facts.quantities or facts.dates or facts.quotes
-    if not facts.checkable or (not factual and f.novel_names == 0 and len(facts.subjective) >= 2):
+    novel_names = s.features.novel_names if s.features else 0
+    if not facts.checkable or (not factual and novel_names == 0 and len(facts.subjective) >= 2):
         return "opinion"
     return "unsupported"
 
@@ -146,6 +147,8 @@ def verify_articles(
     if not flat:
         return
     vecs = embedder.embed([s.text for _, s in flat])
+    for (_, s), v in zip(flat, vecs):
+        s.vector = v
     facts = [s.facts for _, s in flat]
     lex = _Lexical(facts)  # type: ignore[arg-type]
     owner = np.array([ai for ai, _ in flat])
@@ -182,6 +185,7 @@ def _judge(
     facts = s.facts
     assert facts is not None
     stances: list[tuple[int, float, SupportFeatures, object]] = []  # (article, p, features, contradiction)
+    closest: dict[int, int] = {}  # other article -> index of its closest sentence
     for bi, other in enumerate(others):
         if bi == ai or not len(other.rows):
             continue
@@ -221,29 +225,69 @@ def _judge(
                 hit = Contradiction("attribution", describe(s.attribution), describe(ev.attribution),
                                     other.article.id, ev.index)
         stances.append((bi, p_b, f, hit))
-    supporters = [st for st in stances if st[3] is None and st[1] >= opts.support_threshold]
-    contradicters = [st for st in stances if st[3] is not None]
-    s.supported_by = [others[st[0]].article.id for st in supporters]
-    s.contradicted_by = [others[st[0]].article.id for st in contradicters]
+        closest[bi] = hit.sentence if hit is not None else flat[cols[best[0]]][1].index  # type: ignore[attr-defined]
+    s.supported_by = [others[st[0]].article.id for st in stances if st[3] is None and st[1] >= opts.support_threshold]
+    s.contradicted_by = [others[st[0]].article.id for st in stances if st[3] is not None]
+    s.links = [
+        Link(others[st[0]].article.id, closest[st[0]], round(st[1], 4),
+             "contradicts" if st[3] is not None else "carries" if st[1] >= opts.support_threshold else "silent",
+             st[3], round(st[2].cos, 4))  # type: ignore[arg-type]
+        for st in stances
+    ]
     best_stance = max(stances, key=lambda st: st[1], default=None)
     s.features = best_stance[2] if best_stance else None
-    p = best_stance[1] if best_stance else 0.0
-    s.contradiction = None
-    if contradicters and len(contradicters) >= len(supporters):
-        strongest = max(contradicters, key=lambda st: st[2].cos)
-        s.contradiction = strongest[3]  # type: ignore[assignment]
-        p = min(p, 0.1)  # a typed mismatch outweighs any similarity
-    s.score = round(p, 4)
     top = np.argsort(-ret[i])[: opts.top_k] if len(cols) else []
     s.evidence = [
         Evidence(others[owner[cols[j]]].article.id, flat[cols[j]][1].index, flat[cols[j]][1].text,
                  round(float(ret[i, j]), 4))
         for j in top
     ]
-    if s.contradiction is not None and not any(
-        e.article == s.contradiction.article and e.sentence == s.contradiction.sentence for e in s.evidence
-    ):
+    def evidence_of(article: str, sentence: int) -> Evidence:
+        j = next(j for j in range(len(cols)) if others[owner[cols[j]]].article.id == article
+                 and flat[cols[j]][1].index == sentence)
+        return Evidence(article, sentence, flat[cols[j]][1].text, round(float(ret[i, j]), 4))
+
+    settle(s, evidence_of, top_k=opts.top_k)
+
+
+def settle(
+    s: Sentence,
+    evidence_of: Callable[[str, int], Evidence],
+    *,
+    source_of: Callable[[str], str] | None = None,
+    own: str | None = None,
+    top_k: int = 3,
+) -> None:
+    """Verdict, score and contradiction from the stances of the other articles.
+
+    Stances are counted per source: per article by default, per copy family when
+    ``source_of`` maps articles to families (then support from the sentence's own
+    family, ``own``, does not count, and such a sentence is ``only_in_copies``).
+    A typed mismatch wins when more sources contradict the sentence than carry it
+    (in a tie the sentence's own source is the casting vote: two outlets against one).
+    A copy that drifted a number or a date from its own family still contradicts it;
+    a negation flip inside a family does not, because spinning rewords freely
+    ("chose to stay silent" → "chose to say nothing").
+    """
+    key = source_of or (lambda a: a)
+    support = {key(ln.article) for ln in s.links if ln.stance == "carries"} - {own}
+    against = [ln for ln in s.links if ln.stance == "contradicts" and not (
+        source_of is not None and key(ln.article) == own and ln.contradiction is not None
+        and ln.contradiction.type == "negation")]
+    s.independent_sources = len(support) if source_of else None
+    s.only_in_copies = bool(source_of) and not support and any(ln.stance == "carries" for ln in s.links)
+    counted = [ln for ln in s.links if key(ln.article) != own or source_of is None]
+    p = max((ln.score for ln in counted), default=0.0)
+    s.contradiction = None
+    if against and len({key(ln.article) for ln in against}) > len(support):
+        strongest = max(against, key=lambda ln: ln.cos)
+        s.contradiction = strongest.contradiction
+        p = min(p, 0.1)  # a typed mismatch outweighs any similarity
         c = s.contradiction
-        j = next(j for j in range(len(cols)) if others[owner[cols[j]]].article.id == c.article and flat[cols[j]][1].index == c.sentence)
-        s.evidence = [Evidence(c.article, c.sentence, flat[cols[j]][1].text, round(float(ret[i, j]), 4))] + s.evidence[: opts.top_k - 1]
-    s.verdict = _decide(s, s.features) if s.features else ("unsupported" if facts.checkable else "opinion")
+        if c is not None and not any(e.article == c.article and e.sentence == c.sentence for e in s.evidence):
+            s.evidence = [evidence_of(c.article, c.sentence)] + s.evidence[: top_k - 1]
+    s.score = round(p, 4)
+    s.verdict = _decide(s, bool(support))
+
+
+

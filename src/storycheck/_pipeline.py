@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._exceptions import InputError
 from ._options import Options
@@ -92,30 +92,59 @@ def compare(
     return run_stages(arts, embedder=embedder, options=options, progress=progress)
 
 
+class AddResult(NamedTuple):
+    added: int  # articles stored
+    already: int  # ids the store already had
+    duplicates: int  # exact or near-duplicates linked to a stored article, not stored again
+    stories: int  # stories created or changed
+
+
+#: Articles per transaction: a crash loses at most one batch, and a batch's story
+#: update touches few enough stories to stay fast.
+ADD_BATCH = 256
+
+
 def add(
     inputs: Iterable[str | os.PathLike[str] | Article],
     *,
     store: Store,
     embedder: EmbeddingBackend | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[int, int]:
-    """Read, segment, embed and store articles; returns (added, already stored).
+    batch_size: int = ADD_BATCH,
+) -> AddResult:
+    """Read, segment and store articles, link duplicates and update stories.
 
-    Everything is read and embedded before the first write, and the write is one
-    transaction: bad input or a crash leaves the store as it was.
+    Everything is read and checked before the first write; each batch is one
+    transaction, so bad input or a crash never leaves half an article, and a
+    rerun picks up where it stopped (stored ids are skipped). Sentence vectors
+    are computed when a story is first checked, not here: grouping needs only
+    the lead, and that is what keeps ``add`` fast on large archives.
     """
-    from .embed import CachedEmbedder, text_key
+    from .group import plan_batch
 
-    arts = [segment_article(a) for a in _gather(inputs)]
+    arts = _gather(inputs)
     backend = embedder or default_backend()
-    new = [a for a in arts if not store.has_article(a.id)]
-    texts = [s.text for a in new for s in a.sentences]
-    cached = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id))
-    vectors: dict[str, object] = {}
-    for i in range(0, len(texts), 256):
-        chunk = texts[i : i + 256]
-        for t, v in zip(chunk, cached.embed(chunk)):
-            vectors[text_key(t)] = v
+    vocab = store.vocabulary()
+    seen: set[str] = set()
+    added = already = dups = 0
+    changed: set[str] = set()
+    for i in range(0, len(arts), batch_size):
+        chunk = arts[i : i + batch_size]
+        known = store.known_ids([a.id for a in chunk])
+        new = []
+        for a in chunk:
+            if a.id in known or a.id in seen:
+                already += 1
+            else:
+                seen.add(a.id)
+                new.append(segment_article(a))
+        if new:
+            batch = plan_batch(store, new, vocab, backend)
+            store.write_batch(batch, backend.model_id)
+            added += len(batch.articles)
+            dups += len(batch.duplicates)
+            changed.update(batch.stories)
+            changed.difference_update(batch.dropped_stories)
         if progress:
             progress(len(chunk))
-    return store.add_articles(arts, vectors, backend.model_id)  # type: ignore[arg-type]
+    return AddResult(added, already, dups, len(changed))

@@ -77,18 +77,17 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: $STORYCHECK_DB or the user data dir).")
 def add(files: Sequence[Path], db: Path | None) -> None:
-    """Add articles to the store; adding the same article again changes nothing."""
+    """Add articles to the store and group them into stories; adding the same
+    article again changes nothing, and near-duplicates are linked, not stored twice."""
     from ._pipeline import add as add_articles
     from .ingest import read_paths
     from .store import open_store
 
-    from ._pipeline import segment_article
-
     arts = read_paths(files)  # every input is read and checked before the store is opened
-    total = sum(len(segment_article(a).sentences) for a in arts)
-    with open_store(db) as store, _progress("embedding", total) as tick:
-        added, skipped = add_articles(arts, store=store, progress=tick)
-        click.echo(f"added {added} article(s), {skipped} already stored, in {store.path}")
+    with open_store(db) as store, _progress("adding", len(arts)) as tick:
+        r = add_articles(arts, store=store, progress=tick)
+        click.echo(f"added {r.added} article(s), {r.already} already stored, {r.duplicates} duplicate(s) linked, "
+                   f"{r.stories} story(ies) new or changed, in {store.path}")
 
 
 @main.command()

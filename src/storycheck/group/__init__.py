@@ -1,12 +1,17 @@
-"""Group articles that cover the same story.
+"""Group stage: which articles cover the same story.
 
-Each article is described by its content words, its names and an embedding of its
-lead; only pairs that share a distinctive term are ever compared (an inverted
-index with capped postings), so cost grows with the number of candidate pairs,
-not with all n² pairs. Average-link clustering then runs inside each connected
-group of candidates.
+Articles are described by content words, names and an embedding of their lead;
+candidates come from shared distinctive terms (an inverted index), not from all
+n² pairs. Average-link clustering then runs inside each connected group of
+candidates. The store keeps the same description per article, so new articles
+join stored stories without recomputing everything (``plan_batch``).
 """
 
-from ._cluster import ClusterOptions, cluster_articles, story_id
+from ._cluster import NEAR_DUPLICATE, ClusterOptions, cluster_articles, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._incremental import Batch, Duplicate, StoryIndex, plan_batch
 
-__all__ = ["ClusterOptions", "cluster_articles", "story_id"]
+__all__ = [
+    "NEAR_DUPLICATE", "ArticleFeatures", "Batch", "ClusterOptions", "Duplicate", "StoryIndex", "Vocabulary",
+    "band_keys", "cluster_articles", "features", "plan_batch", "resemblance", "story_id",
+]

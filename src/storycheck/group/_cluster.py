@@ -1,18 +1,19 @@
+"""Story grouping: blocking, similarity and average-link, shared by `cluster` and the store."""
+
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter, defaultdict
+import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from .._types import Article
-from ..analyze import content_words
 from ..embed import EmbeddingBackend, default_backend
-
+from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
 
 @dataclass(frozen=True)
 class ClusterOptions:
@@ -35,18 +36,10 @@ class ClusterOptions:
     time_scale_days: float = 30.0
 
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)(?<!\n)\b[A-Z][a-z]+")
-
-
-def _tfidf(docs: list[list[str]]) -> list[dict[str, float]]:
-    df = Counter(w for d in docs for w in set(d))
-    n = len(docs)
-    out = []
-    for d in docs:
-        vec = {w: (1 + math.log(c)) * (math.log((n + 1) / df[w]) + 1.0) for w, c in Counter(d).items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out.append({w: v / norm for w, v in vec.items()})
-    return out
+#: Estimated shingle resemblance from which two articles are one text republished
+#: (an edited or re-headlined wire copy; one added paragraph in ten keeps it near 0.9):
+#: they are clustered (and stored) as one.
+NEAR_DUPLICATE = 0.9
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -55,18 +48,22 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
-def _day(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published[:10]) if published else None
-    except ValueError:
-        return None
-
-
 def story_id(article_ids: Sequence[str]) -> str:
     """A story's id: stable for the same set of articles, whatever their order."""
-    import hashlib
-
     return "s-" + hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()[:12]
+
+
+def describe(articles: Sequence[Article], embedder: EmbeddingBackend | None, opts: ClusterOptions) -> list[ArticleFeatures]:
+    feats = [features(a, opts.lead_chars) for a in articles]
+    embed_leads(feats, embedder)
+    return feats
+
+
+def embed_leads(feats: Sequence[ArticleFeatures], embedder: EmbeddingBackend | None) -> None:
+    todo = [f for f in feats if f.vector is None]
+    if todo:
+        for f, v in zip(todo, (embedder or default_backend()).embed([f.lead for f in todo])):
+            f.vector = v
 
 
 def cluster_articles(
@@ -79,18 +76,61 @@ def cluster_articles(
     opts = options or ClusterOptions()
     if not articles:
         return []
-    texts = [((a.title or "") + "\n" + a.text) for a in articles]
-    content = _tfidf([content_words(t) for t in texts])
-    names = _tfidf([[w.lower() for w in _NAME.findall(t)] for t in texts])
-    leads = [((a.title or "") + " " + " ".join(a.text.split())[: opts.lead_chars]) for a in articles]
-    vecs = (embedder or default_backend()).embed(leads)
-    days = [_day(a.published) for a in articles]
+    feats = describe(articles, embedder, opts)
+    return cluster_features(feats, Vocabulary.of(feats), opts)
+
+
+def near_duplicates(feats: Sequence[ArticleFeatures], known: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Article id → the id of the earlier article it repeats (LSH on MinHash bands).
+
+    ``known`` maps band keys to ids of articles seen before (the store's); those
+    come first, so a new copy points to the stored original.
+    """
+    by_id = {f.id: f for f in feats}
+    buckets: dict[str, list[str]] = defaultdict(list)
+    canon: dict[str, str] = {}
+    for f in feats:
+        keys = band_keys(f.minhash)
+        for key in keys:
+            for other in [*(known or {}).get(key, ()), *buckets[key]]:
+                sig = by_id[other].minhash if other in by_id else None
+                if other != f.id and other not in canon and (sig is None or resemblance(f.minhash, sig) >= NEAR_DUPLICATE):
+                    canon[f.id] = other
+                    break
+            if f.id in canon:
+                break
+        if f.id not in canon:
+            for key in keys:
+                buckets[key].append(f.id)
+    return canon
+
+
+def cluster_features(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: ClusterOptions) -> list[list[str]]:
+    """Blocking, similarity and average-link over described articles.
+
+    Near-duplicates are set aside and follow their original, so that twenty
+    republications of one wire story neither dominate the average nor crowd
+    the candidate lists.
+    """
+    dup = near_duplicates(feats)
+    distinct = [f for f in feats if f.id not in dup]
+    groups = _cluster_distinct(distinct, vocab, opts)
+    follow: dict[str, list[str]] = defaultdict(list)
+    for d, c in dup.items():
+        follow[c].append(d)
+    return [[x for i in g for x in (i, *follow[i])] for g in groups]
+
+
+def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: ClusterOptions) -> list[list[str]]:
+    content = [vocab.weights(f.terms) for f in feats]
+    names = [vocab.weights(f.names, "@") for f in feats]
+    days = [f.day for f in feats]
+    vecs = [f.vector for f in feats]
 
     # candidates: articles sharing one of their most distinctive terms
     postings: dict[str, list[int]] = defaultdict(list)
     for i, (c, nm) in enumerate(zip(content, names)):
-        top = sorted(({**c, **{"@" + k: v for k, v in nm.items()}}).items(), key=lambda kv: -kv[1])[: opts.block_terms]
-        for term, _ in top:
+        for term in block_terms(c, nm, opts.block_terms):
             postings[term].append(i)
     pairs: set[tuple[int, int]] = set()
     for ids in postings.values():
@@ -100,24 +140,63 @@ def cluster_articles(
             for y in range(x + 1, len(ids)):
                 pairs.add((ids[x], ids[y]))
 
-    sims: dict[tuple[int, int], float] = {}
-    for i, j in pairs:
-        s = (opts.content_weight * _dot(content[i], content[j]) + opts.names_weight * _dot(names[i], names[j])
-             + opts.embedding_weight * float(vecs[i] @ vecs[j]))
-        if days[i] and days[j]:
-            gap = abs((days[i] - days[j]).days)
-            if gap > opts.time_scale_days:
-                s *= 0.5 ** ((gap - opts.time_scale_days) / opts.time_scale_days)
-        if s >= opts.threshold * 0.5:  # far below the merge level: cannot matter to an average
-            sims[(i, j)] = s
-    return [[articles[i].id for i in group] for group in _average_link(len(articles), sims, opts.threshold)]
+    def pair_similarity(i: int, j: int) -> float:
+        x = (opts.content_weight * _dot(content[i], content[j]) + opts.names_weight * _dot(names[i], names[j])
+             + opts.embedding_weight * float(vecs[i] @ vecs[j]))  # type: ignore[operator]
+        return x * _decay(days[i], days[j], opts.time_scale_days)
+
+    sims = {p: v for p in pairs if (v := pair_similarity(*p)) >= opts.threshold * 0.5}  # below: cannot matter
+
+    def dense(members: list[int]) -> np.ndarray:
+        """All pairs inside one candidate group: a pair blocking missed still counts for what it is."""
+        m = np.zeros((len(members), len(members)))
+        for w, vecs_of in ((opts.content_weight, content), (opts.names_weight, names)):
+            vocab_ix: dict[str, int] = {}
+            rows = [{vocab_ix.setdefault(t, len(vocab_ix)): v for t, v in vecs_of[i].items()} for i in members]
+            x = np.zeros((len(members), max(1, len(vocab_ix))), dtype=np.float32)
+            for r, row in enumerate(rows):
+                x[r, list(row)] = list(row.values())
+            m += w * (x @ x.T)
+        v = np.stack([vecs[i] for i in members])  # type: ignore[misc]
+        m += opts.embedding_weight * (v @ v.T)
+        for a, i in enumerate(members):
+            for b_, j in enumerate(members[:a]):
+                d = _decay(days[i], days[j], opts.time_scale_days)
+                if d < 1.0:
+                    m[a, b_] *= d
+                    m[b_, a] *= d
+        return m
+
+    return [[feats[i].id for i in group] for group in _average_link(len(feats), sims, opts.threshold, dense=dense)]
+
+
+def _decay(a: date | None, b: date | None, scale: float) -> float:
+    """Similarity halves every ``scale`` days beyond ``scale`` days apart (1 when undated)."""
+    if a is None or b is None:
+        return 1.0
+    gap = abs((a - b).days)
+    return 0.5 ** ((gap - scale) / scale) if gap > scale else 1.0
+
+
+def block_terms(content: dict[str, float], names: dict[str, float], k: int) -> list[str]:
+    """An article's ``k`` most distinctive terms and names ('@'): its candidate keys."""
+    both = {**content, **{"@" + n: v for n, v in names.items()}}
+    return [t for t, _ in sorted(both.items(), key=lambda kv: -kv[1])[:k]]
 
 
 MAX_COMPONENT = 500  # largest group clustered exactly: each merge costs m², so m³ in all
 
 
-def _average_link(n: int, sims: dict[tuple[int, int], float], threshold: float, floor: float = 0.0) -> list[list[int]]:
-    """Average-link agglomeration over a sparse similarity graph (missing pairs count 0)."""
+Dense = Callable[[list[int]], np.ndarray]
+
+
+def _average_link(n: int, sims: dict[tuple[int, int], float], threshold: float, floor: float = 0.0,
+                  dense: Dense | None = None) -> list[list[int]]:
+    """Average-link agglomeration inside each connected group of candidate links.
+
+    With ``dense``, a group's full similarity matrix is computed (pairs blocking
+    missed count for what they are); without it, missing pairs count 0.
+    """
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -140,26 +219,29 @@ def _average_link(n: int, sims: dict[tuple[int, int], float], threshold: float, 
             # keeping only its stronger links, a step at a time, until the pieces fit
             inside = set(members)
             sub = {p: v for p, v in sims.items() if p[0] in inside and v >= floor + 0.05}
-            out.extend(_average_link_subset(members, sub, threshold, floor + 0.05))
+            local = {m: k for k, m in enumerate(members)}
+            sub_dense = (lambda ms, _m=members: dense([_m[k] for k in ms])) if dense else None  # type: ignore[misc]
+            groups = _average_link(len(members), {(local[i], local[j]): v for (i, j), v in sub.items()},
+                                   threshold, floor + 0.05, sub_dense)
+            out.extend([members[k] for k in g] for g in groups)
         else:
-            out.extend(_agglomerate(members, sims, threshold))
+            out.extend(_agglomerate(members, dense(members) if dense else _from_sparse(members, sims), threshold))
     return sorted(out, key=lambda g: g[0])
 
 
-def _average_link_subset(members: list[int], sims: dict[tuple[int, int], float], threshold: float,
-                         floor: float) -> list[list[int]]:
-    local = {m: k for k, m in enumerate(members)}
-    groups = _average_link(len(members), {(local[i], local[j]): v for (i, j), v in sims.items()}, threshold, floor)
-    return [[members[k] for k in g] for g in groups]
-
-
-def _agglomerate(members: list[int], sims: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+def _from_sparse(members: list[int], sims: dict[tuple[int, int], float]) -> np.ndarray:
     idx = {m: k for k, m in enumerate(members)}
-    m = len(members)
-    total = np.zeros((m, m))
+    total = np.zeros((len(members), len(members)))
     for (i, j), s in sims.items():
         if i in idx and j in idx:
             total[idx[i], idx[j]] = total[idx[j], idx[i]] = s
+    return total
+
+
+def _agglomerate(members: list[int], total: np.ndarray, threshold: float) -> list[list[int]]:
+    m = len(members)
+    total = total.copy()
+    np.fill_diagonal(total, 0.0)
     sizes = np.ones(m)
     groups: dict[int, list[int]] = {k: [members[k]] for k in range(m)}
     alive = np.ones(m, dtype=bool)

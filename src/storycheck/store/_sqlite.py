@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .._exceptions import StoreError
 from .._types import Article, Sentence
 from ..embed import text_key
+from ..group import ArticleFeatures, Batch, Vocabulary, band_keys
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -82,30 +85,6 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add_articles(self, articles: Sequence[Article], vectors: dict[str, np.ndarray], model: str) -> tuple[int, int]:
-        """Insert new articles with their sentences and vectors in one transaction.
-
-        Returns (added, already stored). An article whose id is stored is left as is.
-        """
-        added = skipped = 0
-        with self._transaction():
-            for a in articles:
-                if self.has_article(a.id):
-                    skipped += 1
-                    continue
-                self.conn.execute(
-                    "INSERT INTO articles (id, content_hash, title, outlet, url, published, path, text, added_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (a.id, text_key(a.text), a.title, a.outlet, a.url, a.published, a.path, a.text, _now()),
-                )
-                self.conn.executemany(
-                    "INSERT INTO sentences (article_id, idx, start_char, end_char, text, text_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(a.id, s.index, s.start, s.end, s.text, text_key(s.text)) for s in a.sentences],
-                )
-                added += 1
-            self.save_vectors(vectors, model)
-        return added, skipped
-
     def save_vectors(self, vectors: dict[str, np.ndarray], model: str) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)",
@@ -137,8 +116,195 @@ class Store:
         ]
         return art
 
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Ids stored as articles or linked as duplicates."""
+        out: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            out.update(a for (a,) in self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({marks}) UNION SELECT id FROM duplicates WHERE id IN ({marks})",
+                chunk + chunk))
+        return out
+
+    # -- grouping ---------------------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        n = int(self.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+        return Vocabulary(n, dict(self.conn.execute("SELECT term, df FROM term_df")))
+
+    def by_content_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """content hash → id of a stored article with exactly that text."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(hashes)):
+            q = f"SELECT content_hash, id FROM articles WHERE content_hash IN ({','.join('?' * len(chunk))})"
+            out.update(self.conn.execute(q, chunk).fetchall())
+        return out
+
+    def band_candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(list(set(keys))):
+            q = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({','.join('?' * len(chunk))})"
+            for k, a in self.conn.execute(q, chunk):
+                out.setdefault(k, []).append(a)
+        return out
+
+    def block_candidates(self, terms: Iterable[str], max_postings: int) -> set[str]:
+        """Stored articles sharing a block term, skipping terms too common to be distinctive."""
+        out: set[str] = set()
+        for chunk in _chunks(list(set(terms))):
+            marks = ",".join("?" * len(chunk))
+            common = {t for t, c in self.conn.execute(
+                f"SELECT term, COUNT(*) FROM block_postings WHERE term IN ({marks}) GROUP BY term", chunk) if c > max_postings}
+            keep = [t for t in chunk if t not in common]
+            if keep:
+                q = f"SELECT article_id FROM block_postings WHERE term IN ({','.join('?' * len(keep))})"
+                out.update(a for (a,) in self.conn.execute(q, keep))
+        return out
+
+    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]:
+        rows = []
+        for chunk in _chunks(list(ids)):
+            q = ("SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector FROM article_features f"
+                 " LEFT JOIN embeddings e ON e.text_hash = f.lead_hash AND e.model = ?"
+                 f" WHERE f.article_id IN ({','.join('?' * len(chunk))})")
+            rows.extend(self.conn.execute(q, [model, *chunk]))
+        return [
+            ArticleFeatures(aid, json.loads(t), json.loads(nm), "", date.fromisoformat(d) if d else None,
+                            np.frombuffer(mh, dtype=np.uint64), np.frombuffer(v, dtype=np.float32) if v else None)
+            for aid, t, nm, _, d, mh, v in rows
+        ]
+
+    def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            q = f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({','.join('?' * len(chunk))})"
+            out.update(self.conn.execute(q, chunk).fetchall())
+        return out
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(list(story_ids)):
+            q = f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({','.join('?' * len(chunk))})"
+            for st, a in self.conn.execute(q, chunk):
+                out.setdefault(st, []).append(a)
+        return out
+
+    def write_batch(self, batch: Batch, model: str) -> None:
+        """One transaction: new articles, their features, duplicates links, vectors, story moves."""
+        now = _now()
+        with self._transaction():
+            for a in batch.articles:
+                self._insert_article(a, now)
+            for f in batch.features:
+                self.conn.execute(
+                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash) VALUES (?, ?, ?, ?, ?, ?)",
+                    (f.id, json.dumps(f.terms, ensure_ascii=False), json.dumps(f.names, ensure_ascii=False),
+                     text_key(f.lead), f.day.isoformat() if f.day else None, np.asarray(f.minhash, np.uint64).tobytes()),
+                )
+                self.conn.executemany("INSERT OR IGNORE INTO minhash_bands (band_key, article_id) VALUES (?, ?)",
+                                      [(k, f.id) for k in band_keys(f.minhash)])
+                terms = list(f.terms) + ["@" + n for n in f.names]
+                self.conn.executemany("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
+                                      [(t,) for t in terms])
+            self.conn.executemany("INSERT OR IGNORE INTO block_postings (term, article_id) VALUES (?, ?)",
+                                  [(t, aid) for aid, ts in batch.blocks.items() for t in ts])
+            for d in batch.duplicates:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO duplicates (id, original_id, resemblance, title, outlet, url, published, path,"
+                    " added_sentences, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (d.article.id, d.original, d.resemblance, d.article.title, d.article.outlet, d.article.url,
+                     d.article.published, d.article.path, json.dumps(d.added, ensure_ascii=False), now),
+                )
+            self.save_vectors(batch.vectors, model)
+            if batch.dropped_stories:
+                self.conn.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in batch.dropped_stories])
+            for sid, members in batch.stories.items():
+                self.conn.execute("INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?)"
+                                  " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at", (sid, now, now))
+                self.conn.executemany(
+                    "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+                    [(a, sid) for a in members])
+
+    def _insert_article(self, a: Article, now: str) -> None:
+        self.conn.execute(
+            "INSERT INTO articles (id, content_hash, title, outlet, url, published, path, text, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, content_hash(a.text), a.title, a.outlet, a.url, a.published, a.path, a.text, now),
+        )
+        self.conn.executemany(
+            "INSERT INTO sentences (article_id, idx, start_char, end_char, text, text_hash) VALUES (?, ?, ?, ?, ?, ?)",
+            [(a.id, s.index, s.start, s.end, s.text, text_key(s.text)) for s in a.sentences],
+        )
+
+    # -- reading stories --------------------------------------------------------
+    def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None) -> list[dict[str, Any]]:
+        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
+        sql = (
+            "SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published),"
+            " GROUP_CONCAT(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+        )
+        args: list[Any] = []
+        if query:
+            sql += (" WHERE sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2 ON a2.id = sa2.article_id"
+                    " WHERE a2.title LIKE ? OR a2.outlet LIKE ? OR a2.text LIKE ?)")
+            args += [f"%{query}%"] * 3
+        sql += " GROUP BY sa.story_id ORDER BY size DESC, MAX(a.published) DESC, sa.story_id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        out = []
+        for sid, size, first, last, outlets in self.conn.execute(sql, args).fetchall():
+            dups = self.conn.execute(
+                "SELECT COUNT(*), GROUP_CONCAT(DISTINCT d.outlet) FROM duplicates d JOIN story_articles sa"
+                " ON sa.article_id = d.original_id WHERE sa.story_id = ?", (sid,)).fetchone()
+            head = self.conn.execute(
+                "SELECT a.title, a.text FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?"
+                " ORDER BY a.published IS NULL, a.published, a.id LIMIT 1", (sid,)).fetchone()
+            names = sorted(set((outlets or "").split(",") + ((dups[1] or "").split(",") if dups[0] else [])) - {""})
+            out.append({"id": sid, "size": size + dups[0], "articles": size, "duplicates": dups[0], "outlets": names,
+                        "first_published": first, "last_published": last,
+                        "headline": head[0] or " ".join(head[1].split())[:100] if head else None})
+        return out
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        ids = [a for (a,) in self.conn.execute(
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+        return [a for a in (self.get_article(i) for i in ids) if a is not None]
+
+    def story_duplicates(self, story_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT d.id, d.original_id, d.resemblance, d.title, d.outlet, d.url, d.published, d.added_sentences"
+            " FROM duplicates d JOIN story_articles sa ON sa.article_id = d.original_id WHERE sa.story_id = ?"
+            " ORDER BY d.published IS NULL, d.published, d.id", (story_id,)).fetchall()
+        return [{"id": r[0], "original": r[1], "resemblance": r[2], "title": r[3], "outlet": r[4], "url": r[5],
+                 "published": r[6], "added_sentences": json.loads(r[7])} for r in rows]
+
+    def find_story(self, prefix: str) -> str | None:
+        """A story id from its id or an unambiguous prefix, or from one of its article ids."""
+        rows = self.conn.execute("SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (prefix + "%",)).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        row = self.conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (prefix,)).fetchone()
+        return str(row[0]) if row else None
+
+    def cached_report(self, story_id: str, members_hash: str, version: str) -> str | None:
+        row = self.conn.execute("SELECT report FROM story_reports WHERE story_id = ? AND members_hash = ? AND version = ?",
+                                (story_id, members_hash, version)).fetchone()
+        return str(row[0]) if row else None
+
+    def save_report(self, story_id: str, members_hash: str, version: str, report: str,
+                    vectors: dict[str, np.ndarray], model: str) -> None:
+        with self._transaction():
+            self.save_vectors(vectors, model)
+            self.conn.execute(
+                "INSERT INTO story_reports (story_id, members_hash, version, report, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash, version = excluded.version,"
+                " report = excluded.report, created_at = excluded.created_at",
+                (story_id, members_hash, version, report, _now()))
+
     def count(self, table: str) -> int:
-        if table not in ("articles", "sentences", "embeddings"):
+        if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles"):
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
@@ -164,6 +330,16 @@ class _Tx:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute("ROLLBACK")
+
+
+def _chunks(items: list[Any], n: int = 500) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
+    return text_key(" ".join(text.split()))
 
 
 def _now() -> str:

@@ -20,7 +20,8 @@ from ._reuse import Alignment, align, word_set
 #: A pair is a copy when this share of the shorter article's sentences reappears in
 #: the other (our sample: copies 0.71–1.0, independent reports of the story at most 0.25).
 COPY_SHARE = 0.5
-#: ... and at least this many sentences, so that one shared quote is not a copy.
+#: ... and at least this many sentences, so that one shared sentence or quote is not a copy
+#: (two one-line items that agree are two sources, not a copy).
 COPY_MIN_SENTENCES = 2
 #: Aligned sentences sharing fewer words than this were reworded ("spun").
 SPUN_BELOW = 0.9
@@ -61,7 +62,7 @@ def copy_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
             if len(signature[a.id] & signature[b.id]) / small < 0.4:
                 continue  # too few words in common for half the sentences to match
             al = align(a, b, sets)
-            if al.share >= COPY_SHARE and len(al.pairs) >= min(COPY_MIN_SENTENCES, al.a_len, al.b_len):
+            if al.share >= COPY_SHARE and len(al.pairs) >= COPY_MIN_SENTENCES:
                 out[(a.id, b.id)] = al
     return out
 

@@ -1,0 +1,180 @@
+"""Stories in the store, kept up to date as articles arrive.
+
+A batch of new articles is described once; each is checked against stored
+articles for exact and near-duplicates (content hash, MinHash bands), then the
+stories it may join are found through the stored block terms. Only those
+stories and the new articles are clustered again, with the same core as
+`cluster`; every other story is left alone, so the cost of a batch follows the
+stories it touches, not the size of the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .._types import Article
+from ..embed import EmbeddingBackend, text_key
+from ._cluster import NEAR_DUPLICATE, ClusterOptions, _dot, block_terms, cluster_features, embed_leads, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+
+
+@dataclass
+class Duplicate:
+    article: Article  # the copy (not stored: only its metadata and what it adds)
+    original: str
+    resemblance: float
+    added: list[str]  # sentences of the copy the original does not have
+
+
+@dataclass
+class Batch:
+    """Everything one `add` batch writes, in one transaction."""
+
+    articles: list[Article] = field(default_factory=list)
+    features: list[ArticleFeatures] = field(default_factory=list)
+    blocks: dict[str, list[str]] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    stories: dict[str, list[str]] = field(default_factory=dict)  # story id → its members after the batch
+    dropped_stories: list[str] = field(default_factory=list)  # merged into another
+
+
+class StoryIndex(Protocol):
+    """What grouping needs from a store (SQLite and PostgreSQL implement it)."""
+
+    def by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]: ...
+    def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
+    def block_candidates(self, terms: Sequence[str], max_postings: int) -> set[str]: ...
+    def load_features(self, ids: Sequence[str], model: str) -> list[ArticleFeatures]: ...
+    def stories_of(self, ids: Sequence[str]) -> dict[str, str]: ...
+    def story_members(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
+    def get_article(self, article_id: str) -> Article | None: ...
+
+
+_NORM = re.compile(r"[^a-z0-9]+")
+
+
+def _norm(text: str) -> str:
+    return _NORM.sub(" ", text.lower()).strip()
+
+
+def plan_batch(
+    index: StoryIndex,
+    articles: Sequence[Article],
+    vocab: Vocabulary,
+    embedder: EmbeddingBackend,
+    options: ClusterOptions | None = None,
+) -> Batch:
+    """Decide what a batch of new (already segmented) articles changes; ``vocab`` is updated."""
+    from ..store._sqlite import content_hash
+
+    opts = options or ClusterOptions()
+    batch = Batch()
+    stored_text = index.by_content_hash([content_hash(a.text) for a in articles])
+    feats: list[ArticleFeatures] = []
+    seen_hash: dict[str, str] = {}
+    for a in articles:
+        h = content_hash(a.text)
+        original = stored_text.get(h) or seen_hash.get(h)
+        if original:
+            batch.duplicates.append(Duplicate(a, original, 1.0, []))
+            continue
+        seen_hash[h] = a.id
+        feats.append(features(a, opts.lead_chars))
+    by_id = {a.id: a for a in articles}
+
+    # near-duplicates: of stored articles, or of an earlier article of this batch
+    known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
+    stored_sigs = {f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)}
+    kept: list[ArticleFeatures] = []
+    buckets: dict[str, list[ArticleFeatures]] = {}
+    for f in feats:
+        best: tuple[float, str] | None = None
+        for key in band_keys(f.minhash):
+            for other in known.get(key, ()):
+                r = resemblance(f.minhash, stored_sigs[other]) if other in stored_sigs else 0.0
+                if r >= NEAR_DUPLICATE and (best is None or r > best[0]):
+                    best = (r, other)
+            for g in buckets.get(key, ()):
+                r = resemblance(f.minhash, g.minhash)
+                if r >= NEAR_DUPLICATE and (best is None or r > best[0]):
+                    best = (r, g.id)
+        if best is not None:
+            batch.duplicates.append(Duplicate(by_id[f.id], best[1], round(best[0], 4), _added(by_id[f.id], best[1], index, by_id)))
+            continue
+        kept.append(f)
+        for key in band_keys(f.minhash):
+            buckets.setdefault(key, []).append(f)
+
+    embed_leads(kept, embedder)
+    batch.features = kept
+    batch.articles = [by_id[f.id] for f in kept]
+    batch.vectors = {text_key(f.lead): f.vector for f in kept if f.vector is not None}
+    vocab.add(kept)
+    if not kept:
+        return batch
+
+    # stories the new articles may join: through stored block terms, then a quick similarity
+    weights = {f.id: (vocab.weights(f.terms), vocab.weights(f.names, "@")) for f in kept}
+    batch.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
+    cands = index.block_candidates([t for ts in batch.blocks.values() for t in ts], opts.max_postings)
+    cand_feats = index.load_features(cands, embedder.model_id)
+    embed_missing(cand_feats, index, embedder, opts)
+    near: set[str] = set()
+    for c in cand_feats:
+        cw, cn = vocab.weights(c.terms), vocab.weights(c.names, "@")
+        for f in kept:
+            fw, fn = weights[f.id]
+            s = opts.content_weight * _dot(fw, cw) + opts.names_weight * _dot(fn, cn) + opts.embedding_weight * float(
+                f.vector @ c.vector)  # type: ignore[operator]
+            if s >= opts.threshold * 0.5:
+                near.add(c.id)
+                break
+    old_of = index.stories_of(near)
+    members = index.story_members(set(old_of.values()))
+    member_ids = {x for ms in members.values() for x in ms}
+    member_feats = [c for c in cand_feats if c.id in member_ids]
+    missing = member_ids - {c.id for c in member_feats}
+    if missing:
+        extra = index.load_features(missing, embedder.model_id)
+        embed_missing(extra, index, embedder, opts)
+        member_feats += extra
+    groups = cluster_features(member_feats + kept, vocab, opts)
+
+    # each new group keeps the id of the old story it holds most of; the rest are new stories
+    story_of = {a: s for s, ms in members.items() for a in ms}
+    used: set[str] = set()
+    for g in sorted(groups, key=len, reverse=True):
+        counts: dict[str, int] = {}
+        for a in g:
+            if a in story_of:
+                counts[story_of[a]] = counts.get(story_of[a], 0) + 1
+        old = next((s for s, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if s not in used), None)
+        sid = old or story_id(g)
+        used.add(sid)
+        if old is None or sorted(g) != sorted(members.get(old, [])):
+            batch.stories[sid] = g
+    batch.dropped_stories = sorted(set(members) - used)
+    return batch
+
+
+def embed_missing(feats: Sequence[ArticleFeatures], index: StoryIndex, embedder: EmbeddingBackend,
+                  opts: ClusterOptions) -> None:
+    """Stored articles whose lead vector is absent (another model): embed it again."""
+    todo = [f for f in feats if f.vector is None]
+    for f in todo:
+        art = index.get_article(f.id)
+        if art is not None:
+            f.lead = features(art, opts.lead_chars).lead
+    embed_leads(todo, embedder)
+
+
+def _added(copy: Article, original: str, index: StoryIndex, batch: dict[str, Article]) -> list[str]:
+    orig = batch.get(original) or index.get_article(original)
+    have = {_norm(s.text) for s in orig.sentences} if orig else set()
+    return [s.text for s in copy.sentences if _norm(s.text) not in have]

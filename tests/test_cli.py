@@ -34,7 +34,7 @@ def test_json_is_the_only_thing_on_stdout(compare_json):
     assert compare_json.returncode == 0, compare_json.stderr
     doc = json.loads(compare_json.stdout)
     arts = doc["articles"]
-    assert len(arts) == 4
+    assert len(arts) == 7
     for a in arts:
         assert set(a) >= {"id", "path", "title", "outlet", "published", "sentences"}
         for s in a["sentences"]:
@@ -95,16 +95,16 @@ def test_add_twice_and_bad_input_keeps_store(tmp_path):
     db = tmp_path / "s.db"
     r = run("add", EXAMPLES, "--db", db)
     assert r.returncode == 0, r.stderr
-    assert "added 4" in r.stdout
+    assert "added 7" in r.stdout
     r = run("add", EXAMPLES, "--db", db)
-    assert "added 0" in r.stdout and "4 already stored" in r.stdout
+    assert "added 0" in r.stdout and "7 already stored" in r.stdout
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\nnot json\n')
     r = run("add", bad, "--db", db)
     assert r.returncode == 2 and "line 2" in r.stderr
     import sqlite3
 
-    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 4
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 7
 
 
 def test_default_db_comes_from_environment(tmp_path):

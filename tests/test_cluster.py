@@ -19,7 +19,8 @@ def test_two_stories_are_told_apart_and_every_article_is_placed_once():
     assert sorted(x for g in groups for x in g) == sorted(a.id for a in arts)
     by_outlet = {a.id: a.outlet for a in arts}
     outlets = sorted(sorted(by_outlet[i] for i in g) for g in groups)
-    assert outlets == [["Coastline Wire", "Larkspur Ledger", "Patriot Pulse Network", "Valley Courier"],
+    assert outlets == [["Coastline Wire", "Freedom Beacon Daily", "Heartland Truth Report", "Larkspur Ledger",
+                        "Liberty Wire Now", "Patriot Pulse Network", "Valley Courier"],
                        ["Harbor Daily", "Verana Tribune"]]
 
 

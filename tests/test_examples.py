@@ -1,10 +1,12 @@
-"""Our own sample corpus: a wire report, a shortened copy, an independent report and an embellished rewrite."""
+"""Our own sample corpus: a wire report, a shortened copy, an independent report, an embellished
+rewrite and three spun copies of it (a small copy network)."""
 
 from conftest import find
 
 
 def test_every_format_was_read(example_result):
-    assert set(example_result) == {"Coastline Wire", "Larkspur Ledger", "Valley Courier", "Patriot Pulse Network"}
+    assert set(example_result) == {"Coastline Wire", "Larkspur Ledger", "Valley Courier", "Patriot Pulse Network",
+                                   "Freedom Beacon Daily", "Heartland Truth Report", "Liberty Wire Now"}
     ledger = example_result["Larkspur Ledger"]
     assert ledger.title == "Merrow Bridge shut after cracks found"
     assert "Subscribe" not in ledger.text and "Home" not in ledger.text
@@ -37,6 +39,8 @@ def test_inventions_and_slant(example_result):
     assert find(pulse, "chilling reminder").verdict == "opinion"
 
 
-def test_copy_sentences_are_supported(example_result):
+def test_copy_sentences_are_supported_or_rest_on_their_original_only(example_result):
     ledger = example_result["Larkspur Ledger"]
-    assert all(s.verdict == "supported" for s in ledger.sentences)
+    assert all(s.verdict == "supported" or s.only_in_copies for s in ledger.sentences)
+    tunnel = find(ledger, "Northgate Tunnel")  # only the wire, which the Ledger copies, has it
+    assert tunnel.verdict == "unsupported" and tunnel.only_in_copies and tunnel.independent_sources == 0

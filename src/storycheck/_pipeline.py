@@ -6,9 +6,10 @@ CLI, the store and later the cluster runner share.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._exceptions import InputError
 from ._options import Options
@@ -148,3 +149,68 @@ def add(
         if progress:
             progress(len(chunk))
     return AddResult(added, already, dups, len(changed))
+
+
+def story_document(
+    articles: Sequence[Article], *, story_id: str | None = None, duplicates: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The JSON document of verified articles with their story section."""
+    from .report import story_dict, to_json_dict
+    from .story import build_story
+
+    return to_json_dict(articles, story_dict(articles, build_story(articles), story_id=story_id, duplicates=duplicates))
+
+
+def check_stored_story(
+    store: Store,
+    story: str,
+    *,
+    embedder: EmbeddingBackend | None = None,
+    options: Options | None = None,
+    progress: Callable[[int], None] | None = None,
+    refresh: bool = False,
+) -> dict[str, Any]:
+    """Verify a stored story (id, id prefix or one of its article ids) and return its document.
+
+    The document is cached in the store until an article joins or leaves the
+    story or storycheck's version changes; sentence vectors are kept too.
+    """
+    import json
+
+    from .embed import CachedEmbedder, text_key
+
+    sid = store.find_story(story)
+    if sid is None:
+        raise InputError(f"no stored story or article with id {story!r} (see 'storycheck stories')")
+    arts = store.story_articles(sid)
+    dups = store.story_duplicates(sid)
+    members = text_key("\n".join(sorted(a.id for a in arts)) + "\n--\n" + "\n".join(sorted(d["id"] for d in dups)))
+    version = code_version()
+    cached = None if refresh else store.cached_report(sid, members, version)
+    if cached is not None:
+        return json.loads(cached)  # type: ignore[no-any-return]
+    backend = embedder or default_backend()
+    fresh: dict[str, Any] = {}
+    cache = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id), save=fresh.update)
+    run_stages(arts, embedder=cache, options=options, progress=progress)  # one article: all unsupported or opinion
+    doc = story_document(arts, story_id=sid, duplicates=dups)
+    store.save_report(sid, members, version, json.dumps(doc, ensure_ascii=False), fresh, backend.model_id)
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The version plus a hash of the package's code and model files: a cached story
+    report is reused only by the code that made it."""
+    import hashlib
+    from pathlib import Path
+
+    from ._version import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".json", ".sql") and p.is_file():
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"

@@ -26,12 +26,19 @@ def _progress(label: str, total: int) -> Iterator:  # type: ignore[type-arg]
     """A rich progress bar on stderr; silent when stderr is not a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    if not sys.stderr.isatty():  # a log file or a pipe: no bar, not even an empty line
+        yield lambda n: None
+        return
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=_err_console(), transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+_DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+                   help="SQLite file (default: $STORYCHECK_DB or the user data dir).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,29 +60,35 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
     """
     from ._options import Options
     from ._pipeline import compare as compare_articles
-    from ._pipeline import segment_article
+    from ._pipeline import segment_article, story_document
     from .ingest import read_paths
-    from .report import render_html, render_terminal, to_json_dict
 
     arts = read_paths(files)
     total = sum(len(segment_article(a).sentences) for a in arts)  # segmenting is idempotent: done once
     with _progress("verifying", total) as tick:
         arts = compare_articles(arts, options=Options(top_k=top_k), progress=tick)
+    _show(story_document(arts), as_json, html_out)
+
+
+def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storycheck report") -> None:  # type: ignore[type-arg]
+    """JSON on stdout (and nothing else), or the terminal report; the HTML file either way."""
+    from .report import render_html, render_terminal
+
     if html_out is not None:
-        _write_atomic(html_out, render_html(arts))
+        _write_atomic(html_out, render_html(doc, title=title))
     if as_json:
-        click.echo(json.dumps(to_json_dict(arts), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         from rich.console import Console
 
-        render_terminal(arts, Console())
+        render_terminal(doc, Console())
         if html_out is not None:
             click.echo(f"HTML report written to {html_out}", err=True)
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: $STORYCHECK_DB or the user data dir).")
+@_DB
 def add(files: Sequence[Path], db: Path | None) -> None:
     """Add articles to the store and group them into stories; adding the same
     article again changes nothing, and near-duplicates are linked, not stored twice."""
@@ -110,6 +123,67 @@ def cluster(files: Sequence[Path], as_json: bool) -> None:
         for aid in st["articles"]:
             a = by_id[aid]
             click.echo(f"  {aid}  {a.outlet or '-'}  {a.published or '-'}  {a.title or a.text[:60]}")
+
+
+@main.command()
+@_DB
+@click.option("--json", "as_json", is_flag=True, help="Print {\"stories\": [...]} on stdout.")
+@click.option("--search", help="Only stories with an article whose title, outlet or text contains this.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Stories per page.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Stories to skip.")
+def stories(db: Path | None, as_json: bool, search: str | None, limit: int, offset: int) -> None:
+    """List stored stories: size, outlets, first and last date, headline."""
+    with _existing_store(db) as store:
+        rows = store.list_stories(limit=limit, offset=offset, query=search)
+        total = len(store.list_stories(query=search)) if as_json else 0
+    if as_json:
+        click.echo(json.dumps({"stories": rows, "total": total, "limit": limit, "offset": offset},
+                              ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="stories")
+    for col in ("id", "size", "outlets", "first", "last", "headline"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], str(r["size"]), ", ".join(r["outlets"])[:60], (r["first_published"] or "-")[:16],
+                      (r["last_published"] or "-")[:16], r["headline"] or "")
+    Console().print(table)
+
+
+@main.command()
+@click.argument("story_id")
+@_DB
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a self-contained HTML report here.")
+@click.option("--refresh", is_flag=True, help="Check the story again even if a cached result is valid.")
+def story(story_id: str, db: Path | None, as_json: bool, html_out: Path | None, refresh: bool) -> None:
+    """Show one stored story: claim × outlet matrix, first reporters, copy families,
+    copied passages, mutation trails and every article checked sentence by sentence.
+
+    STORY_ID is a story id, an unambiguous prefix of one, or the id of one of its articles.
+    """
+    from ._pipeline import check_stored_story
+
+    with _existing_store(db) as store:
+        total = 0
+        sid = store.find_story(story_id)
+        if sid is not None:
+            total = sum(len(a.sentences) for a in store.story_articles(sid))
+        with _progress("verifying", total) as tick:
+            doc = check_stored_story(store, story_id, progress=tick, refresh=refresh)
+    _show(doc, as_json, html_out, title=f"storycheck story {doc['story']['id']}")
+
+
+def _existing_store(db: Path | None):  # type: ignore[no-untyped-def]
+    """Reading commands never create an empty database by mistake."""
+    from .store import default_db_path, open_store
+
+    path = db or default_db_path()
+    if not Path(path).exists():
+        raise InputError("no database here yet: add articles first with 'storycheck add'", source=str(path))
+    return open_store(path)
 
 
 @main.command("score-claims")

@@ -231,10 +231,28 @@ def _read_html(text: str, source: str) -> list[Article]:
             title=title,
             outlet=getattr(doc, "sitename", None),
             url=getattr(doc, "url", None),
-            published=_iso(getattr(doc, "date", None)),
+            published=_precise(text, _iso(getattr(doc, "date", None))),
             path=source,
         )
     ]
+
+
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DATE_META = {"article:published_time", "date", "pubdate", "datepublished", "dc.date", "dc.date.issued", "publish-date"}
+
+
+def _precise(html: str, day: str | None) -> str | None:
+    """trafilatura keeps the day only; a meta tag often has the time and zone, which
+    is what tells who published first."""
+    for tag in _META_TAG.findall(html[:200_000]):
+        attrs = {k.lower(): (v1 or v2) for k, v1, v2 in _ATTR.findall(tag)}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key in _DATE_META:
+            full = _iso(attrs.get("content"))
+            if full and "T" in full and (day is None or full.startswith(day[:10])):
+                return full
+    return day
 
 
 def _strip_tags(html: str) -> str:

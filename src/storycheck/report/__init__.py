@@ -1,8 +1,13 @@
 """Render verified articles: JSON (the public contract), terminal (rich) and a
-self-contained HTML page. All three read the same ``summarize`` figures."""
+self-contained HTML page. The terminal and HTML reports read the JSON document,
+so a cached story renders without checking it again."""
 
-from ._html import render_html
+from ._html import article_html, render_html, story_html
 from ._json import article_summary, sourcing_profile, to_json_dict
-from ._terminal import render_terminal
+from ._story import story_dict
+from ._terminal import render_story_terminal, render_terminal
 
-__all__ = ["article_summary", "render_html", "render_terminal", "sourcing_profile", "to_json_dict"]
+__all__ = [
+    "article_html", "article_summary", "render_html", "render_story_terminal", "render_terminal",
+    "sourcing_profile", "story_dict", "story_html", "to_json_dict",
+]

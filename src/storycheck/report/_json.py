@@ -69,6 +69,8 @@ def _sentence(s: Sentence) -> dict[str, Any]:
             {"text": q.text, "speaker": q.speaker, "status": q.status, "found_in": list(q.found_in), "closest": q.closest}
             for q in s.quotes
         ],
+        "independent_sources": s.independent_sources,
+        "only_in_copies": s.only_in_copies,
         "hedges": list(s.hedges),
         "loaded": list(s.loaded),
     }
@@ -81,9 +83,9 @@ def _sentence(s: Sentence) -> dict[str, Any]:
     return out
 
 
-def to_json_dict(articles: Sequence[Article]) -> dict[str, Any]:
+def to_json_dict(articles: Sequence[Article], story: dict[str, Any] | None = None) -> dict[str, Any]:
     """The `compare --json` document. Fields are a public contract: add, never rename."""
-    return {
+    doc = {
         "articles": [
             {
                 "id": a.id,
@@ -91,6 +93,7 @@ def to_json_dict(articles: Sequence[Article]) -> dict[str, Any]:
                 "title": a.title,
                 "outlet": a.outlet,
                 "published": a.published,
+                "url": a.url,
                 "summary": article_summary(a),
                 "sourcing": sourcing_profile(a),
                 "sentences": [_sentence(s) for s in a.sentences],
@@ -98,3 +101,6 @@ def to_json_dict(articles: Sequence[Article]) -> dict[str, Any]:
             for a in articles
         ]
     }
+    if story is not None:
+        doc["story"] = story
+    return doc

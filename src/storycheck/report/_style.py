@@ -12,25 +12,30 @@ def label(article_id: str, outlet: str | None, title: str | None) -> str:
     return outlet or (title[:40] + "…" if title and len(title) > 40 else title) or article_id
 
 
-def sourcing_lines(s: object, names: dict[str, str]) -> list[str]:
+def sourcing_lines(s: dict, names: dict[str, str]) -> list[str]:  # type: ignore[type-arg]
     """Plain-text lines on who a sentence credits, its quotes, hedges and loaded words;
-    the terminal and HTML reports style the same lines."""
+    the terminal and HTML reports style the same lines (``s`` is a sentence of the JSON document)."""
     out = []
-    att = getattr(s, "attribution", None)
-    if att is not None and att.kind != "none":
-        out.append(f"source: {att.kind}" + (f" — {att.source}" if att.source else "") + (f" (“{att.cue}”)" if att.cue else ""))
-    for q in getattr(s, "quotes", []):
-        where = ", ".join(names.get(x, x) for x in q.found_in)
-        line = f"quote “{q.text}” — {q.speaker or 'unattributed'}: {q.status.replace('_', ' ')}"
+    att = s.get("attribution") or {}
+    if att.get("kind", "none") != "none":
+        out.append(f"source: {att['kind']}" + (f" — {att['source']}" if att.get("source") else "")
+                   + (f" (“{att['cue']}”)" if att.get("cue") else ""))
+    for q in s.get("quotes", []):
+        where = ", ".join(names.get(x, x) for x in q["found_in"])
+        line = f"quote “{q['text']}” — {q['speaker'] or 'unattributed'}: {q['status'].replace('_', ' ')}"
         if where:
             line += f" in {where}"
-        if q.closest:
-            line += f"; there: “{q.closest}”"
+        if q.get("closest"):
+            line += f"; there: “{q['closest']}”"
         out.append(line)
-    if getattr(s, "hedges", None):
-        out.append("hedges: " + ", ".join(s.hedges))  # type: ignore[attr-defined]
-    if getattr(s, "loaded", None):
-        out.append("loaded: " + ", ".join(s.loaded))  # type: ignore[attr-defined]
+    if s.get("only_in_copies"):
+        out.append("carried only by copies of this article (one source)")
+    elif s.get("independent_sources"):
+        out.append(f"independent sources: {s['independent_sources']}")
+    if s.get("hedges"):
+        out.append("hedges: " + ", ".join(s["hedges"]))
+    if s.get("loaded"):
+        out.append("loaded: " + ", ".join(s["loaded"]))
     return out
 
 

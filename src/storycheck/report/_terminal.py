@@ -1,47 +1,109 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from .._types import Article
-from ._json import article_summary, sourcing_profile
+from ._json import to_json_dict
 from ._style import COLOURS, label, profile_line, sourcing_lines
 
 
-def render_terminal(articles: Sequence[Article], console: Console | None = None, *, evidence: int = 1) -> None:
-    """Sentences coloured by verdict, the best evidence beneath, a summary line per article."""
+def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Console | None = None, *,
+                    evidence: int = 1) -> None:
+    """Sentences coloured by verdict, the best evidence beneath, a summary line per article;
+    the story view first when the document has one."""
     con = console or Console()
-    names = {a.id: label(a.id, a.outlet, a.title) for a in articles}
-    for a in articles:
-        head = Text(a.title or a.id, style="bold underline")
-        meta = " · ".join(x for x in (a.outlet, a.published, a.path, f"id {a.id}") if x)
-        con.print(head)
+    doc = articles if isinstance(articles, dict) else to_json_dict(articles)
+    names = {a["id"]: label(a["id"], a["outlet"], a["title"]) for a in doc["articles"]}
+    for a in doc["articles"]:
+        con.print(Text(a["title"] or a["id"], style="bold underline"))
+        meta = " · ".join(x for x in (a["outlet"], a["published"], a["path"], f"id {a['id']}") if x)
         con.print(Text(meta, style="dim"))
-        for s in a.sentences:
-            colour = COLOURS.get(s.verdict or "", ("white",))[0]
-            line = Text(f"{s.index:>3} ", style="dim")
-            line.append(f"[{s.verdict} {s.score:.2f}] ", style=colour)
-            line.append(s.text)
+        for s in a["sentences"]:
+            colour = COLOURS.get(s["verdict"] or "", ("white",))[0]
+            line = Text(f"{s['index']:>3} ", style="dim")
+            line.append(f"[{s['verdict']} {s['score'] or 0:.2f}] ", style=colour)
+            line.append(s["text"])
             con.print(line)
-            if s.contradiction is not None:
-                c = s.contradiction
-                con.print(Text(f"      ✗ {c.type}: “{c.claim_span}” here vs “{c.evidence_span}” in "
-                               f"{names.get(c.article, c.article)} #{c.sentence}", style="red"))
-            if s.verdict == "supported" and s.contradicted_by:
-                con.print(Text("      ! disputed by " + ", ".join(names.get(x, x) for x in s.contradicted_by),
+            c = s.get("contradiction")
+            if c is not None:
+                con.print(Text(f"      ✗ {c['type']}: “{c['claim_span']}” here vs “{c['evidence_span']}” in "
+                               f"{names.get(c['article'], c['article'])} #{c['sentence']}", style="red"))
+            if s["verdict"] == "supported" and s["contradicted_by"]:
+                con.print(Text("      ! disputed by " + ", ".join(names.get(x, x) for x in s["contradicted_by"]),
                                style="red"))
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
-            for e in s.evidence[:evidence]:
-                con.print(Text(f"      ↳ {names.get(e.article, e.article)} #{e.sentence} ({e.score:.2f}): {e.text}",
-                               style="dim"))
-        sm = article_summary(a)
+            for e in s["evidence"][:evidence]:
+                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} #{e['sentence']} ({e['score']:.2f}): "
+                               f"{e['text']}", style="dim"))
+        sm = a["summary"]
         summary = Text("  summary: ", style="bold")
         for v in ("supported", "contradicted", "unsupported", "opinion"):
             summary.append(f"{sm[v]} {v}  ", style=COLOURS[v][0])
         summary.append(f"· {sm['unique_share']:.0%} of the text carried by no other outlet")
         con.print(summary)
-        con.print(Text("  " + profile_line(sourcing_profile(a)), style="cyan"))
+        con.print(Text("  " + profile_line(a["sourcing"]), style="cyan"))
         con.print()
+    if doc.get("story") is not None:
+        render_story_terminal(doc["story"], con)
+
+
+#: Outlet columns shown in the terminal matrix; JSON and HTML carry them all.
+MAX_TERMINAL_COLUMNS = 10
+
+
+def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -> None:
+    """The story view: families, claim × outlet matrix, trails, copied passages, ranking."""
+    from rich.table import Table
+
+    from ._story import CELL_MARK, change_text, family_lines
+
+    con = console or Console()
+    names = doc["outlets"]
+    ids = list(names)
+    con.print(Text(f"Story {doc['id'] or ''} · {len(ids)} articles · {len(doc['families'])} independent source(s)",
+                   style="bold underline"))
+    for line in family_lines(doc):
+        con.print(Text(line, style="cyan"))
+    shown = ids[:MAX_TERMINAL_COLUMNS]
+    letter = {a: chr(ord("A") + i) for i, a in enumerate(shown)}
+    con.print(Text("outlets: " + " · ".join(f"{letter[a]} {names[a]}" for a in shown), style="dim"))
+    table = Table(title="claims × outlets (● carries, ✗ contradicts, · silent)", show_lines=False, expand=False)
+    table.add_column("claim", no_wrap=True)
+    table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=max(20, con.width - 24 - 4 * len(shown)))
+    for aid in shown:
+        table.add_column(letter[aid], justify="center", no_wrap=True, min_width=1)
+    table.add_column("ind", justify="right", no_wrap=True)
+    table.add_column("first", no_wrap=True)
+    for c in doc["claims"]:
+        first = (letter.get(c["first_reporter"], names.get(c["first_reporter"], "?")) + " " + (c["first_published"] or "")[:10]
+                 if c["first_outlet"] else "unknown")
+        table.add_row(c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first)
+    con.print(table)
+    if len(ids) > len(shown):
+        con.print(Text(f"  {len(ids) - len(shown)} more outlet column(s) in --json and --html", style="dim"))
+    trails = [c for c in doc["claims"] if any(
+        ch["type"] not in ("unchanged", "wording") for v in c["trail"] for ch in v["changes"])]
+    if trails:
+        con.print(Text("\nHow claims mutated", style="bold"))
+    for c in trails:
+        con.print(Text(f"{c['id']}: {c['text']}", style="bold"))
+        for v in c["trail"]:
+            steps = "; ".join(change_text(ch) for ch in v["changes"] if ch["type"] != "wording") or (
+                "first version" if not v["changes"] else "reworded")
+            con.print(Text(f"   {(v['published'] or 'undated')[:16]:<16} {v['outlet']:<24} {steps}"))
+    if doc["copied_passages"]:
+        con.print(Text("\nCopied passages", style="bold"))
+    for p in doc["copied_passages"][:10]:
+        who = (f"{names[p['copier']]} copied {names[p['b'] if p['copier'] == p['a'] else p['a']]}" if p["copier"]
+               else f"{names[p['a']]} ↔ {names[p['b']]} (order unknown)")
+        con.print(Text(f"   {p['words']:>3} words · {who}: “{p['text'][:90]}”", style="dim"))
+    con.print(Text("\nArticles by share that no independent outlet carries", style="bold"))
+    for r in doc["ranking"]:
+        con.print(Text(f"   {r['unique_share']:>5.0%}  {r['outlet']}"))
+        for d in r["drivers"][:2]:
+            con.print(Text(f"          [{d['verdict']}] {d['text'][:100]}", style="dim"))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._time import first_of, sort_key
 from .._types import Article, Sentence
 from ..analyze._lexicon import STOPWORDS
 from ..verify._quotes import reworded
@@ -85,12 +86,13 @@ def _claim(sents: list[tuple[Article, Sentence]], articles: Sequence[Article]) -
     for a, s in sents:
         if cells[a.id] != "contradicts":
             cells[a.id] = "contradicts" if s.verdict == "contradicted" else "carries"
-    rep = max(sents, key=lambda x: (len(x[1].supported_by), -len(x[1].contradicted_by), -(x[0].published is None)))
-    dated = sorted((x for x in sents if x[0].published), key=lambda x: x[0].published or "")
-    undated = [x for x in sents if not x[0].published]
-    first = dated[0][0] if dated and not undated else None
-    versions = [Version(a.id, s.index, s.text, a.published) for a, s in dated + undated]
-    seq = dated + undated
+    rep = max(sents, key=lambda x: (x[1].verdict != "contradicted", x[1].independent_sources or 0,
+                                    len(x[1].supported_by), -len(x[1].contradicted_by)))
+    seq = sorted(sents, key=lambda x: sort_key(x[0].published))
+    # first reporter: only when one carrier was surely published before all the others
+    earliest = first_of({a.id: a.published for a, _ in sents})
+    first = next((a for a, _ in sents if a.id == earliest), None)
+    versions = [Version(a.id, s.index, s.text, a.published) for a, s in seq]
     for k in range(1, len(seq)):
         versions[k].changes = mutation(seq[k - 1][1], seq[k][1])
     return Claim("", rep[1].text, cells, first.id if first else None, first.published if first else None, versions)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .._time import first_of, sort_key, surely_before
 from .._types import Article
 from ._reuse import Alignment, align, word_set
 
@@ -85,11 +86,11 @@ def find_families(articles: Sequence[Article]) -> list[Family]:
     for a in articles:
         groups.setdefault(root(a.id), []).append(a.id)
     families = [_family([by_id[m] for m in members], pairs) for members in groups.values()]
-    return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))
+    return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]
 
 
-def _when(a: Article) -> str:
-    return a.published or "9999"
+def _when(a: Article) -> tuple[int, object]:
+    return sort_key(a.published)
 
 
 def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> Family:
@@ -100,8 +101,9 @@ def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> 
     def link(a: str, b: str) -> Alignment | None:
         return pairs.get((a, b)) or pairs.get((b, a))
 
-    if all(m.published for m in members):
-        original, basis = min(members, key=lambda m: (m.published, m.id)), "earliest"
+    first = first_of({m.id: m.published for m in members})
+    if first is not None:
+        original, basis = next(m for m in members if m.id == first), "earliest"
     else:
         original, basis = max(members, key=lambda m: (
             sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))), -len(m.sentences))), "central"
@@ -131,7 +133,7 @@ def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> 
 
 
 def _later(a: Article, b: Article) -> bool:
-    return bool(a.published and b.published and a.published > b.published)
+    return surely_before(b.published, a.published)
 
 
 def describe_copy(parent: Article, copy: Article, al: Alignment | None, flipped: bool = False) -> Copy:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._time import surely_before
 from .._types import Article
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -107,10 +108,12 @@ def _runs(pos: list[tuple[int, int]], n: int) -> list[tuple[int, int, int, int]]
 
 
 def copier_of(a: Article, b: Article) -> str | None:
-    """The later of two articles, when both are dated and the dates differ."""
-    if not (a.published and b.published) or a.published == b.published:
-        return None
-    return a.id if a.published > b.published else b.id
+    """The later of two articles, when their publication times tell (see _time)."""
+    if surely_before(b.published, a.published):
+        return a.id
+    if surely_before(a.published, b.published):
+        return b.id
+    return None
 
 
 @dataclass(frozen=True)

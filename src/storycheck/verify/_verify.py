@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._options import Options
+from .._time import surely_before
 from .._types import Article, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
@@ -174,7 +175,7 @@ def verify_articles(
 def _later_or_undated(mine: Article, theirs: Article) -> bool:
     """Whether an attribution change would be this article's doing: it came later, or
     one date is missing and nobody can tell who changed the source."""
-    return not (mine.published and theirs.published) or mine.published >= theirs.published
+    return not surely_before(mine.published, theirs.published)
 
 
 def _judge(

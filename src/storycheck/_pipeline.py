@@ -138,7 +138,10 @@ def add(
                 already += 1
             else:
                 seen.add(a.id)
-                new.append(segment_article(a))
+                if not a.sentences:  # offsets only: facts are found when the story is checked
+                    a.sentences = [Sentence(index=k, start=x, end=y, text=t)
+                                   for k, (x, y, t) in enumerate(split_sentences(a.text))]
+                new.append(a)
         if new:
             batch = plan_batch(store, new, vocab, backend)
             store.write_batch(batch, backend.model_id)

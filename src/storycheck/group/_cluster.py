@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
 from .._types import Article
 from ..embed import EmbeddingBackend, default_backend
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._similarity import Similarity
 
 @dataclass(frozen=True)
 class ClusterOptions:
@@ -122,10 +122,9 @@ def cluster_features(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: 
 
 
 def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: ClusterOptions) -> list[list[str]]:
+    sim = Similarity(feats, vocab, opts)
     content = [vocab.weights(f.terms) for f in feats]
     names = [vocab.weights(f.names, "@") for f in feats]
-    days = [f.day for f in feats]
-    vecs = [f.vector for f in feats]
 
     # candidates: articles sharing one of their most distinctive terms
     postings: dict[str, list[int]] = defaultdict(list)
@@ -139,43 +138,12 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
                 pairs.add((ids[x], ids[y]))
-
-    def pair_similarity(i: int, j: int) -> float:
-        x = (opts.content_weight * _dot(content[i], content[j]) + opts.names_weight * _dot(names[i], names[j])
-             + opts.embedding_weight * float(vecs[i] @ vecs[j]))  # type: ignore[operator]
-        return x * _decay(days[i], days[j], opts.time_scale_days)
-
-    sims = {p: v for p in pairs if (v := pair_similarity(*p)) >= opts.threshold * 0.5}  # below: cannot matter
-
-    def dense(members: list[int]) -> np.ndarray:
-        """All pairs inside one candidate group: a pair blocking missed still counts for what it is."""
-        m = np.zeros((len(members), len(members)))
-        for w, vecs_of in ((opts.content_weight, content), (opts.names_weight, names)):
-            vocab_ix: dict[str, int] = {}
-            rows = [{vocab_ix.setdefault(t, len(vocab_ix)): v for t, v in vecs_of[i].items()} for i in members]
-            x = np.zeros((len(members), max(1, len(vocab_ix))), dtype=np.float32)
-            for r, row in enumerate(rows):
-                x[r, list(row)] = list(row.values())
-            m += w * (x @ x.T)
-        v = np.stack([vecs[i] for i in members])  # type: ignore[misc]
-        m += opts.embedding_weight * (v @ v.T)
-        for a, i in enumerate(members):
-            for b_, j in enumerate(members[:a]):
-                d = _decay(days[i], days[j], opts.time_scale_days)
-                if d < 1.0:
-                    m[a, b_] *= d
-                    m[b_, a] *= d
-        return m
-
-    return [[feats[i].id for i in group] for group in _average_link(len(feats), sims, opts.threshold, dense=dense)]
-
-
-def _decay(a: date | None, b: date | None, scale: float) -> float:
-    """Similarity halves every ``scale`` days beyond ``scale`` days apart (1 when undated)."""
-    if a is None or b is None:
-        return 1.0
-    gap = abs((a - b).days)
-    return 0.5 ** ((gap - scale) / scale) if gap > scale else 1.0
+    arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    values = sim.pairs(arr[:, 0], arr[:, 1])
+    keep = values >= opts.threshold * 0.5  # far below the merge level: cannot matter to an average
+    sims = {(int(i), int(j)): float(v) for (i, j), v in zip(arr[keep], values[keep])}
+    return [[feats[i].id for i in group]
+            for group in _average_link(len(feats), sims, opts.threshold, dense=lambda ms: sim.block(ms, ms))]
 
 
 def block_terms(content: dict[str, float], names: dict[str, float], k: int) -> list[str]:
@@ -238,11 +206,14 @@ def _from_sparse(members: list[int], sims: dict[tuple[int, int], float]) -> np.n
     return total
 
 
-def _agglomerate(members: list[int], total: np.ndarray, threshold: float) -> list[list[int]]:
+def _agglomerate(members: list[int], total: np.ndarray, threshold: float,
+                 sizes: np.ndarray | None = None) -> list[list[int]]:
+    """Average-link over a dense matrix of summed similarities. ``sizes`` > 1 mark nodes that are
+    already groups (stored stories); pairs that must never merge carry -inf."""
     m = len(members)
     total = total.copy()
     np.fill_diagonal(total, 0.0)
-    sizes = np.ones(m)
+    sizes = np.ones(m) if sizes is None else sizes.astype(np.float64).copy()
     groups: dict[int, list[int]] = {k: [members[k]] for k in range(m)}
     alive = np.ones(m, dtype=bool)
     while True:

@@ -19,8 +19,9 @@ import numpy as np
 
 from .._types import Article
 from ..embed import EmbeddingBackend, text_key
-from ._cluster import NEAR_DUPLICATE, ClusterOptions, _dot, block_terms, cluster_features, embed_leads, story_id
+from ._cluster import NEAR_DUPLICATE, ClusterOptions, _agglomerate, block_terms, embed_leads, story_id
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._similarity import Similarity
 
 
 @dataclass
@@ -49,7 +50,7 @@ class StoryIndex(Protocol):
 
     def by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]: ...
     def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
-    def block_candidates(self, terms: Sequence[str], max_postings: int) -> set[str]: ...
+    def block_candidates(self, terms: Sequence[str], max_postings: int) -> dict[str, list[str]]: ...
     def load_features(self, ids: Sequence[str], model: str) -> list[ArticleFeatures]: ...
     def stories_of(self, ids: Sequence[str]) -> dict[str, str]: ...
     def story_members(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
@@ -119,48 +120,67 @@ def plan_batch(
     if not kept:
         return batch
 
-    # stories the new articles may join: through stored block terms, then a quick similarity
+    # stories the new articles may join: stored articles sharing a block term, then their stories
     weights = {f.id: (vocab.weights(f.terms), vocab.weights(f.names, "@")) for f in kept}
     batch.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
-    cands = index.block_candidates([t for ts in batch.blocks.values() for t in ts], opts.max_postings)
-    cand_feats = index.load_features(cands, embedder.model_id)
-    embed_missing(cand_feats, index, embedder, opts)
-    near: set[str] = set()
-    for c in cand_feats:
-        cw, cn = vocab.weights(c.terms), vocab.weights(c.names, "@")
-        for f in kept:
-            fw, fn = weights[f.id]
-            s = opts.content_weight * _dot(fw, cw) + opts.names_weight * _dot(fn, cn) + opts.embedding_weight * float(
-                f.vector @ c.vector)  # type: ignore[operator]
-            if s >= opts.threshold * 0.5:
-                near.add(c.id)
-                break
-    old_of = index.stories_of(near)
+    postings = index.block_candidates([t for ts in batch.blocks.values() for t in ts], opts.max_postings)
+    cands = {c for f in kept for t in batch.blocks[f.id] for c in postings.get(t, ())}
+    old_of = index.stories_of(cands)
     members = index.story_members(set(old_of.values()))
-    member_ids = {x for ms in members.values() for x in ms}
-    member_feats = [c for c in cand_feats if c.id in member_ids]
-    missing = member_ids - {c.id for c in member_feats}
-    if missing:
-        extra = index.load_features(missing, embedder.model_id)
-        embed_missing(extra, index, embedder, opts)
-        member_feats += extra
-    groups = cluster_features(member_feats + kept, vocab, opts)
+    member_feats = index.load_features({x for ms in members.values() for x in ms}, embedder.model_id)
+    embed_missing(member_feats, index, embedder, opts)
+    groups = join_stories(member_feats, members, kept, vocab, opts)
 
-    # each new group keeps the id of the old story it holds most of; the rest are new stories
+    # each group keeps the id of the biggest stored story it holds; the others are new stories
     story_of = {a: s for s, ms in members.items() for a in ms}
-    used: set[str] = set()
-    for g in sorted(groups, key=len, reverse=True):
-        counts: dict[str, int] = {}
-        for a in g:
-            if a in story_of:
-                counts[story_of[a]] = counts.get(story_of[a], 0) + 1
-        old = next((s for s, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if s not in used), None)
-        sid = old or story_id(g)
-        used.add(sid)
-        if old is None or sorted(g) != sorted(members.get(old, [])):
-            batch.stories[sid] = g
-    batch.dropped_stories = sorted(set(members) - used)
+    for g in groups:
+        held = sorted({story_of[a] for a in g if a in story_of}, key=lambda x: (-len(members[x]), x))
+        batch.stories[held[0] if held else story_id(g)] = g
+        batch.dropped_stories += held[1:]  # merged into the first
+    batch.stories = {sid: g for sid, g in batch.stories.items() if sorted(g) != sorted(members.get(sid, []))}
     return batch
+
+
+def join_stories(
+    member_feats: Sequence[ArticleFeatures],
+    members: dict[str, list[str]],
+    new: Sequence[ArticleFeatures],
+    vocab: Vocabulary,
+    opts: ClusterOptions,
+) -> list[list[str]]:
+    """Average-link over stored stories (fixed groups) and new articles, which may join a story or
+    each other. Two stored stories are compared, and may merge, only when a new article is close
+    to both (it bridges them): otherwise they were told apart already and stay apart."""
+    feats = list(member_feats) + list(new)
+    row = {f.id: k for k, f in enumerate(feats)}
+    sim = Similarity(feats, vocab, opts)
+    old = [(sid, [row[a] for a in ms if a in row]) for sid, ms in members.items()]
+    old = [(sid, rows) for sid, rows in old if rows]
+    new_rows = [row[f.id] for f in new]
+    k, m = len(old), len(new_rows)
+    total = np.full((k + m, k + m), -np.inf)
+    total[k:, k:] = sim.block(new_rows, new_rows)
+    if k:
+        all_rows = [r for _, rows in old for r in rows]
+        cross = sim.block(all_rows, new_rows)  # every stored member against every new article
+        start = 0
+        for x, (_, rows) in enumerate(old):
+            total[x, k:] = total[k:, x] = cross[start : start + len(rows)].sum(axis=0)
+            start += len(rows)
+        sizes_old = np.array([len(rows) for _, rows in old], dtype=np.float64)
+        close = (total[:k, k:] / sizes_old[:, None]) >= opts.threshold * 0.5  # story x is near new article j
+        for x in range(k):
+            for y in range(x + 1, k):
+                if (close[x] & close[y]).any():
+                    total[x, y] = total[y, x] = sim.block(old[x][1], old[y][1]).sum()
+    sizes = np.array([len(rows) for _, rows in old] + [1] * m)
+    groups = _agglomerate(list(range(k + m)), total, opts.threshold, sizes)
+    out = []
+    for g in groups:
+        ids = [a for node in g for a in (members[old[node][0]] if node < k else [new[node - k].id])]
+        if any(node >= k for node in g):  # untouched stories stay as they are
+            out.append(ids)
+    return out
 
 
 def embed_missing(feats: Sequence[ArticleFeatures], index: StoryIndex, embedder: EmbeddingBackend,

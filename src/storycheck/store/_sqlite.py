@@ -147,18 +147,14 @@ class Store:
                 out.setdefault(k, []).append(a)
         return out
 
-    def block_candidates(self, terms: Iterable[str], max_postings: int) -> set[str]:
-        """Stored articles sharing a block term, skipping terms too common to be distinctive."""
-        out: set[str] = set()
+    def block_candidates(self, terms: Iterable[str], max_postings: int) -> dict[str, list[str]]:
+        """Stored articles per block term, leaving out terms too common to be distinctive."""
+        out: dict[str, list[str]] = {}
         for chunk in _chunks(list(set(terms))):
             marks = ",".join("?" * len(chunk))
-            common = {t for t, c in self.conn.execute(
-                f"SELECT term, COUNT(*) FROM block_postings WHERE term IN ({marks}) GROUP BY term", chunk) if c > max_postings}
-            keep = [t for t in chunk if t not in common]
-            if keep:
-                q = f"SELECT article_id FROM block_postings WHERE term IN ({','.join('?' * len(keep))})"
-                out.update(a for (a,) in self.conn.execute(q, keep))
-        return out
+            for t, a in self.conn.execute(f"SELECT term, article_id FROM block_postings WHERE term IN ({marks})", chunk):
+                out.setdefault(t, []).append(a)
+        return {t: ids for t, ids in out.items() if len(ids) <= max_postings}
 
     def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]:
         rows = []

@@ -44,10 +44,17 @@ def test_unrelated_sentence_is_unsupported_and_opinion_is_opinion():
 
 
 def test_scores_are_probabilities_and_evidence_is_best_first(example_result):
+    from storycheck.story import find_families
+
+    family = {m: f.id for f in find_families(list(example_result.values())) for m in f.members}
     for art in example_result.values():
         for s in art.sentences:
             assert 0.0 <= s.score <= 1.0
-            scores = [e.score for e in s.evidence]
+            # independent evidence first (best first), then the article's own copies (best first)
+            own = [e.score for e in s.evidence if family[e.article] == family[art.id]]
+            other = [e.score for e in s.evidence if family[e.article] != family[art.id]]
             if s.contradiction is None:
-                assert scores == sorted(scores, reverse=True)
+                assert other == sorted(other, reverse=True) and own == sorted(own, reverse=True)
+                assert [family[e.article] == family[art.id] for e in s.evidence] == sorted(
+                    family[e.article] == family[art.id] for e in s.evidence)
             assert all(e.article != art.id for e in s.evidence)

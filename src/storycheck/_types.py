@@ -81,6 +81,7 @@ class Link:
     stance: Literal["carries", "contradicts", "silent"]
     contradiction: Contradiction | None = None
     cos: float = 0.0  # closest dense cosine, to pick the strongest contradiction
+    evidence: Evidence | None = None  # the closest sentence (the contradicting one when there is one)
 
 
 @dataclass

@@ -135,7 +135,7 @@ def stories(db: Path | None, as_json: bool, search: str | None, limit: int, offs
     """List stored stories: size, outlets, first and last date, headline."""
     with _existing_store(db) as store:
         rows = store.list_stories(limit=limit, offset=offset, query=search)
-        total = len(store.list_stories(query=search)) if as_json else 0
+        total = store.count_stories(query=search)
     if as_json:
         click.echo(json.dumps({"stories": rows, "total": total, "limit": limit, "offset": offset},
                               ensure_ascii=False, indent=1))
@@ -174,6 +174,18 @@ def story(story_id: str, db: Path | None, as_json: bool, html_out: Path | None, 
         with _progress("verifying", total) as tick:
             doc = check_stored_story(store, story_id, progress=tick, refresh=refresh)
     _show(doc, as_json, html_out, title=f"storycheck story {doc['story']['id']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback, writes need $STORYCHECK_TOKEN.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@_DB
+def serve(host: str, port: int, db: Path | None) -> None:
+    """Serve the web UI and JSON API (OpenAPI at /docs) over the store."""
+    from .web import serve as run_server
+
+    click.echo(f"storycheck {__version__} serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(host=host, port=port, db=str(db) if db else None)
 
 
 def _existing_store(db: Path | None):  # type: ignore[no-untyped-def]

@@ -233,18 +233,39 @@ class Store:
         )
 
     # -- reading stories --------------------------------------------------------
-    def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None) -> list[dict[str, Any]]:
-        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
-        sql = (
-            "SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published),"
-            " GROUP_CONCAT(DISTINCT a.outlet) FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
-        )
-        args: list[Any] = []
+    def _story_filter(self, query: str | None, since: str | None, until: str | None,
+                      min_size: int | None) -> tuple[str, list[Any]]:
+        where, having, args = [], [], []
         if query:
-            sql += (" WHERE sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2 ON a2.id = sa2.article_id"
-                    " WHERE a2.title LIKE ? OR a2.outlet LIKE ? OR a2.text LIKE ?)")
+            where.append("sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2"
+                         " ON a2.id = sa2.article_id WHERE a2.title LIKE ? OR a2.outlet LIKE ? OR a2.text LIKE ?)")
             args += [f"%{query}%"] * 3
-        sql += " GROUP BY sa.story_id ORDER BY size DESC, MAX(a.published) DESC, sa.story_id"
+        if since:
+            having.append("MAX(a.published) >= ?")
+            args.append(since)
+        if until:
+            having.append("MIN(a.published) <= ?")
+            args.append(until + "T99")  # the whole 'until' day
+        if min_size:
+            having.append("COUNT(*) >= ?")
+            args.append(min_size)
+        sql = (" FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+               + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY sa.story_id"
+               + (" HAVING " + " AND ".join(having) if having else ""))
+        return sql, args
+
+    def count_stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
+                      min_size: int | None = None) -> int:
+        sql, args = self._story_filter(query, since, until, min_size)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM (SELECT sa.story_id{sql})", args).fetchone()[0])
+
+    def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None,
+                     since: str | None = None, until: str | None = None,
+                     min_size: int | None = None) -> list[dict[str, Any]]:
+        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
+        sql, args = self._story_filter(query, since, until, min_size)
+        sql = ("SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published), GROUP_CONCAT(DISTINCT a.outlet)"
+               + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
@@ -259,7 +280,7 @@ class Store:
             names = sorted(set((outlets or "").split(",") + ((dups[1] or "").split(",") if dups[0] else [])) - {""})
             out.append({"id": sid, "size": size + dups[0], "articles": size, "duplicates": dups[0], "outlets": names,
                         "first_published": first, "last_published": last,
-                        "headline": head[0] or " ".join(head[1].split())[:100] if head else None})
+                        "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None})
         return out
 
     def story_articles(self, story_id: str) -> list[Article]:

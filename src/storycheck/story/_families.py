@@ -171,15 +171,10 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
     it is ``unsupported`` (or ``opinion``) with ``only_in_copies``, never ``supported``;
     nine copies of one rewrite outvote nobody.
     """
-    from .._types import Evidence
     from ..verify import settle
     from ..verify._quotes import match_quotes
 
     fam = family_of(families)
-    text = {(a.id, s.index): s.text for a in articles for s in a.sentences}
-
-    def evidence_of(article: str, sentence: int) -> Evidence:
-        return Evidence(article, sentence, text[(article, sentence)], 0.0)
 
     def source_of(x: str) -> str:
         return fam.get(x, x)
@@ -187,4 +182,4 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
     match_quotes(articles, source_of)
     for a in articles:
         for s in a.sentences:
-            settle(s, evidence_of, source_of=source_of, own=fam.get(a.id))
+            settle(s, source_of=source_of, own=fam.get(a.id))

@@ -186,7 +186,7 @@ def _judge(
     facts = s.facts
     assert facts is not None
     stances: list[tuple[int, float, SupportFeatures, object]] = []  # (article, p, features, contradiction)
-    closest: dict[int, int] = {}  # other article -> index of its closest sentence
+    closest: dict[int, Evidence] = {}  # other article -> its closest sentence (the contradicting one if any)
     for bi, other in enumerate(others):
         if bi == ai or not len(other.rows):
             continue
@@ -226,13 +226,14 @@ def _judge(
                 hit = Contradiction("attribution", describe(s.attribution), describe(ev.attribution),
                                     other.article.id, ev.index)
         stances.append((bi, p_b, f, hit))
-        closest[bi] = hit.sentence if hit is not None else flat[cols[best[0]]][1].index  # type: ignore[attr-defined]
+        j = local[hit.sentence] if hit is not None else best[0]  # type: ignore[attr-defined]
+        closest[bi] = Evidence(other.article.id, flat[cols[j]][1].index, flat[cols[j]][1].text, round(float(ret[i, j]), 4))
     s.supported_by = [others[st[0]].article.id for st in stances if st[3] is None and st[1] >= opts.support_threshold]
     s.contradicted_by = [others[st[0]].article.id for st in stances if st[3] is not None]
     s.links = [
-        Link(others[st[0]].article.id, closest[st[0]], round(st[1], 4),
+        Link(others[st[0]].article.id, closest[st[0]].sentence, round(st[1], 4),
              "contradicts" if st[3] is not None else "carries" if st[1] >= opts.support_threshold else "silent",
-             st[3], round(st[2].cos, 4))  # type: ignore[arg-type]
+             st[3], round(st[2].cos, 4), closest[st[0]])  # type: ignore[arg-type]
         for st in stances
     ]
     best_stance = max(stances, key=lambda st: st[1], default=None)
@@ -243,17 +244,11 @@ def _judge(
                  round(float(ret[i, j]), 4))
         for j in top
     ]
-    def evidence_of(article: str, sentence: int) -> Evidence:
-        j = next(j for j in range(len(cols)) if others[owner[cols[j]]].article.id == article
-                 and flat[cols[j]][1].index == sentence)
-        return Evidence(article, sentence, flat[cols[j]][1].text, round(float(ret[i, j]), 4))
-
-    settle(s, evidence_of, top_k=opts.top_k)
+    settle(s, top_k=opts.top_k)
 
 
 def settle(
     s: Sentence,
-    evidence_of: Callable[[str, int], Evidence],
     *,
     source_of: Callable[[str], str] | None = None,
     own: str | None = None,
@@ -285,8 +280,11 @@ def settle(
         s.contradiction = strongest.contradiction
         p = min(p, 0.1)  # a typed mismatch outweighs any similarity
         c = s.contradiction
-        if c is not None and not any(e.article == c.article and e.sentence == c.sentence for e in s.evidence):
-            s.evidence = [evidence_of(c.article, c.sentence)] + s.evidence[: top_k - 1]
+        if c is not None and strongest.evidence is not None and not any(
+                e.article == c.article and e.sentence == c.sentence for e in s.evidence):
+            s.evidence = [strongest.evidence] + s.evidence[: top_k - 1]
+    if source_of is not None:  # independent evidence first, then the sentence's own copies
+        s.evidence.sort(key=lambda e: key(e.article) == own)
     s.score = round(p, 4)
     s.verdict = _decide(s, bool(support))
 

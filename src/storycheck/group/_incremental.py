@@ -124,11 +124,27 @@ def plan_batch(
     weights = {f.id: (vocab.weights(f.terms), vocab.weights(f.names, "@")) for f in kept}
     batch.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
     postings = index.block_candidates([t for ts in batch.blocks.values() for t in ts], opts.max_postings)
-    cands = {c for f in kept for t in batch.blocks[f.id] for c in postings.get(t, ())}
-    old_of = index.stories_of(cands)
+    pairs = sorted({(f.id, c) for f in kept for t in batch.blocks[f.id] for c in postings.get(t, ())})
+    cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
+    embed_missing(cand_feats, index, embedder, opts)
+    # only stories holding a stored article close to a new one are reclustered
+    near: set[str] = set()
+    if pairs:
+        sim = Similarity(list(kept) + cand_feats, vocab, opts)
+        row = {f.id: k for k, f in enumerate(list(kept) + cand_feats)}
+        ok = [(row[a], row[c]) for a, c in pairs if c in row]
+        arr = np.array(ok, dtype=np.int64).reshape(-1, 2)
+        close = sim.pairs(arr[:, 0], arr[:, 1]) >= opts.threshold * 0.5
+        near = {(list(kept) + cand_feats)[c].id for c in arr[close, 1]}
+    old_of = index.stories_of(near)
     members = index.story_members(set(old_of.values()))
-    member_feats = index.load_features({x for ms in members.values() for x in ms}, embedder.model_id)
-    embed_missing(member_feats, index, embedder, opts)
+    have = {c.id: c for c in cand_feats}
+    missing = {x for ms in members.values() for x in ms} - set(have)
+    member_feats = [have[x] for ms in members.values() for x in ms if x in have]
+    if missing:
+        extra = index.load_features(missing, embedder.model_id)
+        embed_missing(extra, index, embedder, opts)
+        member_feats += extra
     groups = join_stories(member_feats, members, kept, vocab, opts)
 
     # each group keeps the id of the biggest stored story it holds; the others are new stories

@@ -21,6 +21,8 @@ demo: $(STAMP)
 	@echo "HTML report: out/report.html"
 
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		echo "make test: no Chromium found: the end-to-end browser tests will be SKIPPED (apt-get install chromium)"
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -290,8 +290,94 @@ def bench_copies(shared: Path) -> dict:
     return res
 
 
+def bench_web(shared: Path) -> dict:
+    """Server time of the story page (a 50-article story) and an article page, first view
+    (the story is checked) and cached; full page load in headless Chromium when present."""
+    import random
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from copies import KINDS, make_copy
+    from fastapi.testclient import TestClient
+
+    from storycheck import Article, add, open_store
+    from storycheck.ingest import read_paths
+    from storycheck.web import WebOptions, create_app
+
+    rnd = random.Random(50)
+    base = read_paths([ROOT / "examples" / "merrow-bridge"])
+    arts = list(base)
+    while len(arts) < 50:  # our seven articles plus copies of them under other outlets: one story
+        src = rnd.choice(base)
+        k = len(arts)
+        arts.append(Article(id=f"copy-{k}", text=make_copy(src.text, rnd.choice(KINDS[1:]), rnd), title=src.title,
+                            outlet=f"Outlet {k}", published=f"2026-03-0{rnd.randint(4, 9)}T{rnd.randint(10, 23)}:00:00Z"))
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "s.db"
+        with open_store(db) as st:
+            add(arts, store=st)
+            stories = st.list_stories()
+        sid = stories[0]["id"]
+        client = TestClient(create_app(WebOptions(db=str(db))))
+
+        def timed(url: str, n: int) -> list[float]:
+            ts = []
+            for _ in range(n):
+                t = time.perf_counter()
+                r = client.get(url)
+                ts.append(time.perf_counter() - t)
+                assert r.status_code == 200, r.text[:200]
+            return ts
+
+        first = timed(f"/stories/{sid}", 1)[0]
+        story = timed(f"/stories/{sid}", 10)
+        art = timed("/articles/" + base[3].id, 10)
+        out = {"story_articles": stories[0]["articles"], "story_size": stories[0]["size"], "sentences": sum(len(a.sentences) for a in arts),
+               "story_first_view_s": first, "story_page_s": statistics.median(story),
+               "article_page_s": statistics.median(art), "goal_server_s": 0.3}
+        exe = shutil.which("chromium")
+        if exe:
+            import threading
+
+            import uvicorn
+            from playwright.sync_api import sync_playwright
+
+            server = uvicorn.Server(uvicorn.Config(create_app(WebOptions(db=str(db))), host="127.0.0.1", port=8799,
+                                                   log_level="warning"))
+            th = threading.Thread(target=server.run, daemon=True)
+            th.start()
+            while not server.started:
+                time.sleep(0.05)
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+                page = b.new_page()
+                loads = {}
+                for name, url in (("story", f"/stories/{sid}"), ("article", "/articles/" + base[3].id)):
+                    ts = []
+                    for _ in range(5):
+                        page.goto("http://127.0.0.1:8799" + url)
+                        ts.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd") / 1000)
+                    loads[name] = statistics.median(ts)
+                b.close()
+            server.should_exit = True
+            th.join(timeout=5)
+            out["browser_load_s"] = loads
+    bl = out.get("browser_load_s", {})
+    out["table"] = [
+        "| page | server time (median of 10) | full load in Chromium (median of 5) | goal |", "|---|---|---|---|",
+        f"| story of {out['story_size']} articles ({out['story_articles']} stored, the rest linked duplicates), first view "
+        f"(checks the story: {out['sentences']} sentences) | "
+        f"{out['story_first_view_s']:.1f} s | | |",
+        f"| story, cached | {out['story_page_s'] * 1000:.0f} ms | {bl.get('story', 0) * 1000:.0f} ms | < 300 ms server |",
+        f"| article, cached | {out['article_page_s'] * 1000:.0f} ms | {bl.get('article', 0) * 1000:.0f} ms | < 300 ms server |",
+        "", "Story: our seven sample articles plus 43 copies of them (bench/copies.py operations) under other outlets."]
+    return out
+
+
 SECTIONS = {"compare": bench_compare, "pipeline": bench_pipeline, "claims": bench_claims, "sourcing": bench_sourcing,
-            "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies}
+            "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies, "web": bench_web}
 
 
 def write_markdown(results: dict) -> None:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_all_is_exactly_the_public_names():
     public = {n for n in dir(storycheck) if not n.startswith("_")} - {
-        "analyze", "cli", "embed", "group", "ingest", "report", "segment", "store", "story", "verify"}
+        "analyze", "cli", "embed", "group", "ingest", "report", "segment", "store", "story", "verify", "web"}
     assert set(storycheck.__all__) == public | {"__version__"}
     for name in storycheck.__all__:
         assert getattr(storycheck, name) is not None
@@ -40,11 +40,13 @@ def test_exception_tree_is_drawn_in_its_docstring():
         assert name in _exceptions.__doc__
 
 
-def test_every_cluster_setting_is_documented():
+def test_every_cluster_and_web_setting_is_documented():
     from dataclasses import fields
 
     from storycheck.group import ClusterOptions
+    from storycheck.web import WebOptions
 
     doc = (ROOT / "docs" / "settings.md").read_text()
-    for f in fields(ClusterOptions):
-        assert re.search(rf"`{f.name}`.*`{re.escape(repr(f.default))}`", doc), f"{f.name} missing in docs/settings.md"
+    for cls in (ClusterOptions, WebOptions):
+        for f in fields(cls):
+            assert re.search(rf"`{f.name}`.*`{re.escape(repr(f.default))}`", doc), f"{f.name} missing in docs/settings.md"

@@ -103,9 +103,6 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> li
 
     out = ["<h2>Story</h2>", f"<p class='meta'>{len(ids)} articles · {len(doc['families'])} independent source(s)"
            + (f" · id {_e(doc['id'])}" if doc.get("id") else "") + "</p>"]
-    fam = family_lines(doc)
-    if fam:
-        out.append("<h3>Copy families</h3><div class='fam'>" + "\n".join(_e(x) for x in fam) + "</div>")
     out.append("<h3>Claims × outlets</h3><table class='m'><tr><th>claim</th><th>text</th>")
     out.extend(f"<th class='o'>{_e(names[a])}</th>" for a in ids)
     out.append("<th>independent sources</th><th>first reported by</th></tr>")
@@ -120,6 +117,9 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> li
             out.append(f"<td class='c {_e(cell)}' title='{_e(names[a])}: {_e(cell)}'>{inner}</td>")
         out.append(f"<td>{c['independent_sources']}</td><td>{first}</td></tr>")
     out.append("</table>")
+    fam = family_lines(doc)
+    if fam:
+        out.append("<h3>Copy families</h3><div class='fam'>" + "\n".join(_e(x) for x in fam) + "</div>")
     trails = [c for c in doc["claims"] if any(
         ch["type"] not in ("unchanged", "wording") for v in c["trail"] for ch in v["changes"])]
     if trails:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._graph import components
 from .._types import Article
 from ..embed import EmbeddingBackend, default_backend
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
@@ -165,21 +166,9 @@ def _average_link(n: int, sims: dict[tuple[int, int], float], threshold: float, 
     With ``dense``, a group's full similarity matrix is computed (pairs blocking
     missed count for what they are); without it, missing pairs count 0.
     """
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, j in sims:
-        parent[find(i)] = find(j)
-    components: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        components[find(i)].append(i)
+    groups = components(range(n), sims)
     out: list[list[int]] = []
-    for members in components.values():
+    for members in groups:
         if len(members) == 1:
             out.append(members)
         elif len(members) > MAX_COMPONENT:

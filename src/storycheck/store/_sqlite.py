@@ -92,14 +92,8 @@ class Store:
         )
 
     def load_vectors(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        keys = list(keys)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            q = f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({','.join('?' * len(chunk))})"
-            for k, blob in self.conn.execute(q, [model, *chunk]):
-                out[k] = np.frombuffer(blob, dtype=np.float32)
-        return out
+        return {k: np.frombuffer(blob, dtype=np.float32) for k, blob in self._rows_in(
+            "SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})", keys, model)}
 
     def get_article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
@@ -118,51 +112,43 @@ class Store:
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """Ids stored as articles or linked as duplicates."""
-        out: set[str] = set()
-        for chunk in _chunks(list(ids)):
-            marks = ",".join("?" * len(chunk))
-            out.update(a for (a,) in self.conn.execute(
-                f"SELECT id FROM articles WHERE id IN ({marks}) UNION SELECT id FROM duplicates WHERE id IN ({marks})",
-                chunk + chunk))
-        return out
+        ids = list(ids)
+        return {a for table in ("articles", "duplicates")
+                for (a,) in self._rows_in(f"SELECT id FROM {table} WHERE id IN ({{marks}})", ids)}
 
     # -- grouping ---------------------------------------------------------------
     def vocabulary(self) -> Vocabulary:
         n = int(self.conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
         return Vocabulary(n, dict(self.conn.execute("SELECT term, df FROM term_df")))
 
-    def by_content_hash(self, hashes: Iterable[str]) -> dict[str, str]:
-        """content hash → id of a stored article with exactly that text."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(hashes)):
-            q = f"SELECT content_hash, id FROM articles WHERE content_hash IN ({','.join('?' * len(chunk))})"
-            out.update(self.conn.execute(q, chunk).fetchall())
+    def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (whose ``{marks}`` is the placeholder list) for keys, 500 at a time."""
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*before, *chunk])
+
+    def _grouped(self, sql: str, keys: Iterable[Any]) -> dict[Any, list[Any]]:
+        out: dict[Any, list[Any]] = {}
+        for k, v in self._rows_in(sql, keys):
+            out.setdefault(k, []).append(v)
         return out
 
+    def by_content_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """content hash → id of a stored article with exactly that text."""
+        return dict(self._rows_in("SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})", hashes))
+
     def band_candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for chunk in _chunks(list(set(keys))):
-            q = f"SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({','.join('?' * len(chunk))})"
-            for k, a in self.conn.execute(q, chunk):
-                out.setdefault(k, []).append(a)
-        return out
+        return self._grouped("SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})", keys)
 
     def block_candidates(self, terms: Iterable[str], max_postings: int) -> dict[str, list[str]]:
         """Stored articles per block term, leaving out terms too common to be distinctive."""
-        out: dict[str, list[str]] = {}
-        for chunk in _chunks(list(set(terms))):
-            marks = ",".join("?" * len(chunk))
-            for t, a in self.conn.execute(f"SELECT term, article_id FROM block_postings WHERE term IN ({marks})", chunk):
-                out.setdefault(t, []).append(a)
+        out = self._grouped("SELECT term, article_id FROM block_postings WHERE term IN ({marks})", terms)
         return {t: ids for t, ids in out.items() if len(ids) <= max_postings}
 
     def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]:
-        rows = []
-        for chunk in _chunks(list(ids)):
-            q = ("SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector FROM article_features f"
-                 " LEFT JOIN embeddings e ON e.text_hash = f.lead_hash AND e.model = ?"
-                 f" WHERE f.article_id IN ({','.join('?' * len(chunk))})")
-            rows.extend(self.conn.execute(q, [model, *chunk]))
+        rows = self._rows_in(
+            "SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector FROM article_features f"
+            " LEFT JOIN embeddings e ON e.text_hash = f.lead_hash AND e.model = ? WHERE f.article_id IN ({marks})",
+            ids, model)
         return [
             ArticleFeatures(aid, json.loads(t), json.loads(nm), "", date.fromisoformat(d) if d else None,
                             np.frombuffer(mh, dtype=np.uint64), np.frombuffer(v, dtype=np.float32) if v else None)
@@ -170,19 +156,10 @@ class Store:
         ]
 
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(ids)):
-            q = f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({','.join('?' * len(chunk))})"
-            out.update(self.conn.execute(q, chunk).fetchall())
-        return out
+        return dict(self._rows_in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids))
 
     def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for chunk in _chunks(list(story_ids)):
-            q = f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({','.join('?' * len(chunk))})"
-            for st, a in self.conn.execute(q, chunk):
-                out.setdefault(st, []).append(a)
-        return out
+        return self._grouped("SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks})", story_ids)
 
     def write_batch(self, batch: Batch, model: str) -> None:
         """One transaction: new articles, their features, duplicates links, vectors, story moves."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._graph import components
 from .._time import first_of, sort_key
 from .._types import Article, Sentence
 from ..analyze._lexicon import STOPWORDS
@@ -51,25 +52,12 @@ class Claim:
 def find_claims(articles: Sequence[Article]) -> list[Claim]:
     """Rows of the matrix: every sentence in exactly one claim; opinions only when others carry them."""
     key = {(a.id, s.index): (a, s) for a in articles for s in a.sentences}
-    parent = {k: k for k in key}
-
-    def root(x: tuple[str, int]) -> tuple[str, int]:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a in articles:
-        for s in a.sentences:
-            for ln in s.links:
-                other = (ln.article, ln.sentence)
-                if other in key and (ln.stance == "contradicts" or (ln.stance == "carries" and ln.score >= MERGE_SCORE)):
-                    parent[root((a.id, s.index))] = root(other)
-    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for k in key:
-        groups.setdefault(root(k), []).append(k)
+    links = [((a.id, s.index), (ln.article, ln.sentence)) for a in articles for s in a.sentences for ln in s.links
+             if (ln.article, ln.sentence) in key
+             and (ln.stance == "contradicts" or (ln.stance == "carries" and ln.score >= MERGE_SCORE))]
+    groups = components(list(key), links)
     claims = []
-    for members in groups.values():
+    for members in groups:
         sents = [key[m] for m in members]
         if len(sents) == 1 and sents[0][1].verdict == "opinion":
             continue

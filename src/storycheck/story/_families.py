@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article
 from ._reuse import Alignment, align, word_set
@@ -72,20 +73,8 @@ def find_families(articles: Sequence[Article]) -> list[Family]:
     """Every article in exactly one family; a family of one is an independent source."""
     by_id = {a.id: a for a in articles}
     pairs = copy_pairs(articles)
-    parent = {a.id: a.id for a in articles}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[root(a)] = root(b)
-    groups: dict[str, list[str]] = {}
-    for a in articles:
-        groups.setdefault(root(a.id), []).append(a.id)
-    families = [_family([by_id[m] for m in members], pairs) for members in groups.values()]
+    groups = components([a.id for a in articles], pairs)
+    families = [_family([by_id[m] for m in members], pairs) for members in groups]
     return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]
 
 

@@ -2,9 +2,10 @@
 
 ECB+ dev has 395 articles in 34 stories, too few to measure 10k or 100k. Each
 *variant* of a gold story is a new story of the same kind: every name in it is
-replaced, consistently within the variant, by an invented one (so two variants
-are "two earthquakes in different towns", which is what grouping must tell
-apart), and the variant gets its own publication week. Each article of a variant
+replaced, consistently within the variant, by an invented one, and so is every
+figure (years shifted, other numbers scaled), so two variants are "two
+earthquakes in different towns", which is what grouping must tell apart; the
+variant gets its own publication week. Each article of a variant
 then drops 10 % of its words and swaps two sentences (seeded), and 5 % of the
 articles are republished as near-verbatim copies under another outlet (one line
 appended), to exercise duplicate linking. Gold story = (ECB+ story, variant).
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 _CAP = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_FIG = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b\d+\.\d+\b|\b\d{2,}\b")
 _SYLLABLES = ["ka", "lo", "mer", "vin", "tas", "ro", "bel", "dun", "sar", "ith", "po", "gren", "wal", "fen",
               "mor", "cal", "ast", "ul", "dre", "nik", "hal", "bri", "tor", "vel"]
 
@@ -62,8 +64,20 @@ def generate(ecb: Path, n: int, seed: int = 0) -> Iterator[tuple[dict, str]]:
                     if variant == 0 or w not in names:
                         return w
                     return mapping.setdefault(w, _invent(vr))
-                text = _CAP.sub(swap, r["text"])
-                title = _CAP.sub(swap, r["title"] or "")
+                def figure(m: re.Match[str]) -> str:
+                    x = m.group(0)
+                    if variant == 0:
+                        return x
+                    if x not in mapping:
+                        if re.fullmatch(r"1[89]\d\d|20\d\d", x):
+                            mapping[x] = str(int(x) + 1 + variant % 9)
+                        elif "." in x:
+                            mapping[x] = f"{float(x) * vr.uniform(0.6, 1.4):.{len(x.split('.')[1])}f}"
+                        else:
+                            mapping[x] = str(max(10, round(int(x) * vr.uniform(0.5, 2.0))))
+                    return mapping[x]
+                text = _FIG.sub(figure, _CAP.sub(swap, r["text"]))
+                title = _FIG.sub(figure, _CAP.sub(swap, r["title"] or ""))
                 lines = [ln for ln in text.split("\n") if ln.strip()]
                 if len(lines) > 3:
                     i, j = rnd.sample(range(1, len(lines)), 2)

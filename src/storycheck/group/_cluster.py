@@ -24,7 +24,7 @@ class ClusterOptions:
     names_weight: float = 0.5
     embedding_weight: float = 0.25
     #: Average similarity at which two groups merge; tuned on ECB+ dev (bench/run.py cluster).
-    threshold: float = 0.35
+    threshold: float = 0.34
     #: Distinctive terms per article used to find candidates, and the most articles a
     #: term may point to before it stops being distinctive (caps the cost per term).
     block_terms: int = 15

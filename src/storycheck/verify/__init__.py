@@ -7,12 +7,17 @@ sentence), ``evidence`` and ``contradiction`` on every sentence.
 """
 
 from ._claims import ClaimModel, read_claims, score_claims
+from ._entail import EntailmentBackend, OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env
 from ._names import name_key, names_found
 from ._typed import find_contradiction
 from ._verify import SupportFeatures, settle, support_probability, verify_articles
 
 __all__ = [
     "ClaimModel",
+    "EntailmentBackend",
+    "OnnxEntailment",
+    "OpenAICompatibleEntailment",
+    "entailment_from_env",
     "read_claims",
     "score_claims",
     "SupportFeatures",

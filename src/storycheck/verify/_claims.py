@@ -26,6 +26,7 @@ from .._types import Contradiction, Facts
 from ..analyze import analyze_sentence, content_words
 from ..embed import CachedEmbedder, EmbeddingBackend, default_backend
 from ..segment import split_sentences
+from ._entail import EntailmentBackend, entailment_from_env
 from ._names import NameIndex
 from ._typed import Carried, find_contradiction, same_value
 
@@ -276,13 +277,19 @@ def score_claims(
     model: ClaimModel | None = None,
     threshold: float | None = None,
     progress: Callable[[int], None] | None = None,
+    entailment: EntailmentBackend | None = None,
 ) -> list[dict[str, Any]]:
     """Score each ``{"id", "claim", "source" | "sources"}`` record.
 
     Returns ``{"id", "score", "verdict"}`` per record, in order; ``score`` is the
     probability that the sources support the claim. A contradicted verdict carries
     ``contradiction`` with its type and spans.
+
+    With an ``entailment`` backend (or one named by the environment, see
+    ``_entail``), the score is the mean of the learned model's probability and the
+    backend's entailment probability for the best evidence window.
     """
+    nli = entailment if entailment is not None else entailment_from_env()
     emb = CachedEmbedder(embedder or default_backend())
     mdl = model or ClaimModel.bundled()
     cut = mdl.threshold if threshold is None else threshold
@@ -299,11 +306,22 @@ def score_claims(
                     prepared.clear()
                 prepared[key] = _prepare(list(key))
             items.append((rec["claim"], prepared[key]))
-        for rec, (x, hit, _) in zip(chunk, features_batch(items, emb)):
-            out.append(_verdict(rec, float(mdl.probability(x)[0]), hit, cut))
+        rows = features_batch(items, emb)
+        second = (nli.entail([(src.texts[best] if src.texts else "", untokenize(claim))
+                              for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)
+        for k, (rec, (x, hit, _)) in enumerate(zip(chunk, rows)):
+            p = float(mdl.probability(x)[0])
+            if second is not None:
+                p = NLI_WEIGHT * float(second[k]) + (1 - NLI_WEIGHT) * p
+            out.append(_verdict(rec, p, hit, cut))
         if progress:
             progress(len(chunk))
     return out
+
+
+#: Share of an entailment backend in the score: even, since no licensed model could be
+#: measured here to say otherwise (docs/claim_model.md).
+NLI_WEIGHT = 0.5
 
 
 def _verdict(rec: dict[str, Any], p: float, hit: Contradiction | None, cut: float) -> dict[str, Any]:

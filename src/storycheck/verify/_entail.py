@@ -1,0 +1,149 @@
+"""Entailment backends: an optional second opinion on whether evidence supports a claim.
+
+No licensed NLI model ships on PyPI, so none is bundled and none is a default
+dependency. A user can point storycheck at one they have:
+
+- a local folder with ``model.onnx`` (a sequence-pair classifier returning logits),
+  ``tokenizer.json`` and ``config.json`` (its ``id2label``): ``OnnxEntailment``,
+  ``$STORYCHECK_NLI_MODEL``;
+- a local OpenAI-compatible server (llama.cpp, vLLM, Ollama, …):
+  ``OpenAICompatibleEntailment``, ``$STORYCHECK_NLI_URL`` (+ ``$STORYCHECK_NLI_NAME``,
+  ``$STORYCHECK_NLI_KEY``).
+
+Both implement one method, ``entail(pairs) -> P(premise entails hypothesis)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .._exceptions import ModelError
+
+
+@runtime_checkable
+class EntailmentBackend(Protocol):
+    model_id: str
+
+    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """For each (premise, hypothesis): the probability that the premise entails it."""
+        ...
+
+
+class OnnxEntailment:
+    """A sequence-pair classifier in ONNX, run by onnxruntime."""
+
+    def __init__(self, directory: str | os.PathLike[str], *, batch_size: int = 16, max_length: int = 256) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        d = Path(directory)
+        try:
+            config = json.loads((d / "config.json").read_text(encoding="utf-8"))
+            labels = {int(k): str(v).lower() for k, v in config["id2label"].items()}
+            self.entail_index = next(k for k, v in labels.items() if v.startswith("entail"))
+            self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
+            self._session = ort.InferenceSession(str(d / "model.onnx"), providers=["CPUExecutionProvider"])
+        except StopIteration:
+            raise ModelError(f"{d}: config.json id2label has no 'entailment' label") from None
+        except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{d}: cannot load the entailment model: {exc}") from None
+        except Exception as exc:  # onnxruntime's own errors
+            raise ModelError(f"{d}: cannot load the entailment model: {exc}") from None
+        self._tokenizer.enable_truncation(max_length=max_length)
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.model_id = d.name
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_directory(cls, directory: str | os.PathLike[str]) -> OnnxEntailment:
+        return cls(directory)
+
+    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        out = np.zeros(len(pairs), dtype=np.float32)
+        for b in range(0, len(pairs), self.batch_size):
+            encs = self._tokenizer.encode_batch(list(pairs[b : b + self.batch_size]))
+            width = max(len(e.ids) for e in encs)
+            ids = np.zeros((len(encs), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for r, e in enumerate(encs):
+                ids[r, : len(e.ids)] = e.ids
+                mask[r, : len(e.ids)] = 1
+                types[r, : len(e.type_ids)] = e.type_ids
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+            z = np.exp(logits - logits.max(axis=1, keepdims=True))
+            out[b : b + len(encs)] = (z / z.sum(axis=1, keepdims=True))[:, self.entail_index]
+        return out
+
+
+_PROMPT = ("Premise: {premise}\nHypothesis: {hypothesis}\n"
+           "Does the premise entail the hypothesis? Answer with one word: entailment, neutral or contradiction.")
+_ANSWER = {"entailment": 1.0, "neutral": 0.0, "contradiction": 0.0}
+
+
+class OpenAICompatibleEntailment:
+    """Asks a local OpenAI-compatible chat server for a one-word NLI label per pair.
+
+    The probability is the answer's token probability when the server returns
+    logprobs, else 1.0 for "entailment" and 0.0 otherwise.
+    """
+
+    def __init__(self, base_url: str, model: str, *, api_key: str | None = None, timeout: float = 60.0) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model = model
+        self.model_id = f"{model}@{base_url}"
+        self.api_key = api_key
+        self.timeout = timeout
+
+    def _ask(self, premise: str, hypothesis: str) -> float:
+        body = json.dumps({
+            "model": self.model, "temperature": 0, "max_tokens": 3, "logprobs": True, "top_logprobs": 5,
+            "messages": [{"role": "user", "content": _PROMPT.format(premise=premise, hypothesis=hypothesis)}],
+        }).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (a URL the user chose)
+                doc = json.loads(resp.read())
+        except (urllib.error.URLError, OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{self.url}: entailment server failed: {exc}") from None
+        try:
+            choice = doc["choices"][0]
+            word = choice["message"]["content"].strip().split()[0].strip(".,:;!").lower()
+        except (KeyError, IndexError, TypeError, AttributeError):
+            raise ModelError(f"{self.url}: unexpected answer from the entailment server") from None
+        label = next((k for k in _ANSWER if k.startswith(word[:6])), None) if word else None
+        if label is None:
+            raise ModelError(f"{self.url}: the server answered {word!r}, not an NLI label")
+        tokens = ((choice.get("logprobs") or {}).get("content") or [])
+        if tokens and tokens[0].get("top_logprobs"):
+            probs = {t["token"].strip().lower(): float(np.exp(t["logprob"])) for t in tokens[0]["top_logprobs"]}
+            yes = sum(p for t, p in probs.items() if t and "entailment".startswith(t))
+            return float(min(1.0, yes))
+        return _ANSWER[label]
+
+    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.array([self._ask(p, h) for p, h in pairs], dtype=np.float32)
+
+
+def entailment_from_env() -> EntailmentBackend | None:
+    """The backend the environment names, or None (the default: no entailment model)."""
+    folder = os.environ.get("STORYCHECK_NLI_MODEL")
+    if folder:
+        return OnnxEntailment.from_directory(folder)
+    url = os.environ.get("STORYCHECK_NLI_URL")
+    if url:
+        return OpenAICompatibleEntailment(url, os.environ.get("STORYCHECK_NLI_NAME", "default"),
+                                          api_key=os.environ.get("STORYCHECK_NLI_KEY"))
+    return None

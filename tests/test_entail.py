@@ -1,0 +1,113 @@
+"""Entailment backends: a tiny ONNX pair classifier built here, and a local OpenAI-style server."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import numpy as np
+import pytest
+
+from storycheck import ModelError
+from storycheck.verify import OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env, score_claims
+
+
+def _tiny_nli(folder):
+    """Logits = mean over tokens of a per-word row: 'bridge' leans entailment, 'football' contradiction."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    vocab = {"[UNK]": 0, "bridge": 1, "closed": 2, "football": 3}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.save(str(folder / "tokenizer.json"))
+    table = np.array([[0, 0, 0], [0, 0, 3], [0, 0, 1], [3, 0, 0]], dtype=np.float32)  # contradiction, neutral, entailment
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["table", "input_ids"], ["rows"]),
+         helper.make_node("ReduceMean", ["rows"], ["logits"], axes=[1], keepdims=0)],
+        "tiny_nli",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 3])],
+        [helper.make_tensor("table", TensorProto.FLOAT, table.shape, table.flatten())],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, str(folder / "model.onnx"))
+    (folder / "config.json").write_text(json.dumps({"id2label": {"0": "CONTRADICTION", "1": "NEUTRAL", "2": "ENTAILMENT"}}))
+
+
+def test_local_onnx_nli_directory(tmp_path, monkeypatch):
+    _tiny_nli(tmp_path)
+    nli = OnnxEntailment.from_directory(tmp_path)
+    p = nli.entail([("bridge closed", "bridge"), ("football", "football"), ("closed", "closed")])
+    assert p[0] > 0.8 and p[1] < 0.15 and 0.3 < p[2] < 0.7  # (the tiny model averages padding too)
+    monkeypatch.setenv("STORYCHECK_NLI_MODEL", str(tmp_path))
+    assert isinstance(entailment_from_env(), OnnxEntailment)
+
+
+def test_score_claims_mixes_in_the_entailment_backend(tmp_path):
+    _tiny_nli(tmp_path)
+    rec = [{"id": 1, "claim": "The football club closed its stadium.", "source": "The football club closed its stadium on Monday."}]
+    plain = score_claims(rec)[0]["score"]
+    mixed = score_claims(rec, entailment=OnnxEntailment.from_directory(tmp_path))[0]["score"]
+    nli = OnnxEntailment.from_directory(tmp_path).entail([("The football club closed its stadium on Monday.",
+                                                           "The football club closed its stadium.")])[0]
+    assert mixed == pytest.approx(0.5 * plain + 0.5 * nli, abs=2e-4)
+
+
+def test_bad_nli_folder_is_a_model_error(tmp_path):
+    (tmp_path / "config.json").write_text('{"id2label": {"0": "yes", "1": "no"}}')
+    with pytest.raises(ModelError, match="entailment"):
+        OnnxEntailment.from_directory(tmp_path)
+
+
+class _Chat(BaseHTTPRequestHandler):
+    answers: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        _Chat.seen.append((self.path, self.headers.get("Authorization"), body))
+        doc = _Chat.answers.pop(0)
+        data = json.dumps(doc).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def chat_server():
+    _Chat.seen = []
+    server = HTTPServer(("127.0.0.1", 0), _Chat)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_openai_compatible_server(chat_server):
+    _Chat.answers = [
+        {"choices": [{"message": {"content": "Entailment."}, "logprobs": {"content": [
+            {"token": "Ent", "logprob": -0.1, "top_logprobs": [{"token": "Ent", "logprob": -0.1},
+                                                               {"token": "Neutral", "logprob": -2.5}]}]}}]},
+        {"choices": [{"message": {"content": "contradiction"}}]},
+    ]
+    nli = OpenAICompatibleEntailment(chat_server, "local-nli", api_key="k")
+    p = nli.entail([("The bridge closed.", "The bridge is closed."), ("The bridge closed.", "The bridge is open.")])
+    assert p[0] == pytest.approx(np.exp(-0.1), abs=1e-4) and p[1] == 0.0
+    path, auth, body = _Chat.seen[0]
+    assert path == "/v1/chat/completions" and auth == "Bearer k" and body["model"] == "local-nli"
+    assert "The bridge is closed." in body["messages"][0]["content"]
+
+
+def test_unreachable_or_odd_server_is_a_model_error(chat_server):
+    with pytest.raises(ModelError, match="failed"):
+        OpenAICompatibleEntailment("http://127.0.0.1:9/v1", "x", timeout=2).entail([("a", "b")])
+    _Chat.answers = [{"choices": [{"message": {"content": "banana"}}]}]
+    with pytest.raises(ModelError, match="not an NLI label"):
+        OpenAICompatibleEntailment(chat_server, "x").entail([("a", "b")])

@@ -131,11 +131,51 @@ def pair_scores(predicted: dict[str, str], source: dict[str, str], event: dict[s
     return tp, pp, gp, un_called, un_all
 
 
+def _sets(shared: Path, root: Path) -> list[tuple[list[dict], dict[str, str], dict[str, str] | None, str]]:
+    from storycheck.ingest import read_paths
+
+    ecb = shared / "benchmarks" / "ecbplus" / "dev.jsonl"
+    sets = [(arts, src, ev, "ecb") for arts, src, ev in topic_sets(ecb)]
+    ex = read_paths([root / "examples" / "merrow-bridge"])
+    sets.append(([{"id": a.id, "text": a.text, "title": a.title, "_a": a} for a in ex],
+                 {a.id: EXAMPLE_FAMILIES[Path(a.path).stem] for a in ex}, None, "examples"))
+    return sets
+
+
+def _scores(totals: dict[str, list[int]]) -> dict:
+    res = {}
+    for name, (tp, pp, gp, un_called, un_all) in totals.items():
+        p = tp / pp if pp else 0.0
+        r = tp / gp if gp else 0.0
+        res[name] = {"true_pairs": tp, "predicted_pairs": pp, "gold_pairs": gp, "precision": p, "recall": r,
+                     "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                     "same_event_real_pairs": un_all, "same_event_real_pairs_called_copies": un_called}
+    return res
+
+
+def detection(shared: Path, root: Path) -> dict:
+    """Copy-pair precision and recall only (sentence vectors, no verification): the CI gate's figure."""
+    from storycheck import Article
+    from storycheck._pipeline import segment_article
+    from storycheck.embed import default_backend
+    from storycheck.story import find_families
+
+    backend = default_backend()
+    totals = {"ecb": [0] * 5, "examples": [0] * 5}
+    for arts, fam, event, name in _sets(shared, root):
+        objs = [segment_article(r.get("_a") or Article(id=r["id"], text=r["text"], title=r["title"])) for r in arts]
+        sents = [s for a in objs for s in a.sentences]
+        for s, v in zip(sents, backend.embed([s.text for s in sents])):
+            s.vector = v
+        predicted = {m: f.id for f in find_families(objs) for m in f.members}
+        totals[name] = [x + y for x, y in zip(totals[name], pair_scores(predicted, fam, event))]
+    return _scores(totals)
+
+
 def run(shared: Path, root: Path) -> dict:
     from storycheck import Article
     from storycheck._pipeline import segment_article, source_articles
     from storycheck.embed import default_backend
-    from storycheck.ingest import read_paths
     from storycheck.story import find_families
     from storycheck.story._families import apply_independence
     from storycheck.verify import verify_articles
@@ -144,10 +184,7 @@ def run(shared: Path, root: Path) -> dict:
     if not ecb.exists():
         return {"skipped": f"{ecb} not found"}
     backend = default_backend()
-    sets = [(arts, src, ev, "ecb") for arts, src, ev in topic_sets(ecb)]
-    ex = read_paths([root / "examples" / "merrow-bridge"])
-    sets.append(([{"id": a.id, "text": a.text, "title": a.title, "_a": a} for a in ex],
-                 {a.id: EXAMPLE_FAMILIES[Path(a.path).stem] for a in ex}, None, "examples"))
+    sets = _sets(shared, root)
     totals = {"ecb": [0] * 5, "examples": [0] * 5}
     before = after = only_copies = sentences = 0
     for arts, fam, event, name in sets:
@@ -165,13 +202,7 @@ def run(shared: Path, root: Path) -> dict:
         before += len(supported_before)
         after += sum(1 for a in objs for s in a.sentences if s.verdict == "supported")
         only_copies += sum(1 for a in objs for s in a.sentences if s.only_in_copies and (a.id, s.index) in supported_before)
-    res = {}
-    for name, (tp, pp, gp, un_called, un_all) in totals.items():
-        p = tp / pp if pp else 0.0
-        r = tp / gp if gp else 0.0
-        res[name] = {"true_pairs": tp, "predicted_pairs": pp, "gold_pairs": gp, "precision": p, "recall": r,
-                     "f1": 2 * p * r / (p + r) if p + r else 0.0,
-                     "same_event_real_pairs": un_all, "same_event_real_pairs_called_copies": un_called}
+    res = _scores(totals)
     res["verdicts"] = {"sentences": sentences, "supported_before": before, "supported_after": after,
                        "rested_only_on_copies": only_copies}
     return res

@@ -42,3 +42,42 @@ def test_sourcing_set_stays_above_its_floor(name):
     got = evaluate(SETS[name])
     for metric, floor in SOURCING_FLOORS[name].items():
         assert got[metric] >= floor, f"{name}: {metric} {got[metric]} < floor {floor}"
+
+
+STORY_FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["stories"]
+COPY_FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["copies"]
+
+
+def _ecbplus():
+    path = SHARED / "benchmarks" / "ecbplus" / "dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not found (the shared/ folder is absent)")
+    return path
+
+
+def test_story_grouping_stays_above_its_floor():
+    import sys
+
+    from storycheck import Article
+    from storycheck.group import cluster_articles
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from run import _b3
+
+    rows = [json.loads(line) for line in _ecbplus().read_text().splitlines() if line.strip()]
+    groups = cluster_articles([Article(id=r["id"], text=r["text"], title=r.get("title")) for r in rows])
+    _, _, f1 = _b3(groups, {r["id"]: r["cluster_id"] for r in rows})
+    assert f1 >= STORY_FLOORS["ecbplus_dev"]["b3_f1"], f"ECB+ dev B³ F1 {f1:.3f} below its floor"
+
+
+def test_copy_detection_stays_above_its_floor():
+    import sys
+
+    _ecbplus()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from copies import detection
+
+    got = detection(SHARED, ROOT)
+    for name, floors in COPY_FLOORS.items():
+        for metric, floor in floors.items():
+            assert got[name][metric] >= floor, f"copies/{name}: {metric} {got[name][metric]:.3f} < floor {floor}"

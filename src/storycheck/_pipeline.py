@@ -115,20 +115,21 @@ def add(
 ) -> AddResult:
     """Read, segment and store articles, link duplicates and update stories.
 
-    Everything is read and checked before the first write; each batch is one
-    transaction, so bad input or a crash never leaves half an article, and a
-    rerun picks up where it stopped (stored ids are skipped). Sentence vectors
-    are computed when a story is first checked, not here: grouping needs only
-    the lead, and that is what keeps ``add`` fast on large archives.
+    Everything is read and checked before the first write. Each batch is written
+    in two transactions (the articles, then their stories), so bad input or a
+    crash never leaves half an article, and a rerun picks up where it stopped:
+    stored ids are skipped and stored articles still without a story are grouped
+    first. Sentence vectors are computed when a story is first checked, not here:
+    grouping needs only the lead, and that is what keeps ``add`` fast.
     """
-    from .group import plan_batch
+    from .group import describe_batch
 
     arts = _gather(inputs)
     backend = embedder or default_backend()
     vocab = store.vocabulary()
+    changed = group_unassigned(store, backend, vocab)
     seen: set[str] = set()
     added = already = dups = 0
-    changed: set[str] = set()
     for i in range(0, len(arts), batch_size):
         chunk = arts[i : i + batch_size]
         known = store.known_ids([a.id for a in chunk])
@@ -138,20 +139,49 @@ def add(
                 already += 1
             else:
                 seen.add(a.id)
-                if not a.sentences:  # offsets only: facts are found when the story is checked
-                    a.sentences = [Sentence(index=k, start=x, end=y, text=t)
-                                   for k, (x, y, t) in enumerate(split_sentences(a.text))]
-                new.append(a)
+                new.append(split_only(a))
         if new:
-            batch = plan_batch(store, new, vocab, backend)
-            store.write_batch(batch, backend.model_id)
-            added += len(batch.articles)
+            batch = describe_batch(store, new, backend)
+            stored = set(store.write_articles(batch, backend.model_id))
+            feats = [f for f in batch.features if f.id in stored]
+            vocab.add(feats)
+            changed |= _group(store, feats, vocab, backend)
+            added += len(stored)
+            already += len(batch.articles) - len(stored)
             dups += len(batch.duplicates)
-            changed.update(batch.stories)
-            changed.difference_update(batch.dropped_stories)
         if progress:
             progress(len(chunk))
     return AddResult(added, already, dups, len(changed))
+
+
+def split_only(article: Article) -> Article:
+    """Sentence offsets without analysis: what the store keeps (facts are found when a story is checked)."""
+    if not article.sentences:
+        article.sentences = [Sentence(index=k, start=x, end=y, text=t)
+                             for k, (x, y, t) in enumerate(split_sentences(article.text))]
+    return article
+
+
+def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend) -> set[str]:
+    from .group import group_batch
+
+    update = group_batch(store, feats, vocab, backend)
+    store.write_stories(update)
+    return set(update.stories) - set(update.dropped_stories)
+
+
+def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None = None,
+                     batch_size: int = ADD_BATCH, progress: Callable[[int], None] | None = None) -> set[str]:
+    """Give every stored article without a story one (in publication order); returns the stories changed."""
+    vocab = vocab if vocab is not None else store.vocabulary()
+    changed: set[str] = set()
+    while True:
+        ids = store.unassigned(batch_size)
+        if not ids:
+            return changed
+        changed |= _group(store, store.load_features(ids, backend.model_id), vocab, backend)
+        if progress:
+            progress(len(ids))
 
 
 def story_document(

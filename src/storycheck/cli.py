@@ -37,8 +37,7 @@ def _progress(label: str, total: int) -> Iterator:  # type: ignore[type-arg]
         yield lambda n: bar.advance(task, n)
 
 
-_DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-                   help="SQLite file (default: $STORYCHECK_DB or the user data dir).")
+_DB = click.option("--db", help="SQLite file or postgresql:// URL (default: $STORYCHECK_DB or the user data dir).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,7 +88,7 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB
-def add(files: Sequence[Path], db: Path | None) -> None:
+def add(files: Sequence[Path], db: str | None) -> None:
     """Add articles to the store and group them into stories; adding the same
     article again changes nothing, and near-duplicates are linked, not stored twice."""
     from ._pipeline import add as add_articles
@@ -131,7 +130,7 @@ def cluster(files: Sequence[Path], as_json: bool) -> None:
 @click.option("--search", help="Only stories with an article whose title, outlet or text contains this.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Stories per page.")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Stories to skip.")
-def stories(db: Path | None, as_json: bool, search: str | None, limit: int, offset: int) -> None:
+def stories(db: str | None, as_json: bool, search: str | None, limit: int, offset: int) -> None:
     """List stored stories: size, outlets, first and last date, headline."""
     with _existing_store(db) as store:
         rows = store.list_stories(limit=limit, offset=offset, query=search)
@@ -158,7 +157,7 @@ def stories(db: Path | None, as_json: bool, search: str | None, limit: int, offs
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a self-contained HTML report here.")
 @click.option("--refresh", is_flag=True, help="Check the story again even if a cached result is valid.")
-def story(story_id: str, db: Path | None, as_json: bool, html_out: Path | None, refresh: bool) -> None:
+def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, refresh: bool) -> None:
     """Show one stored story: claim × outlet matrix, first reporters, copy families,
     copied passages, mutation trails and every article checked sentence by sentence.
 
@@ -180,7 +179,7 @@ def story(story_id: str, db: Path | None, as_json: bool, html_out: Path | None, 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback, writes need $STORYCHECK_TOKEN.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @_DB
-def serve(host: str, port: int, db: Path | None) -> None:
+def serve(host: str, port: int, db: str | None) -> None:
     """Serve the web UI and JSON API (OpenAPI at /docs) over the store."""
     from .web import serve as run_server
 
@@ -188,12 +187,13 @@ def serve(host: str, port: int, db: Path | None) -> None:
     run_server(host=host, port=port, db=str(db) if db else None)
 
 
-def _existing_store(db: Path | None):  # type: ignore[no-untyped-def]
+def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
     """Reading commands never create an empty database by mistake."""
     from .store import default_db_path, open_store
+    from .store._common import is_url
 
     path = db or default_db_path()
-    if not Path(path).exists():
+    if not is_url(path) and not Path(path).exists():
         raise InputError("no database here yet: add articles first with 'storycheck add'", source=str(path))
     return open_store(path)
 

@@ -4,14 +4,15 @@ Articles are described by content words, names and an embedding of their lead;
 candidates come from shared distinctive terms (an inverted index), not from all
 n² pairs. Average-link clustering then runs inside each connected group of
 candidates. The store keeps the same description per article, so new articles
-join stored stories without recomputing everything (``plan_batch``).
+join stored stories without recomputing everything (``describe_batch``, then ``group_batch``).
 """
 
 from ._cluster import NEAR_DUPLICATE, ClusterOptions, cluster_articles, story_id
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
-from ._incremental import Batch, Duplicate, StoryIndex, plan_batch
+from ._incremental import Batch, Duplicate, StoryIndex, StoryUpdate, describe_batch, group_batch
 
 __all__ = [
-    "NEAR_DUPLICATE", "ArticleFeatures", "Batch", "ClusterOptions", "Duplicate", "StoryIndex", "Vocabulary",
-    "band_keys", "cluster_articles", "features", "plan_batch", "resemblance", "story_id",
+    "NEAR_DUPLICATE", "ArticleFeatures", "Batch", "ClusterOptions", "Duplicate", "StoryIndex", "StoryUpdate",
+    "Vocabulary", "band_keys", "cluster_articles", "describe_batch", "features", "group_batch", "resemblance",
+    "story_id",
 ]

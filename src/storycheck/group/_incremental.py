@@ -1,11 +1,15 @@
 """Stories in the store, kept up to date as articles arrive.
 
-A batch of new articles is described once; each is checked against stored
-articles for exact and near-duplicates (content hash, MinHash bands), then the
-stories it may join are found through the stored block terms. Only those
-stories and the new articles are clustered again, with the same core as
-`cluster`; every other story is left alone, so the cost of a batch follows the
-stories it touches, not the size of the archive.
+Two phases, so that many workers can do the first and one process the second:
+
+1. ``describe_batch``: each new article is checked against stored articles for
+   exact and near-duplicates (content hash, MinHash bands) and described
+   (features, lead vector). Writing its result is idempotent and safe with
+   concurrent writers.
+2. ``group_batch``: the stories described articles may join are found through
+   the stored block terms; only those stories and the new articles are clustered
+   again, with the same core as `cluster`. Every other story is left alone, so
+   the cost of a batch follows the stories it touches, not the archive's size.
 """
 
 from __future__ import annotations
@@ -34,13 +38,19 @@ class Duplicate:
 
 @dataclass
 class Batch:
-    """Everything one `add` batch writes, in one transaction."""
+    """What describing a batch writes (one transaction): articles, features, duplicate links, vectors."""
 
     articles: list[Article] = field(default_factory=list)
     features: list[ArticleFeatures] = field(default_factory=list)
-    blocks: dict[str, list[str]] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class StoryUpdate:
+    """What grouping a batch writes (one transaction)."""
+
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # article id → its block terms
     stories: dict[str, list[str]] = field(default_factory=dict)  # story id → its members after the batch
     dropped_stories: list[str] = field(default_factory=list)  # merged into another
 
@@ -51,6 +61,7 @@ class StoryIndex(Protocol):
     def by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]: ...
     def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
     def block_candidates(self, terms: Sequence[str], max_postings: int) -> dict[str, list[str]]: ...
+    def unassigned(self, limit: int) -> list[str]: ...
     def load_features(self, ids: Sequence[str], model: str) -> list[ArticleFeatures]: ...
     def stories_of(self, ids: Sequence[str]) -> dict[str, str]: ...
     def story_members(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
@@ -64,15 +75,14 @@ def _norm(text: str) -> str:
     return _NORM.sub(" ", text.lower()).strip()
 
 
-def plan_batch(
+def describe_batch(
     index: StoryIndex,
     articles: Sequence[Article],
-    vocab: Vocabulary,
     embedder: EmbeddingBackend,
     options: ClusterOptions | None = None,
 ) -> Batch:
-    """Decide what a batch of new (already segmented) articles changes; ``vocab`` is updated."""
-    from ..store._sqlite import content_hash
+    """Duplicates linked, the rest described: what a worker writes for a batch of new articles."""
+    from ..store._common import content_hash
 
     opts = options or ClusterOptions()
     batch = Batch()
@@ -116,26 +126,39 @@ def plan_batch(
     batch.features = kept
     batch.articles = [by_id[f.id] for f in kept]
     batch.vectors = {text_key(f.lead): f.vector for f in kept if f.vector is not None}
-    vocab.add(kept)
-    if not kept:
-        return batch
+    return batch
 
+
+def group_batch(
+    index: StoryIndex,
+    kept: Sequence[ArticleFeatures],
+    vocab: Vocabulary,
+    embedder: EmbeddingBackend,
+    options: ClusterOptions | None = None,
+) -> StoryUpdate:
+    """Stories for described articles that have none yet; ``vocab`` must already count them."""
+    opts = options or ClusterOptions()
+    update = StoryUpdate()
+    if not kept:
+        return update
+    embed_missing(kept, index, embedder, opts)
     # stories the new articles may join: stored articles sharing a block term, then their stories
     weights = {f.id: (vocab.weights(f.terms), vocab.weights(f.names, "@")) for f in kept}
-    batch.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
-    postings = index.block_candidates([t for ts in batch.blocks.values() for t in ts], opts.max_postings)
-    pairs = sorted({(f.id, c) for f in kept for t in batch.blocks[f.id] for c in postings.get(t, ())})
+    update.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
+    postings = index.block_candidates([t for ts in update.blocks.values() for t in ts], opts.max_postings)
+    mine = {f.id for f in kept}
+    pairs = sorted({(f.id, c) for f in kept for t in update.blocks[f.id] for c in postings.get(t, ()) if c not in mine})
     cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
     embed_missing(cand_feats, index, embedder, opts)
     # only stories holding a stored article close to a new one are reclustered
     near: set[str] = set()
     if pairs:
-        sim = Similarity(list(kept) + cand_feats, vocab, opts)
-        row = {f.id: k for k, f in enumerate(list(kept) + cand_feats)}
-        ok = [(row[a], row[c]) for a, c in pairs if c in row]
-        arr = np.array(ok, dtype=np.int64).reshape(-1, 2)
+        both = list(kept) + cand_feats
+        sim = Similarity(both, vocab, opts)
+        row = {f.id: k for k, f in enumerate(both)}
+        arr = np.array([(row[a], row[c]) for a, c in pairs if c in row], dtype=np.int64).reshape(-1, 2)
         close = sim.pairs(arr[:, 0], arr[:, 1]) >= opts.threshold * 0.5
-        near = {(list(kept) + cand_feats)[c].id for c in arr[close, 1]}
+        near = {both[c].id for c in arr[close, 1]}
     old_of = index.stories_of(near)
     members = index.story_members(set(old_of.values()))
     have = {c.id: c for c in cand_feats}
@@ -151,10 +174,10 @@ def plan_batch(
     story_of = {a: s for s, ms in members.items() for a in ms}
     for g in groups:
         held = sorted({story_of[a] for a in g if a in story_of}, key=lambda x: (-len(members[x]), x))
-        batch.stories[held[0] if held else story_id(g)] = g
-        batch.dropped_stories += held[1:]  # merged into the first
-    batch.stories = {sid: g for sid, g in batch.stories.items() if sorted(g) != sorted(members.get(sid, []))}
-    return batch
+        update.stories[held[0] if held else story_id(g)] = g
+        update.dropped_stories += held[1:]  # merged into the first
+    update.stories = {sid: g for sid, g in update.stories.items() if sorted(g) != sorted(members.get(sid, []))}
+    return update
 
 
 def join_stories(

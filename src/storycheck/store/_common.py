@@ -1,0 +1,386 @@
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import StoreError
+from .._types import Article, Sentence
+from ..embed import text_key
+from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys
+
+
+"""The store, one code path over two engines: SQLite (the default, one file) and
+PostgreSQL (selected by a ``postgresql://`` URL). SQL is written once, in the
+dialect both share; ``_PG_SQL`` rewrites the few words PostgreSQL spells differently."""
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    files = sorted(
+        (f for f in resources.files("storycheck.store").joinpath("migrations").iterdir() if f.name.endswith(".sql")),
+        key=lambda f: f.name,
+    )
+    return [(int(f.name.split("_", 1)[0]), f.name, f.read_text(encoding="utf-8")) for f in files]
+
+
+SCHEMA_VERSION = max(v for v, _, _ in _migrations())
+
+
+def default_db_path() -> Path | str:
+    """$STORYCHECK_DB (a path or a postgresql:// URL), else storycheck.db in the user data dir (platformdirs)."""
+    env = os.environ.get("STORYCHECK_DB")
+    if env:
+        return env if is_url(env) else Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("storycheck", appauthor=False)) / "storycheck.db"
+
+
+class Store:
+    """Articles, sentences, embeddings, grouping features and stories.
+
+    Subclasses open the connection and say how transactions and a few SQL words
+    differ; every query below is shared.
+    """
+
+    path: Path | str  # what the user gave: a file path or a URL (password hidden)
+
+    # -- engine hooks -----------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def _transaction(self) -> Any:
+        raise NotImplementedError
+
+    def _concat(self, expr: str) -> str:
+        """Distinct values of a column joined by commas."""
+        return f"GROUP_CONCAT(DISTINCT {expr})"
+
+    def _x(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self._sql(sql), params)
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.conn.cursor().executemany(self._sql(sql), rows)
+
+    # -- schema ---------------------------------------------------------------
+    def schema_version(self) -> int:
+        self._x("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " applied_at TEXT NOT NULL)")
+        row = self._x("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _ddl(self, sql: str) -> str:
+        return sql
+
+    def migrate(self) -> None:
+        with self._transaction():
+            self._lock_schema()
+            current = self.schema_version()
+            for version, name, sql in _migrations():
+                if version <= current:
+                    continue
+                code = "\n".join(ln.split("--", 1)[0] for ln in sql.splitlines())
+                for stmt in (s.strip() for s in code.split(";")):
+                    if stmt:
+                        self._x(self._ddl(stmt))
+                self._x("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        (version, name, _now()))
+
+    def _lock_schema(self) -> None:
+        """Two processes opening a new database at once must not both migrate it."""
+
+    # -- articles -------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self._x("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def save_vectors(self, vectors: dict[str, np.ndarray], model: str) -> None:
+        self._many(
+            "INSERT INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(k, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()],
+        )
+
+    def load_vectors(self, keys: Iterable[str], model: str) -> dict[str, np.ndarray]:
+        return {k: np.frombuffer(blob, dtype=np.float32) for k, blob in self._rows_in(
+            "SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})", keys, model)}
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._x(
+            "SELECT id, text, title, outlet, url, published, path FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        art = Article(id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4], published=row[5], path=row[6])
+        art.sentences = [
+            Sentence(index=i, start=a, end=b, text=t)
+            for i, a, b, t in self._x(
+                "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
+        ]
+        return art
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Ids stored as articles or linked as duplicates."""
+        ids = list(ids)
+        return {a for table in ("articles", "duplicates")
+                for (a,) in self._rows_in(f"SELECT id FROM {table} WHERE id IN ({{marks}})", ids)}
+
+    # -- grouping ---------------------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        n = int(self._x("SELECT COUNT(*) FROM article_features").fetchone()[0])
+        return Vocabulary(n, dict(self._x("SELECT term, df FROM term_df")))
+
+    def _rows_in(self, sql: str, keys: Iterable[Any], *before: Any) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (whose ``{marks}`` is the placeholder list) for keys, 500 at a time."""
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            yield from self._x(sql.format(marks=",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
+
+    def _grouped(self, sql: str, keys: Iterable[Any]) -> dict[Any, list[Any]]:
+        out: dict[Any, list[Any]] = {}
+        for k, v in self._rows_in(sql, keys):
+            out.setdefault(k, []).append(v)
+        return out
+
+    def by_content_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """content hash → id of a stored article with exactly that text."""
+        return dict(self._rows_in("SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})", hashes))
+
+    def band_candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        return self._grouped("SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})", keys)
+
+    def block_candidates(self, terms: Iterable[str], max_postings: int) -> dict[str, list[str]]:
+        """Stored articles per block term, leaving out terms too common to be distinctive."""
+        out = self._grouped("SELECT term, article_id FROM block_postings WHERE term IN ({marks})", terms)
+        return {t: ids for t, ids in out.items() if len(ids) <= max_postings}
+
+    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]:
+        rows = self._rows_in(
+            "SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector FROM article_features f"
+            " LEFT JOIN embeddings e ON e.text_hash = f.lead_hash AND e.model = ? WHERE f.article_id IN ({marks})",
+            ids, model)
+        return [
+            ArticleFeatures(aid, json.loads(t), json.loads(nm), "", date.fromisoformat(d) if d else None,
+                            np.frombuffer(mh, dtype=np.uint64), np.frombuffer(v, dtype=np.float32) if v else None)
+            for aid, t, nm, _, d, mh, v in rows
+        ]
+
+    def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
+        return dict(self._rows_in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids))
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        return self._grouped("SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks})", story_ids)
+
+    def write_articles(self, batch: Batch, model: str) -> list[str]:
+        """One transaction: new articles, their features, duplicate links and vectors.
+
+        Safe with concurrent writers: an article another writer stored meanwhile is
+        skipped whole (its id is unique), so nothing is counted or stored twice.
+        Returns the ids this call stored.
+        """
+        now = _now()
+        stored: list[str] = []
+        with self._transaction():
+            mine = set()
+            for a in batch.articles:
+                if self._insert_article(a, now):
+                    mine.add(a.id)
+                    stored.append(a.id)
+            for f in batch.features:
+                if f.id not in mine:
+                    continue
+                self._x(
+                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash) VALUES (?, ?, ?, ?, ?, ?)",
+                    (f.id, json.dumps(f.terms, ensure_ascii=False), json.dumps(f.names, ensure_ascii=False),
+                     text_key(f.lead), f.day.isoformat() if f.day else None, np.asarray(f.minhash, np.uint64).tobytes()),
+                )
+                self._many("INSERT INTO minhash_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           [(k, f.id) for k in band_keys(f.minhash)])
+                terms = sorted(set(f.terms) | {"@" + n for n in f.names})  # sorted: concurrent writers lock rows in one order
+                self._many("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
+                           [(t,) for t in terms])
+            for d in batch.duplicates:
+                self._x(
+                    "INSERT INTO duplicates (id, original_id, resemblance, title, outlet, url, published, path,"
+                    " added_sentences, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (d.article.id, d.original, d.resemblance, d.article.title, d.article.outlet, d.article.url,
+                     d.article.published, d.article.path, json.dumps(d.added, ensure_ascii=False), now),
+                )
+            self.save_vectors(batch.vectors, model)
+        return stored
+
+    def write_stories(self, update: StoryUpdate) -> None:
+        """One transaction: block terms of the grouped articles and the stories that changed."""
+        now = _now()
+        with self._transaction():
+            self._many("INSERT INTO block_postings (term, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       [(t, aid) for aid, ts in update.blocks.items() for t in ts])
+            if update.dropped_stories:
+                self._many("DELETE FROM stories WHERE id = ?", [(s,) for s in update.dropped_stories])
+            for sid, members in update.stories.items():
+                self._x("INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at", (sid, now, now))
+                self._many(
+                    "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id",
+                    [(a, sid) for a in members])
+
+    def unassigned(self, limit: int) -> list[str]:
+        """Described articles without a story yet (a crash between the two phases, or workers' output)."""
+        return [a for (a,) in self._x(
+            "SELECT f.article_id FROM article_features f LEFT JOIN story_articles sa ON sa.article_id = f.article_id"
+            " JOIN articles a ON a.id = f.article_id WHERE sa.article_id IS NULL"
+            " ORDER BY a.published IS NULL, a.published, f.article_id LIMIT ?", (limit,)).fetchall()]
+
+    def _insert_article(self, a: Article, now: str) -> bool:
+        cur = self._x(
+            "INSERT INTO articles (id, content_hash, title, outlet, url, published, path, text, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (a.id, content_hash(a.text), a.title, a.outlet, a.url, a.published, a.path, a.text, now),
+        )
+        if cur.rowcount == 0:
+            return False
+        self._many(
+            "INSERT INTO sentences (article_id, idx, start_char, end_char, text, text_hash) VALUES (?, ?, ?, ?, ?, ?)",
+            [(a.id, s.index, s.start, s.end, s.text, text_key(s.text)) for s in a.sentences],
+        )
+        return True
+
+    # -- reading stories --------------------------------------------------------
+    def _story_filter(self, query: str | None, since: str | None, until: str | None,
+                      min_size: int | None) -> tuple[str, list[Any]]:
+        where, having, args = [], [], []
+        if query:
+            where.append("sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2"
+                         " ON a2.id = sa2.article_id WHERE LOWER(a2.title) LIKE ? OR LOWER(a2.outlet) LIKE ?"
+                         " OR LOWER(a2.text) LIKE ?)")
+            args += [f"%{query.lower()}%"] * 3
+        if since:
+            having.append("MAX(a.published) >= ?")
+            args.append(since)
+        if until:
+            having.append("MIN(a.published) <= ?")
+            args.append(until + "T99")  # the whole 'until' day
+        if min_size:
+            having.append("COUNT(*) >= ?")
+            args.append(min_size)
+        sql = (" FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+               + (" WHERE " + " AND ".join(where) if where else "") + " GROUP BY sa.story_id"
+               + (" HAVING " + " AND ".join(having) if having else ""))
+        return sql, args
+
+    def count_stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
+                      min_size: int | None = None) -> int:
+        sql, args = self._story_filter(query, since, until, min_size)
+        return int(self._x(f"SELECT COUNT(*) FROM (SELECT sa.story_id{sql}) AS s", args).fetchone()[0])
+
+    def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None,
+                     since: str | None = None, until: str | None = None,
+                     min_size: int | None = None) -> list[dict[str, Any]]:
+        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
+        sql, args = self._story_filter(query, since, until, min_size)
+        sql = ("SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published), " + self._concat("a.outlet")
+               + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        out = []
+        for sid, size, first, last, outlets in self._x(sql, args).fetchall():
+            dups = self._x(
+                "SELECT COUNT(*), " + self._concat("d.outlet") + " FROM duplicates d JOIN story_articles sa"
+                " ON sa.article_id = d.original_id WHERE sa.story_id = ?", (sid,)).fetchone()
+            head = self._x(
+                "SELECT a.title, a.text FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?"
+                " ORDER BY a.published IS NULL, a.published, a.id LIMIT 1", (sid,)).fetchone()
+            names = sorted(set((outlets or "").split(",") + ((dups[1] or "").split(",") if dups[0] else [])) - {""})
+            out.append({"id": sid, "size": size + dups[0], "articles": size, "duplicates": dups[0], "outlets": names,
+                        "first_published": first, "last_published": last,
+                        "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None})
+        return out
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        ids = [a for (a,) in self._x(
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+        return [a for a in (self.get_article(i) for i in ids) if a is not None]
+
+    def story_duplicates(self, story_id: str) -> list[dict[str, Any]]:
+        rows = self._x(
+            "SELECT d.id, d.original_id, d.resemblance, d.title, d.outlet, d.url, d.published, d.added_sentences"
+            " FROM duplicates d JOIN story_articles sa ON sa.article_id = d.original_id WHERE sa.story_id = ?"
+            " ORDER BY d.published IS NULL, d.published, d.id", (story_id,)).fetchall()
+        return [{"id": r[0], "original": r[1], "resemblance": r[2], "title": r[3], "outlet": r[4], "url": r[5],
+                 "published": r[6], "added_sentences": json.loads(r[7])} for r in rows]
+
+    def find_story(self, prefix: str) -> str | None:
+        """A story id from its id or an unambiguous prefix, or from one of its article ids."""
+        rows = self._x("SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (prefix + "%",)).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        row = self._x("SELECT story_id FROM story_articles WHERE article_id = ?", (prefix,)).fetchone()
+        return str(row[0]) if row else None
+
+    def cached_report(self, story_id: str, members_hash: str, version: str) -> str | None:
+        row = self._x("SELECT report FROM story_reports WHERE story_id = ? AND members_hash = ? AND version = ?",
+                                (story_id, members_hash, version)).fetchone()
+        return str(row[0]) if row else None
+
+    def save_report(self, story_id: str, members_hash: str, version: str, report: str,
+                    vectors: dict[str, np.ndarray], model: str) -> None:
+        with self._transaction():
+            self.save_vectors(vectors, model)
+            self._x(
+                "INSERT INTO story_reports (story_id, members_hash, version, report, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash, version = excluded.version,"
+                " report = excluded.report, created_at = excluded.created_at",
+                (story_id, members_hash, version, report, _now()))
+
+    def count(self, table: str) -> int:
+        if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles"):
+            raise ValueError(table)
+        return int(self._x(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _chunks(items: list[Any], n: int = 500) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def is_url(target: object) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
+    return text_key(" ".join(text.split()))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_store(target: str | os.PathLike[str] | None = None) -> Store:
+    """A store from a path (SQLite) or a ``postgresql://`` URL; default: $STORYCHECK_DB or the user data dir."""
+    where = str(target) if target is not None else str(default_db_path())
+    if is_url(where):
+        from ._postgres import PostgresStore
+
+        return PostgresStore(where)
+    from ._sqlite import SQLiteStore
+
+    return SQLiteStore(where)

@@ -41,3 +41,75 @@ def find(article, fragment: str):
     hits = [s for s in article.sentences if fragment in s.text]
     assert len(hits) == 1, f"{fragment!r} matched {len(hits)} sentences"
     return hits[0]
+
+
+# -- a real PostgreSQL, started by the test suite --------------------------------------------
+
+def _pg_bin(name: str) -> str | None:
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    hits = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return hits[-1] if hits else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """initdb + pg_ctl on a temporary directory, 127.0.0.1, a free port; stopped at the end.
+
+    As root (CI containers), the server runs as the 'postgres' user, which refuses root.
+    """
+    import pwd
+    import socket
+    import subprocess
+
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql): the PostgreSQL tests did not run")
+    pytest.importorskip("psycopg", reason="psycopg is not installed: the PostgreSQL tests did not run")
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="storycheck-pg-"))  # outside pytest's root-only tree: the server user must reach it
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and no 'postgres' user to run the server as")
+        os.chown(base, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = base / "data"
+    made = subprocess.run([*run_as, initdb, "-D", str(data), "-A", "trust", "-U", "storycheck", "-E", "UTF8",
+                           "--no-sync"], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.fail(f"initdb failed: {made.stderr.strip()[-300:]}")
+    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
+    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"],
+                   check=True, capture_output=True)
+    yield f"postgresql://storycheck@127.0.0.1:{port}"
+    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+_DB_COUNTER = iter(range(10**6))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request, tmp_path):
+    """A fresh, empty store of each engine: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    server = request.getfixturevalue("postgres_server")
+    import psycopg
+
+    name = f"t{next(_DB_COUNTER)}_{os.getpid()}"
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"

@@ -1,25 +1,29 @@
-"""The real SQLite store, in a temporary file."""
+"""The store's test suite, run unchanged against a real SQLite file and a real PostgreSQL
+started by the test suite (see conftest: store_target)."""
 
 import sqlite3
 
 import pytest
 
 from conftest import EXAMPLES
-from storycheck import InputError, add, open_store
+from storycheck import InputError, StoreError, add, open_store
 from storycheck.store import SCHEMA_VERSION
 
 
-def test_migrations_create_the_schema(tmp_path):
-    with open_store(tmp_path / "s.db") as st:
+def test_migrations_create_the_schema(store_target):
+    tables = ("articles", "sentences", "embeddings", "schema_migrations", "stories", "story_articles", "duplicates",
+              "article_features", "term_df", "block_postings", "minhash_bands", "story_reports")
+    with open_store(store_target) as st:
         assert st.schema_version() == SCHEMA_VERSION
-    with open_store(tmp_path / "s.db") as st:  # reopening applies nothing twice
+    with open_store(store_target) as st:  # reopening applies nothing twice
         assert st.schema_version() == SCHEMA_VERSION
-        names = {r[0] for r in st.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"articles", "sentences", "embeddings", "schema_migrations"} <= names
+        assert st._x("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == SCHEMA_VERSION
+        for table in tables:
+            assert st._x(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 0
 
 
-def test_add_is_idempotent_and_keeps_offsets(tmp_path):
-    with open_store(tmp_path / "s.db") as st:
+def test_add_is_idempotent_and_keeps_offsets(store_target):
+    with open_store(store_target) as st:
         r = add([EXAMPLES], store=st)
         assert (r.added, r.already, r.duplicates, r.stories) == (7, 0, 0, 1)
         counts = (st.count("articles"), st.count("sentences"), st.count("embeddings"))
@@ -32,10 +36,10 @@ def test_add_is_idempotent_and_keeps_offsets(tmp_path):
             assert " ".join(art.text[s.start : s.end].split()) == s.text
 
 
-def test_bad_input_stores_nothing(tmp_path):
+def test_bad_input_stores_nothing(tmp_path, store_target):
     bad = tmp_path / "bad.json"
     bad.write_text('{"text": ')
-    with open_store(tmp_path / "s.db") as st:
+    with open_store(store_target) as st:
         add([EXAMPLES / "01_coastline_wire.txt"], store=st)
         before = st.count("articles"), st.count("sentences")
         with pytest.raises(InputError):
@@ -43,13 +47,70 @@ def test_bad_input_stores_nothing(tmp_path):
         assert (st.count("articles"), st.count("sentences")) == before
 
 
-def test_failed_write_rolls_back(tmp_path):
-    with open_store(tmp_path / "s.db") as st:
-        # a trigger that fails on the third article simulates a crash mid-write
-        st.conn.execute(
-            "CREATE TRIGGER boom BEFORE INSERT ON articles WHEN (SELECT COUNT(*) FROM articles) >= 2 "
-            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-        )
-        with pytest.raises(sqlite3.IntegrityError):
+FAIL_THIRD = {
+    "sqlite": ["CREATE TRIGGER boom BEFORE INSERT ON articles WHEN (SELECT COUNT(*) FROM articles) >= 2 "
+               "BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
+    "postgres": ["CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF (SELECT COUNT(*) FROM articles) >= 2 THEN "
+                 "RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                 "CREATE TRIGGER boom BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION boom()"],
+}
+
+
+def test_failed_write_rolls_back(store_target):
+    engine = "postgres" if store_target.startswith("postgresql") else "sqlite"
+    with open_store(store_target) as st:
+        for sql in FAIL_THIRD[engine]:  # a trigger that fails on the third article: a crash mid-write
+            st.conn.execute(sql)
+        with pytest.raises(Exception, match="disk full"):
             add([EXAMPLES], store=st)
         assert st.count("articles") == 0 and st.count("sentences") == 0 and st.count("embeddings") == 0
+        assert st._x("SELECT COUNT(*) FROM term_df").fetchone()[0] == 0
+
+
+def test_crash_between_articles_and_stories_is_resumed(store_target, monkeypatch):
+    from storycheck import _pipeline
+
+    with open_store(store_target) as st:
+        def crash(*args, **kwargs):
+            raise RuntimeError("killed")
+
+        monkeypatch.setattr(_pipeline, "_group", crash)
+        with pytest.raises(RuntimeError):
+            add([EXAMPLES], store=st)
+        assert st.count("articles") == 7 and st.count("story_articles") == 0  # articles whole, no story yet
+        monkeypatch.undo()
+        r = add([EXAMPLES], store=st)  # the rerun: nothing stored twice, the stories made
+        assert (r.added, r.already, r.stories) == (0, 7, 1)
+        assert st.count("story_articles") == 7 and st.count("articles") == 7
+
+
+def test_concurrent_writers_store_each_article_once(store_target):
+    import threading
+
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            with open_store(store_target) as st:
+                add([EXAMPLES], store=st)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    open_store(store_target).close()  # migrate once first, as a deployment would
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with open_store(store_target) as st:
+        assert st.count("articles") == 7
+        assert st.count("sentences") == sum(1 for _ in st._x("SELECT 1 FROM sentences"))
+        assert st._x("SELECT MAX(df) FROM term_df").fetchone()[0] <= 7  # counted once per article
+
+
+def test_unreachable_postgres_is_a_clear_store_error():
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as err:
+        open_store("postgresql://nobody:secret@127.0.0.1:9/none")
+    assert "secret" not in str(err.value)  # the password is never printed

@@ -115,8 +115,8 @@ def test_ranking_puts_the_copy_network_above_the_wire(story):
     assert report.ranking[0].drivers
 
 
-def test_stored_stories_grow_incrementally_and_link_duplicates(tmp_path):
-    db = tmp_path / "s.db"
+def test_stored_stories_grow_incrementally_and_link_duplicates(tmp_path, store_target):
+    db = store_target
     files = sorted(EXAMPLES.iterdir()) + sorted(DATA.iterdir())
     with open_store(db) as st:
         for f in files:  # one at a time: every article joins or starts a story

@@ -88,14 +88,30 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB
-def add(files: Sequence[Path], db: str | None) -> None:
+@click.option("--dask", "dask_spec", metavar="local[N]|ADDRESS",
+              help="Run on Dask workers: a local cluster of N processes, or a scheduler address.")
+def add(files: Sequence[Path], db: str | None, dask_spec: str | None) -> None:
     """Add articles to the store and group them into stories; adding the same
     article again changes nothing, and near-duplicates are linked, not stored twice."""
     from ._pipeline import add as add_articles
     from .ingest import read_paths
-    from .store import open_store
+    from .store import default_db_path, open_store
 
     arts = read_paths(files)  # every input is read and checked before the store is opened
+    if dask_spec:
+        from .distribute import add_distributed, connect
+
+        target = str(db or default_db_path())
+        client, workers = connect(dask_spec)
+        try:
+            n_parts = -(-len(arts) // 256)
+            with _progress(f"adding on {workers} worker(s)", n_parts) as tick:
+                r = add_distributed(arts, target, client, progress=tick)
+        finally:
+            client.close()
+        click.echo(f"added {r['added']} article(s), {r['already']} already stored, {r['duplicates']} duplicate(s) "
+                   f"linked, {r['stories']} story(ies) new or changed, in {target} ({workers} Dask worker(s))")
+        return
     with open_store(db) as store, _progress("adding", len(arts)) as tick:
         r = add_articles(arts, store=store, progress=tick)
         click.echo(f"added {r.added} article(s), {r.already} already stored, {r.duplicates} duplicate(s) linked, "

@@ -59,7 +59,8 @@ class OnnxEmbeddingBackend:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_length)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        # STORYCHECK_THREADS: several workers on one machine share its cores instead of each taking all
+        opts.intra_op_num_threads = threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:

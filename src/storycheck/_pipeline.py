@@ -112,8 +112,12 @@ def add(
     embedder: EmbeddingBackend | None = None,
     progress: Callable[[int], None] | None = None,
     batch_size: int = ADD_BATCH,
+    index: str | os.PathLike[str] | None = None,
 ) -> AddResult:
     """Read, segment and store articles, link duplicates and update stories.
+
+    ``index``: a file for the nearest-neighbour index of lead vectors (faiss); it is
+    brought up to date with the store, consulted for story candidates and saved.
 
     Everything is read and checked before the first write. Each batch is written
     in two transactions (the articles, then their stories), so bad input or a
@@ -127,7 +131,8 @@ def add(
     arts = _gather(inputs)
     backend = embedder or default_backend()
     vocab = store.vocabulary()
-    changed = group_unassigned(store, backend, vocab)
+    ann = open_index(index, store, backend) if index else None
+    changed = group_unassigned(store, backend, vocab, ann=ann)
     seen: set[str] = set()
     added = already = dups = 0
     for i in range(0, len(arts), batch_size):
@@ -145,13 +150,26 @@ def add(
             stored = set(store.write_articles(batch, backend.model_id))
             feats = [f for f in batch.features if f.id in stored]
             vocab.add(feats)
-            changed |= _group(store, feats, vocab, backend)
+            changed |= _group(store, feats, vocab, backend, ann)
             added += len(stored)
             already += len(batch.articles) - len(stored)
             dups += len(batch.duplicates)
         if progress:
             progress(len(chunk))
+    if ann is not None and index:
+        ann.save(index)
     return AddResult(added, already, dups, len(changed))
+
+
+def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBackend) -> Any:
+    """The saved index at ``path`` (or a new one), with every stored lead vector in it."""
+    from .index import load_index, new_index, sync
+
+    ann = load_index(path, fetch=lambda ids: {f.id: f.vector for f in store.load_features(ids, backend.model_id)})
+    if ann is None:
+        ann = new_index(backend.dim, expected=len(store.feature_ids()))
+    sync(ann, store, backend.model_id)
+    return ann
 
 
 def split_only(article: Article) -> Article:
@@ -162,16 +180,25 @@ def split_only(article: Article) -> Article:
     return article
 
 
-def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend) -> set[str]:
+def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend, ann: Any = None) -> set[str]:
     from .group import group_batch
 
-    update = group_batch(store, feats, vocab, backend)
+    update = group_batch(store, feats, vocab, backend, ann=ann)
     store.write_stories(update)
+    if ann is not None:
+        ann.add([f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None]))
     return set(update.stories) - set(update.dropped_stories)
 
 
+def _stack(vectors: list[Any]) -> Any:
+    import numpy as np
+
+    return np.stack(vectors) if vectors else np.zeros((0, 1), np.float32)
+
+
 def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None = None,
-                     batch_size: int = ADD_BATCH, progress: Callable[[int], None] | None = None) -> set[str]:
+                     batch_size: int = ADD_BATCH, progress: Callable[[int], None] | None = None,
+                     ann: Any = None) -> set[str]:
     """Give every stored article without a story one (in publication order); returns the stories changed."""
     vocab = vocab if vocab is not None else store.vocabulary()
     changed: set[str] = set()
@@ -179,7 +206,7 @@ def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None 
         ids = store.unassigned(batch_size)
         if not ids:
             return changed
-        changed |= _group(store, store.load_features(ids, backend.model_id), vocab, backend)
+        changed |= _group(store, store.load_features(ids, backend.model_id), vocab, backend, ann)
         if progress:
             progress(len(ids))
 

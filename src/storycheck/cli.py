@@ -90,7 +90,9 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
 @_DB
 @click.option("--dask", "dask_spec", metavar="local[N]|ADDRESS",
               help="Run on Dask workers: a local cluster of N processes, or a scheduler address.")
-def add(files: Sequence[Path], db: str | None, dask_spec: str | None) -> None:
+@click.option("--index", "index_path", envvar="STORYCHECK_INDEX", metavar="PATH",
+              help="Nearest-neighbour index of lead vectors (faiss) kept in files at PATH.* and used to find stories.")
+def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path: str | None) -> None:
     """Add articles to the store and group them into stories; adding the same
     article again changes nothing, and near-duplicates are linked, not stored twice."""
     from ._pipeline import add as add_articles
@@ -113,7 +115,7 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None) -> None:
                    f"linked, {r['stories']} story(ies) new or changed, in {target} ({workers} Dask worker(s))")
         return
     with open_store(db) as store, _progress("adding", len(arts)) as tick:
-        r = add_articles(arts, store=store, progress=tick)
+        r = add_articles(arts, store=store, progress=tick, index=index_path)
         click.echo(f"added {r.added} article(s), {r.already} already stored, {r.duplicates} duplicate(s) linked, "
                    f"{r.stories} story(ies) new or changed, in {store.path}")
 

@@ -170,6 +170,11 @@ class Store:
             for aid, t, nm, _, d, mh, v in rows
         ]
 
+    def feature_ids(self) -> list[str]:
+        """Every described article, in the order it was stored."""
+        return [a for (a,) in self._x("SELECT f.article_id FROM article_features f JOIN articles a ON a.id = f.article_id"
+                                      " ORDER BY a.added_at, f.article_id").fetchall()]
+
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
         return dict(self._rows_in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids))
 

@@ -78,7 +78,8 @@ def process_partition(records: list[dict[str, Any]], db: str) -> PartitionResult
         stored = store.write_articles(batch, backend.model_id)
     t3 = time.perf_counter()
     return PartitionResult(len(stored), len(arts) - len(new) + len(batch.articles) - len(stored),
-                           len(batch.duplicates), {"segment": t1 - t0, "describe": t2 - t1, "write": t3 - t2})
+                           len(batch.duplicates), {"segment": t1 - t0, "describe": batch.seconds.get("describe", 0.0),
+                                                   "embed": batch.seconds.get("embed", 0.0), "write": t3 - t2})
 
 
 _LOCAL = re.compile(r"^local(?:\[(\d+)\])?$")
@@ -94,7 +95,14 @@ def connect(spec: str) -> tuple[Any, int]:
     m = _LOCAL.match(spec)
     if m:
         n = int(m.group(1) or (os.cpu_count() or 1))
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        import logging
+        import warnings
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)  # the scheduler runs in this process
+        with warnings.catch_warnings():  # "port in use, hosting elsewhere": noise on a shared machine
+            warnings.simplefilter("ignore")
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
         client.register_plugin(ModelPlugin(threads=max(1, (os.cpu_count() or 1) // n)), name=PLUGIN_NAME)
         return client, n
@@ -129,8 +137,8 @@ def add_distributed(
     t0 = time.perf_counter()
     futures = client.map(process_partition, parts, db=db, retries=retries, pure=False)
     totals = {"added": 0, "already": 0, "duplicates": 0}
-    seconds = {"segment": 0.0, "describe": 0.0, "write": 0.0}
-    for fut, part in zip(as_completed(futures), parts):
+    seconds = {"segment": 0.0, "describe": 0.0, "embed": 0.0, "write": 0.0}
+    for fut in as_completed(futures):
         r: PartitionResult = fut.result()
         totals["added"] += r.stored
         totals["already"] += r.already

@@ -44,6 +44,7 @@ class Batch:
     features: list[ArticleFeatures] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # where the time went: features, duplicates, embed
 
 
 @dataclass
@@ -84,8 +85,11 @@ def describe_batch(
     """Duplicates linked, the rest described: what a worker writes for a batch of new articles."""
     from ..store._common import content_hash
 
+    import time
+
     opts = options or ClusterOptions()
     batch = Batch()
+    t0 = time.perf_counter()
     stored_text = index.by_content_hash([content_hash(a.text) for a in articles])
     feats: list[ArticleFeatures] = []
     seen_hash: dict[str, str] = {}
@@ -122,7 +126,9 @@ def describe_batch(
         for key in band_keys(f.minhash):
             buckets.setdefault(key, []).append(f)
 
+    t1 = time.perf_counter()
     embed_leads(kept, embedder)
+    batch.seconds = {"describe": t1 - t0, "embed": time.perf_counter() - t1}
     batch.features = kept
     batch.articles = [by_id[f.id] for f in kept]
     batch.vectors = {text_key(f.lead): f.vector for f in kept if f.vector is not None}

@@ -43,12 +43,6 @@ class ClusterOptions:
 NEAR_DUPLICATE = 0.9
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
-
-
 def story_id(article_ids: Sequence[str]) -> str:
     """A story's id: stable for the same set of articles, whatever their order."""
     return "s-" + hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()[:12]

@@ -15,6 +15,7 @@ Two phases, so that many workers can do the first and one process the second:
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -84,8 +85,6 @@ def describe_batch(
 ) -> Batch:
     """Duplicates linked, the rest described: what a worker writes for a batch of new articles."""
     from ..store._common import content_hash
-
-    import time
 
     opts = options or ClusterOptions()
     batch = Batch()

@@ -174,7 +174,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
-            form = await request.form()
+            form = await request.form(max_part_size=opts.max_body)
             files = [f for f in form.getlist("files") if hasattr(f, "read")]
             if not files:
                 raise ApiError(422, "no files in the form field 'files'")
@@ -266,7 +266,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         from ..report import article_html, story_html
         from ..report._style import label
 
-        form = await request.form()
+        form = await request.form(max_part_size=opts.max_body)
         token = form.get("token")
         check_token(request, token if isinstance(token, str) else None)
         texts = [t for t in form.getlist("text") if isinstance(t, str) and t.strip()]
@@ -367,5 +367,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None) -> N
     token = os.environ.get("STORYCHECK_TOKEN") or None
     if host not in LOOPBACK and not token:
         raise InputError(f"serving on {host} exposes writes to the network: set STORYCHECK_TOKEN first")
-    uvicorn.run(create_app(WebOptions(db=db, token=token if host not in LOOPBACK else token)),
+    uvicorn.run(create_app(WebOptions(db=db, token=token)),
                 host=host, port=port, log_level="warning")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -134,6 +135,9 @@ def describe_batch(
     return batch
 
 
+#: Stored articles compared with each new one: those sharing the most of its block terms. Without
+#: a bound, common names make the candidate list grow with the archive (21k of 23k stored).
+MAX_CANDIDATES = 30
 #: Nearest stored leads taken as candidates per new article, and the cosine they need:
 #: leads of one story are usually above 0.6 with MiniLM, unrelated news below 0.4.
 ANN_NEIGHBOURS = 20
@@ -163,7 +167,10 @@ def group_batch(
     update.blocks = {f.id: block_terms(*weights[f.id], opts.block_terms) for f in kept}
     postings = index.block_candidates([t for ts in update.blocks.values() for t in ts], opts.max_postings)
     mine = {f.id for f in kept}
-    found = {(f.id, c) for f in kept for t in update.blocks[f.id] for c in postings.get(t, ()) if c not in mine}
+    found: set[tuple[str, str]] = set()
+    for f in kept:  # the stored articles sharing the most block terms: a bounded candidate list per article
+        shared = Counter(c for t in update.blocks[f.id] for c in postings.get(t, ()) if c not in mine)
+        found |= {(f.id, c) for c, _ in shared.most_common(MAX_CANDIDATES)}
     if ann is not None and len(ann):
         hits = ann.search(np.stack([f.vector for f in kept]), ANN_NEIGHBOURS)
         found |= {(f.id, c) for f, row in zip(kept, hits) for c, score in row if score >= ANN_FLOOR and c not in mine}

@@ -1,8 +1,8 @@
 """Copy families: articles that are copies of one another count as one source.
 
-A family is a connected group of copy pairs. Its likely original is the earliest
-member when every member is dated, else the member the others align with most
-(the one they derive from). Each copy hangs under the member it copies most,
+A family is a connected group of copy pairs. Its likely original is the member
+surely published before all the others (see _time), else the member the others
+align with most (the one they derive from). Each copy hangs under the member it copies most,
 never under a later one, and says how it changed: verbatim, trimmed, spun,
 reordered, extended.
 """
@@ -53,7 +53,9 @@ class Family:
 
 
 def copy_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
-    """Alignments of every pair that passes the copy test (a.id < b.id order of input)."""
+    """Alignments of every pair that passes the copy test, keyed (earlier, later) in input order.
+
+    All pairs: a story has tens of articles, and a cheap shared-vocabulary test skips most."""
     sets = {a.id: [word_set(s.text) for s in a.sentences] for a in articles}
     signature = {a.id: frozenset().union(*sets[a.id]) if sets[a.id] else frozenset() for a in articles}
     out: dict[tuple[str, str], Alignment] = {}

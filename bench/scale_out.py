@@ -62,6 +62,14 @@ def throughput(shared: Path, n: int = 3000) -> dict:
     server, base, stop = start_postgres()
     out: dict = {"articles": n}
     try:
+        import numpy as np
+
+        with open_store(_database(server, "copy")) as st:  # bulk vector write: binary COPY of 100k × 384 float32
+            vecs = {f"k{i}": v for i, v in enumerate(np.random.default_rng(0).random((100_000, 384), dtype=np.float32))}
+            t = time.perf_counter()
+            with st._transaction():
+                st.save_vectors(vecs, "bench")
+            out["copy_100k_vectors_s"] = time.perf_counter() - t
         target = _database(server, "single")
         t = time.perf_counter()
         with open_store(target) as st:

@@ -284,7 +284,7 @@ def bench_copies(shared: Path) -> dict:
         "", f"Effect on verdicts over the same sets ({v['sentences']} sentences): {v['supported_before']} `supported` when "
         f"articles were counted, {v['supported_after']} when copy families are; {v['rested_only_on_copies']} of the "
         "former rested only on copies of their own article and are now `unsupported` with `only_in_copies` "
-        "(the made copies are half of that: each copy supports its source and the source supports it).",
+        "(both the copies we made and ECB+'s own wire reprints, which are copies too).",
         "", "Method and operations: bench/copies.py (verbatim, trimmed, spun with our synonym table and a sentence swap, "
         "extended with invented sentences, and all three)."]
     return res

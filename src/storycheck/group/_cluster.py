@@ -75,29 +75,36 @@ def cluster_articles(
     return cluster_features(feats, Vocabulary.of(feats), opts)
 
 
-def near_duplicates(feats: Sequence[ArticleFeatures], known: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """Article id → the id of the earlier article it repeats (LSH on MinHash bands).
+def near_duplicates(
+    feats: Sequence[ArticleFeatures],
+    stored: dict[str, list[str]] | None = None,
+    stored_sigs: dict[str, np.ndarray] | None = None,
+) -> dict[str, tuple[str, float]]:
+    """Article id → (the article it repeats, resemblance), by LSH on MinHash bands.
 
-    ``known`` maps band keys to ids of articles seen before (the store's); those
-    come first, so a new copy points to the stored original.
+    The original is the most resembling stored article (``stored``: band key → ids,
+    ``stored_sigs``: their signatures) or earlier article of ``feats`` that is not
+    itself a repeat; only resemblance ≥ NEAR_DUPLICATE counts.
     """
-    by_id = {f.id: f for f in feats}
-    buckets: dict[str, list[str]] = defaultdict(list)
-    canon: dict[str, str] = {}
+    buckets: dict[str, list[ArticleFeatures]] = defaultdict(list)
+    sigs = stored_sigs or {}
+    out: dict[str, tuple[str, float]] = {}
     for f in feats:
         keys = band_keys(f.minhash)
+        best: tuple[str, float] | None = None
         for key in keys:
-            for other in [*(known or {}).get(key, ()), *buckets[key]]:
-                sig = by_id[other].minhash if other in by_id else None
-                if other != f.id and other not in canon and (sig is None or resemblance(f.minhash, sig) >= NEAR_DUPLICATE):
-                    canon[f.id] = other
-                    break
-            if f.id in canon:
-                break
-        if f.id not in canon:
+            candidates = [(o, sigs[o]) for o in (stored or {}).get(key, ()) if o in sigs]
+            candidates += [(g.id, g.minhash) for g in buckets[key]]
+            for other, sig in candidates:
+                r = resemblance(f.minhash, sig)
+                if r >= NEAR_DUPLICATE and (best is None or r > best[1]):
+                    best = (other, r)
+        if best is not None:
+            out[f.id] = best
+        else:
             for key in keys:
-                buckets[key].append(f.id)
-    return canon
+                buckets[key].append(f)
+    return out
 
 
 def cluster_features(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: ClusterOptions) -> list[list[str]]:
@@ -111,7 +118,7 @@ def cluster_features(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: 
     distinct = [f for f in feats if f.id not in dup]
     groups = _cluster_distinct(distinct, vocab, opts)
     follow: dict[str, list[str]] = defaultdict(list)
-    for d, c in dup.items():
+    for d, (c, _) in dup.items():
         follow[c].append(d)
     return [[x for i in g for x in (i, *follow[i])] for g in groups]
 

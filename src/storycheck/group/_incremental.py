@@ -25,8 +25,8 @@ import numpy as np
 
 from .._types import Article
 from ..embed import EmbeddingBackend, text_key
-from ._cluster import NEAR_DUPLICATE, ClusterOptions, _agglomerate, block_terms, embed_leads, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._cluster import ClusterOptions, _agglomerate, block_terms, embed_leads, near_duplicates, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, features
 from ._similarity import Similarity
 
 
@@ -106,25 +106,12 @@ def describe_batch(
     # near-duplicates: of stored articles, or of an earlier article of this batch
     known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
     stored_sigs = {f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)}
-    kept: list[ArticleFeatures] = []
-    buckets: dict[str, list[ArticleFeatures]] = {}
+    repeats = near_duplicates(feats, known, stored_sigs)
     for f in feats:
-        best: tuple[float, str] | None = None
-        for key in band_keys(f.minhash):
-            for other in known.get(key, ()):
-                r = resemblance(f.minhash, stored_sigs[other]) if other in stored_sigs else 0.0
-                if r >= NEAR_DUPLICATE and (best is None or r > best[0]):
-                    best = (r, other)
-            for g in buckets.get(key, ()):
-                r = resemblance(f.minhash, g.minhash)
-                if r >= NEAR_DUPLICATE and (best is None or r > best[0]):
-                    best = (r, g.id)
-        if best is not None:
-            batch.duplicates.append(Duplicate(by_id[f.id], best[1], round(best[0], 4), _added(by_id[f.id], best[1], index, by_id)))
-            continue
-        kept.append(f)
-        for key in band_keys(f.minhash):
-            buckets.setdefault(key, []).append(f)
+        if f.id in repeats:
+            original, r = repeats[f.id]
+            batch.duplicates.append(Duplicate(by_id[f.id], original, round(r, 4), _added(by_id[f.id], original, index, by_id)))
+    kept = [f for f in feats if f.id not in repeats]
 
     t1 = time.perf_counter()
     embed_leads(kept, embedder)

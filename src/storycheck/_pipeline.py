@@ -18,7 +18,7 @@ from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
 from .segment import split_sentences
-from .story import find_families_and_apply
+from .story import Family, find_families_and_apply
 from .verify import verify_articles
 
 if TYPE_CHECKING:
@@ -56,11 +56,21 @@ def run_stages(
     options: Options | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Article]:
+    return _check(articles, embedder, options, progress)[0]
+
+
+def _check(
+    articles: Sequence[Article],
+    embedder: EmbeddingBackend | None,
+    options: Options | None,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[Article], list[Family]]:
+    """The stages in order; the copy families are returned so the story view need not find them again."""
     arts = [segment_article(a) for a in articles]
     source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
-    find_families_and_apply(arts)  # copies of one article count as one source
-    return arts
+    families = find_families_and_apply(arts)  # copies of one article count as one source
+    return arts, families
 
 
 def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
@@ -82,15 +92,30 @@ def compare(
     ``inputs`` are paths (files or folders) or Article objects; at least two
     distinct articles are needed, since one article has nobody to agree with it.
     """
+    return _check(_two_or_more(inputs), embedder, options, progress)[0]
+
+
+def compare_document(
+    inputs: Iterable[str | os.PathLike[str] | Article],
+    *,
+    embedder: EmbeddingBackend | None = None,
+    options: Options | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """``compare`` and its JSON document with the story section, in one pass."""
+    arts, families = _check(_two_or_more(inputs), embedder, options, progress)
+    return story_document(arts, families=families)
+
+
+def _two_or_more(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
     arts = _gather(inputs)
-    ids = {a.id for a in arts}
-    if len(ids) < 2:
+    if len({a.id for a in arts}) < 2:
         raise InputError(
             "compare needs at least two different articles"
             + (" (the inputs hold the same article twice)" if len(arts) > 1 else ""),
             source=", ".join(dict.fromkeys(a.path or a.id for a in arts)) or None,
         )
-    return run_stages(arts, embedder=embedder, options=options, progress=progress)
+    return arts
 
 
 class AddResult(NamedTuple):
@@ -212,13 +237,15 @@ def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None 
 
 
 def story_document(
-    articles: Sequence[Article], *, story_id: str | None = None, duplicates: Sequence[dict[str, Any]] = ()
+    articles: Sequence[Article], *, families: list[Family] | None = None, story_id: str | None = None,
+    duplicates: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The JSON document of verified articles with their story section."""
+    """The JSON document of verified articles with their story section (``families`` when already found)."""
     from .report import story_dict, to_json_dict
     from .story import build_story
 
-    return to_json_dict(articles, story_dict(articles, build_story(articles), story_id=story_id, duplicates=duplicates))
+    report = build_story(articles, families)
+    return to_json_dict(articles, story_dict(articles, report, story_id=story_id, duplicates=duplicates))
 
 
 def check_stored_story(
@@ -252,8 +279,8 @@ def check_stored_story(
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
     cache = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id), save=fresh.update)
-    run_stages(arts, embedder=cache, options=options, progress=progress)  # one article: all unsupported or opinion
-    doc = story_document(arts, story_id=sid, duplicates=dups)
+    arts, families = _check(arts, cache, options, progress)  # one article: all unsupported or opinion
+    doc = story_document(arts, families=families, story_id=sid, duplicates=dups)
     store.save_report(sid, members, version, json.dumps(doc, ensure_ascii=False), fresh, backend.model_id)
     return doc
 

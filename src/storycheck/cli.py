@@ -58,15 +58,14 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
     FILES are .txt, .html, .json, .jsonl, RSS/Atom files or folders of them.
     """
     from ._options import Options
-    from ._pipeline import compare as compare_articles
-    from ._pipeline import segment_article, story_document
+    from ._pipeline import compare_document, segment_article
     from .ingest import read_paths
 
     arts = read_paths(files)
     total = sum(len(segment_article(a).sentences) for a in arts)  # segmenting is idempotent: done once
     with _progress("verifying", total) as tick:
-        arts = compare_articles(arts, options=Options(top_k=top_k), progress=tick)
-    _show(story_document(arts), as_json, html_out)
+        doc = compare_document(arts, options=Options(top_k=top_k), progress=tick)
+    _show(doc, as_json, html_out)
 
 
 def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storycheck report") -> None:  # type: ignore[type-arg]

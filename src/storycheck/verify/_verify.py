@@ -13,7 +13,7 @@ from .._types import Article, Contradiction, Evidence, Facts, Link, Sentence, Ve
 from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
-from ._quotes import match_quotes, reworded
+from ._quotes import reworded
 from ._typed import Carried, attribution_conflict, describe, find_contradiction
 
 
@@ -169,7 +169,6 @@ def verify_articles(
             _judge(flat[r][1], i, r, ai, cols, cos, cov, ret, lex, owner, flat, others, opts)
         if progress:
             progress(len(rows))
-    match_quotes(articles)
 
 
 def _later_or_undated(mine: Article, theirs: Article) -> bool:

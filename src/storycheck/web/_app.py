@@ -193,9 +193,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         return [article_from_record(r, source=f"request[{i}]") for i, r in enumerate(items)]
 
     def _compare(arts: list[Any]) -> dict[str, Any]:
-        from .._pipeline import compare, story_document
+        from .._pipeline import compare_document
 
-        return story_document(compare(arts))
+        return compare_document(arts)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

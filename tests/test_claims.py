@@ -86,3 +86,62 @@ def test_tokenized_numbers_and_approximate_counts():
     assert rows[0]["verdict"] != "contradicted"  # "more than 100" allows 105
     assert rows[1]["verdict"] == "contradicted" and rows[1]["contradiction"]["evidence_span"] == "100 migrants"
     assert rows[2]["verdict"] == "supported"
+
+
+def test_fast_model_needs_no_encoder_and_agrees_on_clear_cases():
+    from storycheck.verify._claims import ClaimModel
+
+    fast = ClaimModel.bundled(fast=True)
+    assert not fast.dense and ClaimModel.bundled().dense
+
+    class NoEncoder:
+        model_id, dim = "none", 1
+
+        def embed(self, texts):
+            raise AssertionError("the fast model must not call the encoder")
+
+    recs = [{"id": 1, "claim": "The U.S. pledged $5 million in aid.", "source": SRC},
+            {"id": 2, "claim": "Trump released a security strategy that accused allies of unrealistic expectations.",
+             "source": SRC},
+            {"id": 3, "claim": "The strategy was drafted by Marco Rubio in Florida.", "source": SRC}]
+    rows = score_claims(recs, fast=True, embedder=NoEncoder())
+    assert [r["verdict"] for r in rows] == ["contradicted", "supported", "unsupported"]
+
+
+def test_word_pieces_show_the_invented_word():
+    """The piece alignment finds the one content word the source lacks in any form,
+    though the sentence vectors stay close."""
+    from storycheck.embed import default_backend
+    from storycheck.verify._claims import _content_words_of_pieces, _piece_alignment
+
+    src, same, invented = default_backend().embed_tokens([
+        "The council approved the new budget for the harbour on Monday.",
+        "The council approved the harbour budget on Monday.",
+        "The council approved the harbour budget on Monday after a bribery scandal.",
+    ])
+    assert [[same.tokens[i] for i in g] for g in _content_words_of_pieces(same.tokens)] == [
+        ["council"], ["approved"], ["harbour"], ["budget"], ["monday"]]
+    good, bad = _piece_alignment(same, [src], 0), _piece_alignment(invented, [src], 0)
+    assert good[1] > 0.6 > bad[1]  # worst-matched word: "bribery" / "scandal"
+    assert bad[3] > good[3] == 0.0  # share of words under 0.6
+    assert float(same.vector @ src.vector) > 0.8 and float(invented.vector @ src.vector) > 0.7
+
+
+def test_a_model_over_some_features_reads_only_those():
+    from storycheck.verify._claims import FEATURES, ClaimModel
+
+    spec = {"features": ["cov_doc"], "mean": [0.5], "scale": [0.1], "coef": [2.0], "intercept": 0.0, "threshold": 0.5}
+    x = np.zeros(len(FEATURES))
+    x[FEATURES.index("cov_doc")] = 0.7
+    assert ClaimModel(spec).probability(x)[0] == pytest.approx(1 / (1 + np.exp(-4.0)))
+    with pytest.raises(ValueError, match="make train"):
+        ClaimModel({**spec, "features": ["no_such_feature"]})
+
+
+def test_cli_fast_flag(tmp_path):
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": 1, "claim": "The U.S. pledged $5 million in aid.", "source": SRC}) + "\n")
+    r = subprocess.run([str(EXE), "score-claims", str(p), "--fast"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    row = json.loads(r.stdout)
+    assert row["verdict"] == "contradicted" and row["contradiction"]["type"] == "number"

@@ -34,7 +34,7 @@ def code_hash() -> str:
 
 def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.ndarray, float]:
     """(rows, feature matrix, seconds spent) — features from the shipped code, no label used."""
-    from storycheck.embed import CachedEmbedder, default_backend
+    from storycheck.embed import default_backend
     from storycheck.verify._claims import BATCH, FEATURES, _prepare, features_batch
 
     rows = load(shared)
@@ -43,8 +43,8 @@ def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.nda
         if (list(data["ids"]) == [r["id"] for r in rows] and tuple(data["features"]) == FEATURES
                 and "code" in data.files and str(data["code"]) == code_hash()):
             return rows, data["X"], float(data["seconds"])
-    emb = CachedEmbedder(default_backend())
-    prepared = {}
+    emb = default_backend()
+    prepared, states = {}, {}
     X = np.zeros((len(rows), len(FEATURES)))
     t = time.perf_counter()
     for start in range(0, len(rows), BATCH):  # the same batching as score_claims
@@ -52,10 +52,11 @@ def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.nda
         for r in chunk:
             if r["source"] not in prepared:
                 prepared[r["source"]] = _prepare([r["source"]])
-        for i, (x, _, _) in enumerate(features_batch([(r["claim"], prepared[r["source"]]) for r in chunk], emb)):
+        for i, (x, _, _) in enumerate(features_batch([(r["claim"], prepared[r["source"]]) for r in chunk], emb, cache=states)):
             X[start + i] = x
         if len(prepared) > 4 * BATCH:
             prepared.clear()
+            states.clear()
         print(f"features {start + len(chunk)}/{len(rows)}", file=sys.stderr)
     secs = time.perf_counter() - t
     if cache:

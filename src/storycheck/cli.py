@@ -219,8 +219,10 @@ def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
 @click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout.")
 @click.option("--skip-bad", is_flag=True, help="Report malformed lines on stderr and go on.")
+@click.option("--fast", is_flag=True,
+              help="No encoder: ~10x faster, a little less accurate (docs/benchmarks.md, claims).")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Support probability cut (default: the trained model's).")
-def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, threshold: float | None) -> None:
+def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, fast: bool, threshold: float | None) -> None:
     """Score claims against their sources (one JSON object per line:
     id, claim, and source or sources). Works for any generated text, such as
     LLM or RAG answers, checked against the passages they came from."""
@@ -228,7 +230,7 @@ def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, threshol
 
     records = read_claims(infile, skip_bad=skip_bad, warn=lambda m: click.echo(f"storycheck: skipped {m}", err=True))
     with _progress("scoring", len(records)) as tick:
-        rows = score_claims(records, threshold=threshold, progress=tick)
+        rows = score_claims(records, threshold=threshold, progress=tick, fast=fast)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if output is not None:
         _write_atomic(output, text)

@@ -11,6 +11,7 @@ from ._backend import (
     CachedEmbedder,
     EmbeddingBackend,
     OnnxEmbeddingBackend,
+    TokenStates,
     default_backend,
     text_key,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "CachedEmbedder",
     "EmbeddingBackend",
     "OnnxEmbeddingBackend",
+    "TokenStates",
     "default_backend",
     "text_key",
 ]

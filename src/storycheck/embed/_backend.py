@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,16 @@ class EmbeddingBackend(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return one L2-normalised float32 row per text."""
         ...
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text through the encoder: its unit sentence vector, unit word-piece
+    vectors (special tokens included) and the pieces themselves."""
+
+    vector: np.ndarray
+    pieces: np.ndarray
+    tokens: list[str]
 
 
 def text_key(text: str) -> str:
@@ -85,7 +96,8 @@ class OnnxEmbeddingBackend:
     def _probe_dim(self) -> int:
         return int(self._run(["probe"]).shape[1])
 
-    def _run(self, texts: Sequence[str]) -> np.ndarray:
+    def _forward(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+        """(hidden states, attention mask, word-piece ids) of one padded batch."""
         encs = self._tokenizer.encode_batch(list(texts))
         width = max(len(e.ids) for e in encs)
         ids = np.zeros((len(encs), width), dtype=np.int64)
@@ -97,9 +109,32 @@ class OnnxEmbeddingBackend:
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
         hidden = self._session.run(None, feed)[0]
+        return hidden, mask, [e.ids for e in encs]
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        hidden, mask, _ = self._forward(texts)
         m = mask[:, :, None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
         return pooled.astype(np.float32)
+
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Sentence vector and unit word-piece vectors of each text, from one model run.
+
+        Word-piece vectors let a claim be aligned with its source piece by piece
+        (BERTScore's idea) at no extra model cost over ``embed``.
+        """
+        out: list[TokenStates | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            hidden, mask, pieces = self._forward([texts[i] for i in idx])
+            for row, i in enumerate(idx):
+                h = hidden[row, : len(pieces[row])].astype(np.float32)
+                vec = h.mean(axis=0)
+                vec /= max(float(np.linalg.norm(vec)), 1e-9)
+                h /= np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-9)
+                out[i] = TokenStates(vec, h, [self._tokenizer.id_to_token(t) or "" for t in pieces[row]])
+        return [o for o in out if o is not None]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), getattr(self, "dim", 0) or 1), dtype=np.float32)

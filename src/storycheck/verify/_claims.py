@@ -24,7 +24,8 @@ import numpy as np
 
 from .._types import Contradiction, Facts
 from ..analyze import analyze_sentence, content_words
-from ..embed import CachedEmbedder, EmbeddingBackend, default_backend
+from ..analyze._lexicon import STOPWORDS
+from ..embed import EmbeddingBackend, TokenStates, default_backend
 from ..segment import split_sentences
 from ._entail import EntailmentBackend, entailment_from_env
 from ._names import NameIndex
@@ -35,7 +36,11 @@ FEATURES = (
     "novel_name_frac", "novel_names", "novel_num_frac", "number_conflict", "date_conflict",
     "negation_mismatch", "quote_only_here", "claim_len", "cos_x_cov",
     "trigram_cov", "bigram_cov_best", "matched_best", "longest_run_best", "names_best_frac",
+    "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean",
+    "pair_same", "pair_near", "repeated_words",
 )
+#: Features that need the encoder; the fast model does without them.
+DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean")
 CANDIDATES = 6  # source sentences sent to the dense model per claim: enough to find the best, cheap
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -55,6 +60,7 @@ class _Source:
     quantities: list[tuple[str, float]]
     carried: Carried
     norm: str
+    where: dict[str, set[int]]  # content word -> the windows that hold it
 
 
 _TOKENIZED = (
@@ -98,7 +104,37 @@ def _prepare(sources: Sequence[str]) -> _Source:
         quantities=[(q.unit, q.value) for f in facts for q in f.quantities],
         carried=Carried.of(facts),
         norm=" " + " ".join(raw_words) + " ",
+        where=_postings(sent_content),
     )
+
+
+def _postings(content: list[set[str]]) -> dict[str, set[int]]:
+    where: dict[str, set[int]] = {}
+    for i, c in enumerate(content):
+        for w in c:
+            where.setdefault(w, set()).add(i)
+    return where
+
+
+PAIR_WORDS = 8  # the claim's rarest words whose pairings are checked: the who and what of a claim
+
+
+def _pairings(lx: _Lex, src: _Source) -> tuple[float, float]:
+    """Share of pairs of the claim's rarest found words that the source puts in one
+    sentence, and within a sentence of each other. Words found apart and joined
+    in the claim are how a summary fuses the wrong subject with the wrong act."""
+    found = [(wt, w) for w, wt, ok in zip(lx.words, lx.weights, lx.present) if ok]
+    top = [w for _, w in sorted(found, reverse=True)[:PAIR_WORDS]]
+    if len(top) < 2:
+        return 1.0, 1.0
+    near = {w: {j for i in src.where[w] for j in (i - 1, i, i + 1)} for w in top}
+    same = close = total = 0
+    for a in range(len(top)):
+        for b in range(a + 1, len(top)):
+            total += 1
+            same += bool(src.where[top[a]] & src.where[top[b]])
+            close += bool(near[top[a]] & src.where[top[b]])
+    return same / total, close / total
 
 
 @dataclass
@@ -130,17 +166,26 @@ def _lexical(claim: str, src: _Source) -> _Lex:
 
 
 def claim_features(
-    claim: str, src: _Source, embedder: EmbeddingBackend, tolerance: float = 0.02, lex: _Lex | None = None
+    claim: str, src: _Source, states: dict[str, TokenStates] | None, tolerance: float = 0.02,
+    lex: _Lex | None = None,
 ) -> tuple[np.ndarray, Contradiction | None, int]:
-    """(feature vector, typed contradiction if any, index of the best window)."""
+    """(feature vector, typed contradiction if any, index of the best window);
+    ``states`` holds the encoder output of the claim and its candidate windows.
+    Without it (the fast model) the DENSE features are left at zero and the best
+    window is the one sharing most words."""
     claim = untokenize(claim)
     f = analyze_sentence(claim)
     lx = lex or _lexical(claim, src)
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
     cov_doc = float(weights[present].sum() / total) if words else 1.0
-    vecs = embedder.embed(lx.texts(src))
-    cos = vecs[1:] @ vecs[0]
-    best_local = int(np.argmax(cos)) if len(cos) else 0
+    texts = lx.texts(src)
+    if states is None:
+        cos, best_local, tok = np.zeros(len(texts) - 1), 0, [0.0] * 5
+    else:
+        vecs = np.stack([states[t].vector for t in texts])
+        cos = vecs[1:] @ vecs[0]
+        best_local = int(np.argmax(cos)) if len(cos) else 0
+        tok = _piece_alignment(states[texts[0]], [states[t] for t in texts[1:]], best_local)
     best = int(order[best_local]) if len(order) else 0
     cov_top = float(sum(wt for w, wt in zip(words, weights) if any(w in src.content[i] for i in order[:3])) / total) if words else 1.0
     raw = _WORD.findall(claim.lower())
@@ -162,6 +207,7 @@ def claim_features(
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
     cos_best = float(cos[best_local]) if len(cos) else 0.0
     trigrams = list(zip(raw, raw[1:], raw[2:]))
+    all_words = content_words(claim)
     trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
     # how much of the claim is copied from its single best-matching window, and in what order
     lex_best = src.tokens[int(order[0])] if len(order) else []
@@ -180,7 +226,8 @@ def claim_features(
         len(novel_q) / max(len(qty), 1), float(hit is not None and hit.type == "number"),
         float(hit is not None and hit.type == "date"), float(neg), float(quote_missing),
         min(len(words), 40) / 40.0, cos_best * cov_doc,
-        trigram_cov, bigram_best, matched, longest, names_best,
+        trigram_cov, bigram_best, matched, longest, names_best, *tok, *_pairings(lx, src),
+        1.0 - len(set(all_words)) / max(len(all_words), 1),
     ])
     if neg and hit is None:
         hit = Contradiction("negation", "negated" if f.negated else "affirmed",
@@ -188,17 +235,81 @@ def claim_features(
     return x, hit, best
 
 
+def _content_words_of_pieces(tokens: list[str]) -> list[list[int]]:
+    """Word-piece rows grouped into the claim's content words (stopwords,
+    punctuation and special tokens left out)."""
+    words: list[list[int]] = []
+    current: list[int] = []
+    text = ""
+
+    def close() -> None:
+        if current and text.isalnum() and text.lower() not in STOPWORDS and (len(text) > 1 or text.isdigit()):
+            words.append(list(current))
+
+    for i, t in enumerate(tokens):
+        if t.startswith("##") and current:
+            current.append(i)
+            text += t[2:]
+            continue
+        close()
+        current, text = ([i], t) if not (t.startswith("[") and t.endswith("]")) else ([], "")
+    close()
+    return words
+
+
+def _piece_alignment(claim: TokenStates, windows: list[TokenStates], best: int) -> list[float]:
+    """How well each content word of the claim is matched, piece by piece, in the
+    candidate windows (mean, worst, second worst, share under 0.6) and in the best
+    window alone (mean). A word no window carries in any form pulls these down
+    even when the sentence vectors look alike: the invented name or figure."""
+    groups = _content_words_of_pieces(claim.tokens)
+    if not groups or not windows:
+        return [1.0, 1.0, 1.0, 0.0, 1.0]
+    inner = [w.pieces[1:-1] if len(w.pieces) > 2 else w.pieces for w in windows]
+    sims = claim.pieces @ np.concatenate(inner).T
+    per_piece = sims.max(axis=1)
+    word = np.array([per_piece[g].mean() for g in groups])
+    best_piece = (claim.pieces @ inner[best].T).max(axis=1)
+    best_word = np.array([best_piece[g].mean() for g in groups])
+    ranked = np.sort(word)
+    return [float(word.mean()), float(ranked[0]), float(ranked[min(1, len(ranked) - 1)]),
+            float((word < 0.6).mean()), float(best_word.mean())]
+
+
+def encode(texts: Sequence[str], embedder: EmbeddingBackend, cache: dict[str, TokenStates]) -> None:
+    """Run the encoder once over the texts not yet in ``cache``.
+
+    A backend without word-piece output (any ``embed``-only backend) gets one
+    piece per text, its sentence vector: the piece features then fall back to
+    the sentence cosine.
+    """
+    todo = [t for t in dict.fromkeys(texts) if t not in cache]
+    if not todo:
+        return
+    backend = getattr(embedder, "backend", embedder)
+    if hasattr(backend, "embed_tokens"):
+        found = backend.embed_tokens(todo)
+    else:
+        found = [TokenStates(v, v[None, :], ["text"]) for v in embedder.embed(todo)]
+    cache.update(zip(todo, found))
+
+
 def features_batch(
-    items: Sequence[tuple[str, _Source]], embedder: EmbeddingBackend, tolerance: float = 0.02
+    items: Sequence[tuple[str, _Source]], embedder: EmbeddingBackend | None, tolerance: float = 0.02,
+    cache: dict[str, TokenStates] | None = None,
 ) -> list[tuple[np.ndarray, Contradiction | None, int]]:
-    """claim_features for many claims, with one model call for all their windows.
+    """claim_features for many claims, with one model call for all their windows
+    (none when ``embedder`` is None: the fast model's features).
 
     One length-sorted batch pads far less than one call per claim: the model is
     most of the cost of scoring a claim.
     """
     lexes = [_lexical(c, src) for c, src in items]
-    embedder.embed([t for (_, src), lx in zip(items, lexes) for t in lx.texts(src)])  # fills the cache
-    return [claim_features(c, src, embedder, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+    if embedder is None:
+        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+    states = cache if cache is not None else {}
+    encode([t for (_, src), lx in zip(items, lexes) for t in lx.texts(src)], embedder, states)
+    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
 
 
 BATCH = 64  # claims scored together: big enough to batch the model, small enough for steady progress
@@ -237,8 +348,11 @@ class ClaimModel:
     interactions that extractive ones (CNN/DM) need."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        if tuple(spec["features"]) != FEATURES:
-            raise ValueError("claim model was trained on other features; run `make train`")
+        unknown = set(spec["features"]) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"claim model uses features this code lacks ({', '.join(sorted(unknown))}); run `make train`")
+        self.columns = [FEATURES.index(f) for f in spec["features"]]
+        self.dense = any(f in DENSE for f in spec["features"])  # needs the encoder
         self.mean = np.array(spec["mean"])
         self.scale = np.array(spec["scale"])
         self.coef = np.array(spec["coef"])
@@ -249,12 +363,15 @@ class ClaimModel:
         self.spec = spec
 
     @classmethod
-    def bundled(cls) -> ClaimModel:
-        path = resources.files("storycheck.verify") / "data" / "claim_model.json"
+    def bundled(cls, fast: bool = False) -> ClaimModel:
+        """The shipped model, or with ``fast`` the one without encoder features."""
+        name = "claim_model_fast.json" if fast else "claim_model.json"
+        path = resources.files("storycheck.verify") / "data" / name
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        X = np.atleast_2d(x)
+        """Probability of support for each row of FEATURES values."""
+        X = np.atleast_2d(x)[:, self.columns]
         p = 1.0 / (1.0 + np.exp(-(((X - self.mean) / self.scale) @ self.coef + self.intercept)))
         if self.trees is None:
             return p
@@ -266,7 +383,7 @@ class ClaimModel:
         g = self.gate
         if not g:
             return np.full(len(X), 1.0)
-        col = X[:, FEATURES.index(g["feature"])]
+        col = X[:, list(self.spec["features"]).index(g["feature"])]
         return 1.0 / (1.0 + np.exp(-g["slope"] * (g["center"] - col)))
 
 
@@ -278,8 +395,12 @@ def score_claims(
     threshold: float | None = None,
     progress: Callable[[int], None] | None = None,
     entailment: EntailmentBackend | None = None,
+    fast: bool = False,
 ) -> list[dict[str, Any]]:
     """Score each ``{"id", "claim", "source" | "sources"}`` record.
+
+    ``fast`` uses the model without encoder features (docs/claim_model.md gives
+    what it costs in accuracy and gains in speed).
 
     Returns ``{"id", "score", "verdict"}`` per record, in order; ``score`` is the
     probability that the sources support the claim. A contradicted verdict carries
@@ -290,8 +411,9 @@ def score_claims(
     backend's entailment probability for the best evidence window.
     """
     nli = entailment if entailment is not None else entailment_from_env()
-    emb = CachedEmbedder(embedder or default_backend())
-    mdl = model or ClaimModel.bundled()
+    mdl = model or ClaimModel.bundled(fast=fast)
+    emb = (embedder or default_backend()) if mdl.dense else None
+    states: dict[str, TokenStates] = {}  # encoder output per text: sources repeat across claims
     cut = mdl.threshold if threshold is None else threshold
     prepared: dict[tuple[str, ...], _Source] = {}
     out: list[dict[str, Any]] = []
@@ -304,13 +426,15 @@ def score_claims(
             if key not in prepared:
                 if len(prepared) > 4 * BATCH:
                     prepared.clear()
+                    states.clear()
                 prepared[key] = _prepare(list(key))
             items.append((rec["claim"], prepared[key]))
-        rows = features_batch(items, emb)
+        rows = features_batch(items, emb, cache=states)
         second = (nli.entail([(src.texts[best] if src.texts else "", untokenize(claim))
                               for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)
+        probs = mdl.probability(np.stack([x for x, _, _ in rows]))
         for k, (rec, (x, hit, _)) in enumerate(zip(chunk, rows)):
-            p = float(mdl.probability(x)[0])
+            p = float(probs[k])
             if second is not None:
                 p = NLI_WEIGHT * float(second[k]) + (1 - NLI_WEIGHT) * p
             out.append(_verdict(rec, p, hit, cut))

@@ -35,11 +35,12 @@ def balanced_accuracy(y: np.ndarray, pred: np.ndarray) -> float:
     return float((tpr + tnr) / 2)
 
 
-def evaluate_claim_sets(shared: Path, sets: tuple[str, ...] = CLAIM_SETS) -> dict[str, Any]:
-    """Score every dev claim with the shipped model; BAcc at the model's per-set cut, ROC AUC, claims/s."""
+def evaluate_claim_sets(shared: Path, sets: tuple[str, ...] = CLAIM_SETS, fast: bool = False) -> dict[str, Any]:
+    """Score every dev claim with a shipped model (``fast``: the one without encoder);
+    BAcc at the model's per-set cut, ROC AUC, claims/s."""
     from ._claims import ClaimModel, score_claims
 
-    model = ClaimModel.bundled()
+    model = ClaimModel.bundled(fast=fast)
     out: dict[str, Any] = {}
     for name in sets:
         path = shared / "benchmarks" / name / "dev.jsonl"

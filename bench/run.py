@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+
+import numpy as np
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -101,22 +103,53 @@ PUBLISHED = {  # from each set's README in ../shared/benchmarks (and docs/landsc
 }
 
 
-def bench_claims(shared: Path) -> dict:
-    from storycheck.verify._evaluate import evaluate_claim_sets
-
-    res = evaluate_claim_sets(shared)
-    if not res:
-        return {"skipped": f"no claim sets under {shared}/benchmarks"}
+def _claims_table(res: dict) -> list[str]:
     table = ["| set | n | BAcc (5-fold CV by source) | ROC AUC (CV) | BAcc (shipped model, dev) | ROC AUC (shipped, dev) | claims/s | published / goal |",
              "|---|---|---|---|---|---|---|---|"]
     for name, r in res.items():
         cv = r.get("cv") or {}
         table.append(f"| {name} | {r['n']} | {cv.get('bacc', float('nan')):.3f} | {cv.get('auc', float('nan')):.3f} | "
                      f"{r['bacc']:.3f} | {r['auc']:.3f} | {r['claims_per_s']:.0f} | {PUBLISHED.get(name, '')} |")
-    table += ["", "CV figures come from `make train` (GroupKFold on `source_id`, threshold per set chosen on the "
-              "training folds); the shipped-model columns are in-sample (trained on all dev) and are what the CI gate "
-              "(`eval/floors.json`) checks. claims/s includes segmenting each new source (sources repeat across claims)."]
-    return {"sets": res, "table": table}
+    return table
+
+
+def _claims_speed(shared: Path, limit: int = 400) -> dict:
+    """claims/s on dev claims whose source has 400-600 words, in dev order, both models."""
+    from storycheck.verify._claims import score_claims
+    from storycheck.verify._evaluate import CLAIM_SETS
+
+    rows = [json.loads(line) for name in CLAIM_SETS for line in (shared / "benchmarks" / name / "dev.jsonl").read_text().splitlines()
+            if line.strip()]
+    rows = [r for r in rows if 400 <= len(r["source"].split()) <= 600][:limit]
+    out = {"claims": len(rows), "sources": len({r["source"] for r in rows}),
+           "median_source_words": int(np.median([len(r["source"].split()) for r in rows]))}
+    score_claims(rows[:2])  # load the models first
+    for fast in (False, True):
+        t = time.perf_counter()
+        score_claims(rows, fast=fast)
+        out["fast" if fast else "full"] = round(len(rows) / (time.perf_counter() - t), 1)
+    return out
+
+
+def bench_claims(shared: Path) -> dict:
+    from storycheck.verify._evaluate import evaluate_claim_sets
+
+    res = evaluate_claim_sets(shared)
+    if not res:
+        return {"skipped": f"no claim sets under {shared}/benchmarks"}
+    fast = evaluate_claim_sets(shared, fast=True)
+    speed = _claims_speed(shared)
+    table = ["Default model (encoder features):", "", *_claims_table(res), "",
+             "`score-claims --fast` (no encoder):", "", *_claims_table(fast), "",
+             f"Speed with ~500-word sources ({speed['claims']} dev claims whose source has 400-600 words, median "
+             f"{speed['median_source_words']}; {speed['sources']} distinct sources, so "
+             f"{speed['claims'] / max(speed['sources'], 1):.1f} claims per source): "
+             f"default {speed['full']:.0f} claims/s, `--fast` {speed['fast']:.0f} claims/s (goal ≥ 100).",
+             "", "CV figures come from `make train` (GroupKFold on `source_id`, threshold per set chosen on the "
+             "training folds); the shipped-model columns are in-sample (trained on all dev) and are what the CI gate "
+             "(`eval/floors.json`, `claims` and `claims_fast`) checks. claims/s includes segmenting each new source "
+             "(sources repeat across claims)."]
+    return {"sets": res, "fast": fast, "speed": speed, "table": table}
 
 
 def bench_sourcing(shared: Path) -> dict:

@@ -145,3 +145,14 @@ def test_cli_fast_flag(tmp_path):
     assert r.returncode == 0, r.stderr
     row = json.loads(r.stdout)
     assert row["verdict"] == "contradicted" and row["contradiction"]["type"] == "number"
+
+
+def test_swapped_person_in_score_claims():
+    src = "Mayor Ellen Park opened the new bridge on Monday. Engineer Tom Reyes said the deck was sound."
+    rows = score_claims([
+        {"id": 1, "claim": "Mayor John Smith opened the new bridge on Monday.", "source": src},
+        {"id": 2, "claim": "The new bridge was opened by Mayor Ellen Park on Monday.", "source": src},
+    ])
+    assert rows[0]["verdict"] == "contradicted"
+    assert rows[0]["contradiction"] == {"type": "entity", "claim_span": "Mayor John Smith", "evidence_span": "Mayor Ellen Park"}
+    assert rows[1]["verdict"] != "contradicted"

@@ -58,3 +58,20 @@ def test_scores_are_probabilities_and_evidence_is_best_first(example_result):
                 assert [family[e.article] == family[art.id] for e in s.evidence] == sorted(
                     family[e.article] == family[art.id] for e in s.evidence)
             assert all(e.article != art.id for e in s.evidence)
+
+
+def test_swapped_name_is_an_entity_contradiction():
+    s, t = pair("Mayor Ellen Park opened the new harbour bridge on Monday.",
+                "Mayor John Smith opened the new harbour bridge on Monday.")
+    for x, spans in ((s, ("Mayor Ellen Park", "Mayor John Smith")), (t, ("Mayor John Smith", "Mayor Ellen Park"))):
+        assert x.verdict == "contradicted" and x.contradiction.type == "entity"
+        assert (x.contradiction.claim_span, x.contradiction.evidence_span) == spans
+
+
+def test_a_short_form_or_another_role_is_not_a_swap():
+    s, _ = pair("The Office of Fair Trading (OFT) fined the harbour company on Monday.",
+                "The OFT fined the harbour company on Monday.")
+    assert s.verdict != "contradicted"
+    s, _ = pair("Mayor Ellen Park opened the new harbour bridge on Monday.",
+                "Mayor Ellen Park opened the new harbour bridge with Governor Tom Reyes on Monday.")
+    assert s.verdict != "contradicted"

@@ -61,6 +61,7 @@ class _Source:
     carried: Carried
     norm: str
     where: dict[str, set[int]]  # content word -> the windows that hold it
+    cased: dict[str, str]  # lower-case word -> how the source writes it, when it writes it as a name
 
 
 _TOKENIZED = (
@@ -105,7 +106,37 @@ def _prepare(sources: Sequence[str]) -> _Source:
         carried=Carried.of(facts),
         norm=" " + " ".join(raw_words) + " ",
         where=_postings(sent_content),
+        cased=_casing(sents),
     )
+
+
+_CASED = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _casing(sentences: list[str]) -> dict[str, str]:
+    """Words the source capitalises inside sentences and never writes in lower case."""
+    upper: dict[str, str] = {}
+    lower: set[str] = set()
+    for sent in sentences:
+        for k, m in enumerate(_CASED.finditer(sent)):
+            w = m.group(0)
+            if w[0].isupper():
+                if k:
+                    upper.setdefault(w.lower(), w)
+            else:
+                lower.add(w)
+    return {k: v for k, v in upper.items() if k not in lower}
+
+
+def _as_written(claim: str, src: _Source) -> str:
+    """The claim untokenised and, when it is all lower case (as many system
+    summaries are), with the source's capitals put back on its names, so that
+    name checks see them."""
+    claim = untokenize(claim)
+    if any(c.isupper() for c in claim):
+        return claim
+    claim = _CASED.sub(lambda m: src.cased.get(m.group(0), m.group(0)), claim)
+    return claim[:1].upper() + claim[1:]
 
 
 def _postings(content: list[set[str]]) -> dict[str, set[int]]:
@@ -154,7 +185,7 @@ class _Lex:
 
 
 def _lexical(claim: str, src: _Source) -> _Lex:
-    claim = untokenize(claim)
+    claim = _as_written(claim, src)
     words = list(dict.fromkeys(content_words(claim)))
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
@@ -173,7 +204,7 @@ def claim_features(
     ``states`` holds the encoder output of the claim and its candidate windows.
     Without it (the fast model) the DENSE features are left at zero and the best
     window is the one sharing most words."""
-    claim = untokenize(claim)
+    claim = _as_written(claim, src)
     f = analyze_sentence(claim)
     lx = lex or _lexical(claim, src)
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
@@ -200,7 +231,8 @@ def claim_features(
     hit = None
     for i in order[:3]:
         hit = find_contradiction(f, src.facts[i], article="source", sentence=int(i), tolerance=tolerance,
-                                 near_duplicate=False, carried=src.carried)
+                                 near_duplicate=False, carried=src.carried, texts=(claim, src.texts[i]),
+                                 names=src.names)
         if hit:
             break
     neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[best].negated)
@@ -430,7 +462,7 @@ def score_claims(
                 prepared[key] = _prepare(list(key))
             items.append((rec["claim"], prepared[key]))
         rows = features_batch(items, emb, cache=states)
-        second = (nli.entail([(src.texts[best] if src.texts else "", untokenize(claim))
+        second = (nli.entail([(src.texts[best] if src.texts else "", _as_written(claim, src))
                               for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)
         probs = mdl.probability(np.stack([x for x, _, _ in rows]))
         for k, (rec, (x, hit, _)) in enumerate(zip(chunk, rows)):

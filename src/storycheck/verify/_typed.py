@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .._types import Contradiction, DateMention, Facts, Quantity
-from ..analyze import Attribution
-from ._names import name_key
+from ..analyze import Attribution, content_words
+from ..analyze._lexicon import MONTHS, WEEKDAYS
+from ._names import NameIndex, name_key
 
 
 APPROX_TOLERANCE = 0.25  # "more than 100" and "105" agree; "about 100" and "150" do not
@@ -79,6 +80,65 @@ def _date_conflict(
     return None
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+SWAP_OVERLAP = 0.6  # share of the claim's other content words the evidence sentence must hold
+
+
+def _find(seq: list[str], part: list[str]) -> int:
+    for i in range(len(seq) - len(part) + 1):
+        if seq[i : i + len(part)] == part:
+            return i
+    return -1
+
+
+def _slot(tokens: list[str], name: str) -> tuple[str | None, str | None] | None:
+    """The words just before and after a name: the role it fills."""
+    part = _TOKEN.findall(name.lower())
+    i = _find(tokens, part) if part else -1
+    if i < 0:
+        return None
+    return (tokens[i - 1] if i else None), (tokens[i + len(part)] if i + len(part) < len(tokens) else None)
+
+
+def _initials(name: str) -> str:
+    """'Office of Fair Trading' -> 'OFT': the short form a text may use instead."""
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'-]*", name))
+
+
+def _is_calendar(name: str) -> bool:
+    return any(w in MONTHS or w in WEEKDAYS for w in name.lower().split())
+
+
+def entity_swap(
+    claim_text: str, claim: Facts, evidence_text: str, evidence: Facts, known: NameIndex
+) -> tuple[str, str] | None:
+    """(claim name, evidence name) when the claim puts a name the evidence's whole
+    text never mentions where the evidence sentence has another name: the same
+    words right before or after it, and most of the rest of the claim in that
+    sentence ("Smith won the vote" / "Jones won the vote")."""
+    novel = [n for n in claim.names
+             if not known.has(n) and not _is_calendar(n) and not (len(_initials(n)) > 1 and known.has(_initials(n)))]
+    if not novel or not evidence.names:
+        return None
+    ctoks, etoks = _TOKEN.findall(claim_text.lower()), _TOKEN.findall(evidence_text.lower())
+    ev_words = set(content_words(evidence_text))
+    for n in novel:
+        slot = _slot(ctoks, n)
+        if slot is None:
+            continue
+        rest = [w for w in content_words(claim_text) if w not in set(content_words(n))]
+        if not rest or sum(w in ev_words for w in rest) / len(rest) < SWAP_OVERLAP:
+            continue
+        for m in evidence.names:
+            km, kn = name_key(m), name_key(n)
+            if _is_calendar(m) or _initials(n) == m or _initials(m) == n or km.split()[-1:] == kn.split()[-1:] or f" {km} " in f" {kn} " or f" {kn} " in f" {km} ":
+                continue
+            other = _slot(etoks, m)
+            if other and ((slot[0] is not None and slot[0] == other[0]) or (slot[1] is not None and slot[1] == other[1])):
+                return n, m
+    return None
+
+
 def find_contradiction(
     claim: Facts,
     evidence: Facts,
@@ -88,12 +148,16 @@ def find_contradiction(
     tolerance: float = 0.02,
     near_duplicate: bool = False,
     carried: Carried | None = None,
+    texts: tuple[str, str] | None = None,
+    names: NameIndex | None = None,
 ) -> Contradiction | None:
     """The first typed mismatch between a claim and one related evidence sentence.
 
     ``carried`` is what the evidence's whole text holds: a claim value found there is
     never contradicted. Negation only counts between near-duplicates: two related
-    sentences with one 'not' between them are usually about different things.
+    sentences with one 'not' between them are usually about different things. Swapped
+    names are looked for when the two sentence ``texts`` and the evidence text's
+    ``names`` are given.
     """
     hit_n = _number_conflict(claim.quantities, evidence.quantities, tolerance, carried)
     if hit_n:
@@ -101,6 +165,10 @@ def find_contradiction(
     hit_d = _date_conflict(claim.dates, evidence.dates, carried)
     if hit_d:
         return Contradiction("date", hit_d[0].text, hit_d[1].text, article, sentence)
+    if texts is not None and names is not None:
+        swap = entity_swap(texts[0], claim, texts[1], evidence, names)
+        if swap:
+            return Contradiction("entity", swap[0], swap[1], article, sentence)
     if near_duplicate and claim.negated != evidence.negated:
         return Contradiction("negation", "negated" if claim.negated else "affirmed",
                              "negated" if evidence.negated else "affirmed", article, sentence)

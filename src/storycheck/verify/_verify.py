@@ -212,6 +212,7 @@ def _judge(
                 facts, ev.facts,  # type: ignore[arg-type]
                 article=other.article.id, sentence=ev.index, tolerance=opts.number_tolerance,
                 near_duplicate=bool(cos[i, j] >= 0.85), carried=other.carried,
+                texts=(s.text, ev.text), names=other.names,
             )
             if hit:
                 break

@@ -41,7 +41,7 @@ FEATURES = (
 )
 #: Features that need the encoder; the fast model does without them.
 DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean")
-CANDIDATES = 6  # source sentences sent to the dense model per claim: enough to find the best, cheap
+CANDIDATES = 3  # source sentences sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
 _WORD = re.compile(r"[a-z0-9]+")
 
 

@@ -109,6 +109,13 @@ def _is_calendar(name: str) -> bool:
     return any(w in MONTHS or w in WEEKDAYS for w in name.lower().split())
 
 
+def _same_entity(a: str, b: str) -> bool:
+    """One name written two ways: a short form, the same last word, one inside the other."""
+    ka, kb = name_key(a), name_key(b)
+    return (_initials(a) == b or _initials(b) == a or ka.split()[-1:] == kb.split()[-1:]
+            or f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} ")
+
+
 def entity_swap(
     claim_text: str, claim: Facts, evidence_text: str, evidence: Facts, known: NameIndex
 ) -> tuple[str, str] | None:
@@ -130,8 +137,7 @@ def entity_swap(
         if not rest or sum(w in ev_words for w in rest) / len(rest) < SWAP_OVERLAP:
             continue
         for m in evidence.names:
-            km, kn = name_key(m), name_key(n)
-            if _is_calendar(m) or _initials(n) == m or _initials(m) == n or km.split()[-1:] == kn.split()[-1:] or f" {km} " in f" {kn} " or f" {kn} " in f" {km} ":
+            if _is_calendar(m) or _same_entity(n, m):
                 continue
             other = _slot(etoks, m)
             if other and ((slot[0] is not None and slot[0] == other[0]) or (slot[1] is not None and slot[1] == other[1])):

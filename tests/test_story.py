@@ -137,7 +137,12 @@ def test_stored_stories_grow_incrementally_and_link_duplicates(tmp_path, store_t
         assert dup[0]["outlet"] == "Bayside Gazette" and dup[0]["added_sentences"] == [
             "Bayside Gazette readers can send tips to our newsroom."]
         again = st.list_stories()
-        assert next(s for s in again if s["id"] == first_id)["size"] == 8  # the story kept its id
+        grown = next(s for s in again if s["id"] == first_id)
+        assert grown["size"] == 8  # the story kept its id
+        assert grown["duplicates"] == 1 and "Bayside Gazette" in grown["outlets"] and "" not in grown["outlets"]
+        earliest = st.story_articles(first_id)[0]
+        assert grown["headline"] == (earliest.title or " ".join(earliest.text.split())[:100])
+        assert [s["id"] for s in st.list_stories(limit=1, offset=1)] == [again[1]["id"]]
 
 
 def test_batch_and_one_by_one_give_the_same_stories(tmp_path):

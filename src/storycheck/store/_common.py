@@ -294,16 +294,23 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
+        page = self._x(sql, args).fetchall()
+        ids = [r[0] for r in page]
+        # two queries for the whole page, not two per story: exports list thousands
+        dup_outlets = self._grouped("SELECT sa.story_id, d.outlet FROM duplicates d JOIN story_articles sa"
+                                    " ON sa.article_id = d.original_id WHERE sa.story_id IN ({marks})", ids)
+        heads: dict[Any, tuple[Any, ...]] = {}
+        for sid, title, text, _, _ in self._rows_in(
+                "SELECT sa.story_id, a.title, a.text, a.published, a.id FROM story_articles sa JOIN articles a"
+                " ON a.id = sa.article_id WHERE sa.story_id IN ({marks})"
+                " ORDER BY sa.story_id, a.published IS NULL, a.published, a.id", ids):
+            heads.setdefault(sid, (title, text))
         out = []
-        for sid, size, first, last, outlets in self._x(sql, args).fetchall():
-            dups = self._x(
-                "SELECT COUNT(*), " + self._concat("d.outlet") + " FROM duplicates d JOIN story_articles sa"
-                " ON sa.article_id = d.original_id WHERE sa.story_id = ?", (sid,)).fetchone()
-            head = self._x(
-                "SELECT a.title, a.text FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?"
-                " ORDER BY a.published IS NULL, a.published, a.id LIMIT 1", (sid,)).fetchone()
-            names = sorted(set((outlets or "").split(",") + ((dups[1] or "").split(",") if dups[0] else [])) - {""})
-            out.append({"id": sid, "size": size + dups[0], "articles": size, "duplicates": dups[0], "outlets": names,
+        for sid, size, first, last, outlets in page:
+            dups = dup_outlets.get(sid, [])
+            head = heads.get(sid)
+            names = sorted((set((outlets or "").split(",")) | set(dups)) - {"", None})
+            out.append({"id": sid, "size": size + len(dups), "articles": size, "duplicates": len(dups), "outlets": names,
                         "first_published": first, "last_published": last,
                         "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None})
         return out

@@ -344,6 +344,7 @@ def features_batch(
     return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
 
 
+STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat
 BATCH = 64  # claims scored together: big enough to batch the model, small enough for steady progress
 
 
@@ -461,6 +462,8 @@ def score_claims(
                     states.clear()
                 prepared[key] = _prepare(list(key))
             items.append((rec["claim"], prepared[key]))
+        if len(states) > STATES_KEPT:  # claims rarely repeat; keep memory flat on long inputs
+            states.clear()
         rows = features_batch(items, emb, cache=states)
         second = (nli.entail([(src.texts[best] if src.texts else "", _as_written(claim, src))
                               for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)

@@ -10,6 +10,7 @@ from .._types import Contradiction, DateMention, Facts, Quantity
 from ..analyze import Attribution, content_words
 from ..analyze._lexicon import MONTHS, WEEKDAYS
 from ._names import NameIndex, name_key
+from ._quotes import _TOKEN
 
 
 APPROX_TOLERANCE = 0.25  # "more than 100" and "105" agree; "about 100" and "150" do not
@@ -80,7 +81,6 @@ def _date_conflict(
     return None
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
 SWAP_OVERLAP = 0.6  # share of the claim's other content words the evidence sentence must hold
 
 
@@ -129,11 +129,13 @@ def entity_swap(
         return None
     ctoks, etoks = _TOKEN.findall(claim_text.lower()), _TOKEN.findall(evidence_text.lower())
     ev_words = set(content_words(evidence_text))
+    claim_words = content_words(claim_text)
     for n in novel:
         slot = _slot(ctoks, n)
         if slot is None:
             continue
-        rest = [w for w in content_words(claim_text) if w not in set(content_words(n))]
+        own = set(content_words(n))
+        rest = [w for w in claim_words if w not in own]
         if not rest or sum(w in ev_words for w in rest) / len(rest) < SWAP_OVERLAP:
             continue
         for m in evidence.names:

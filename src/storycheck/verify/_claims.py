@@ -172,8 +172,9 @@ def _pairings(lx: _Lex, src: _Source) -> tuple[float, float]:
 class _Lex:
     """The lexical side of one claim against one source, and the texts worth embedding."""
 
-    claim: str  # as matched: untokenised
-    words: list[str]
+    claim: str  # as matched: untokenised, capitals restored
+    words: list[str]  # distinct content words, in order
+    repeated: float  # share of the claim's content words that repeat an earlier one
     weights: np.ndarray
     total: float
     present: np.ndarray
@@ -186,14 +187,16 @@ class _Lex:
 
 def _lexical(claim: str, src: _Source) -> _Lex:
     claim = _as_written(claim, src)
-    words = list(dict.fromkeys(content_words(claim)))
+    every = content_words(claim)
+    words = list(dict.fromkeys(every))
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
     win_cov = np.array([
         float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
     ])
-    return _Lex(claim, words, weights, total, present, win_cov, np.argsort(-win_cov)[:CANDIDATES])
+    return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
+                np.argsort(-win_cov)[:CANDIDATES])
 
 
 def claim_features(
@@ -204,9 +207,9 @@ def claim_features(
     ``states`` holds the encoder output of the claim and its candidate windows.
     Without it (the fast model) the DENSE features are left at zero and the best
     window is the one sharing most words."""
-    claim = _as_written(claim, src)
-    f = analyze_sentence(claim)
     lx = lex or _lexical(claim, src)
+    claim = lx.claim
+    f = analyze_sentence(claim)
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
     cov_doc = float(weights[present].sum() / total) if words else 1.0
     texts = lx.texts(src)
@@ -239,7 +242,6 @@ def claim_features(
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
     cos_best = float(cos[best_local]) if len(cos) else 0.0
     trigrams = list(zip(raw, raw[1:], raw[2:]))
-    all_words = content_words(claim)
     trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
     # how much of the claim is copied from its single best-matching window, and in what order
     lex_best = src.tokens[int(order[0])] if len(order) else []
@@ -259,7 +261,7 @@ def claim_features(
         float(hit is not None and hit.type == "date"), float(neg), float(quote_missing),
         min(len(words), 40) / 40.0, cos_best * cov_doc,
         trigram_cov, bigram_best, matched, longest, names_best, *tok, *_pairings(lx, src),
-        1.0 - len(set(all_words)) / max(len(all_words), 1),
+        lx.repeated,
     ])
     if neg and hit is None:
         hit = Contradiction("negation", "negated" if f.negated else "affirmed",

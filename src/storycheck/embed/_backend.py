@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -117,6 +117,13 @@ class OnnxEmbeddingBackend:
         pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
         return pooled.astype(np.float32)
 
+    def _batches(self, texts: Sequence[str]) -> Iterator[list[int]]:
+        """Indices of the texts, a batch at a time, sorted by length so each batch pads
+        to similar widths: ~2x faster on news text."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for b in range(0, len(order), self.batch_size):
+            yield order[b : b + self.batch_size]
+
     def embed_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
         """Sentence vector and unit word-piece vectors of each text, from one model run.
 
@@ -124,10 +131,8 @@ class OnnxEmbeddingBackend:
         (BERTScore's idea) at no extra model cost over ``embed``.
         """
         out: list[TokenStates | None] = [None] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
-            hidden, mask, pieces = self._forward([texts[i] for i in idx])
+        for idx in self._batches(texts):
+            hidden, _, pieces = self._forward([texts[i] for i in idx])
             for row, i in enumerate(idx):
                 h = hidden[row, : len(pieces[row])].astype(np.float32)
                 vec = h.mean(axis=0)
@@ -140,10 +145,7 @@ class OnnxEmbeddingBackend:
         out = np.zeros((len(texts), getattr(self, "dim", 0) or 1), dtype=np.float32)
         if not texts:
             return out
-        # Sort by length so each batch pads to similar widths: ~2x faster on news text.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
+        for idx in self._batches(texts):
             out[idx] = self._run([texts[i] for i in idx])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)

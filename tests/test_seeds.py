@@ -40,3 +40,28 @@ def test_metadata_and_title_are_not_sentences(seed_result):
     assert faithful.title == "European leaders are concerned US may walk away from Ukraine war"
     assert rewrite.title.startswith("European Allies Express Concern")
     assert not any("2025-12-07" in s.text for s in faithful.sentences)
+
+
+def test_a_claim_the_rewrite_spreads_over_two_sentences_is_supported_by_both(seed_result):
+    faithful, rewrite = seed_result
+    s = find(faithful, "One European official cited in the reporting outlined")
+    assert s.verdict == "supported", (s.verdict, s.score)
+    top = s.evidence[0]
+    assert top.article == rewrite.id
+    assert "complete disengagement from the conflict" in top.text
+    assert "halting military aid to Ukraine" in top.text
+    assert len(top.sentences) == 2
+
+
+def test_the_lead_carried_by_the_rewrites_headline_and_first_sentence_is_supported(seed_result):
+    faithful, rewrite = seed_result
+    s = find(faithful, "Western European governments are increasingly anxious")
+    assert s.verdict == "supported", (s.verdict, s.score)
+    assert s.evidence[0].article == rewrite.id
+
+
+def test_rewrite_inventions_stay_unsupported(seed_result):
+    _, rewrite = seed_result
+    for fragment in ("classified briefings", "$5 billion", "Alexei Pushkov", "Pushkov claimed"):
+        s = find(rewrite, fragment)
+        assert s.verdict == "unsupported", (fragment, s.verdict, s.score)

@@ -75,3 +75,33 @@ def test_a_short_form_or_another_role_is_not_a_swap():
     s, _ = pair("Mayor Ellen Park opened the new harbour bridge on Monday.",
                 "Mayor Ellen Park opened the new harbour bridge with Governor Tom Reyes on Monday.")
     assert s.verdict != "contradicted"
+
+
+def test_headline_is_checked_against_its_own_body_and_the_others():
+    from storycheck import to_json_dict
+
+    body = ("The city closed the Merrow Bridge on Tuesday after inspectors found 14 cracks in its steel beams. "
+            "Repairs are expected to take six weeks, the city engineer said.")
+    honest = Article(id="h", title="Merrow Bridge closed after inspectors find 14 cracks", text=body, outlet="A")
+    bait = Article(id="c", title="Mayor arrested as secret tunnel under the bridge is exposed", text=body, outlet="B")
+    x, y = compare([honest, bait])
+    assert x.headline_support.verdict == "supported"
+    assert "14 cracks" in x.headline_support.evidence[0].text
+    assert y.headline_support.verdict != "supported"
+    assert x.headline.verdict == "supported"  # the other article's body carries it
+    assert y.headline.verdict != "supported"
+    doc = to_json_dict([x, y])["articles"]
+    assert doc[0]["headline"]["index"] == -1 and doc[0]["headline"]["body_support"]["verdict"] == "supported"
+    assert doc[1]["headline"]["body_support"]["verdict"] != "supported"
+
+
+def test_a_claim_spread_over_two_sentences_is_found_in_one_window():
+    a = Article(id="a", outlet="A", text=(
+        "The harbour authority will close the east pier for three months and move the ferry terminal to Dock 4."))
+    b = Article(id="b", outlet="B", text=(
+        "Weather was calm on Monday. The harbour authority will close the east pier for three months. "
+        "The ferry terminal moves to Dock 4 in the meantime. Fishing boats are not affected."))
+    x, _ = compare([a, b])
+    s = x.sentences[0]
+    assert s.verdict == "supported", s.score
+    assert s.evidence[0].sentences == (1, 2)

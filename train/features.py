@@ -23,17 +23,22 @@ def load(shared: Path) -> list[dict]:
     return rows
 
 
+FEATURE_CODE = ("_claims.py", "_typed.py", "_names.py", "_quotes.py")  # the verify modules claim features run
+
+
 def code_hash() -> str:
     """Hash of the code that computes features: a cache from other code is stale."""
     h = hashlib.sha1()
     for f in sorted((ROOT / "src" / "storycheck").rglob("*.py")):
-        if f.parent.name in ("verify", "analyze", "segment", "embed"):
+        if f.parent.name in ("analyze", "segment", "embed") or f.name in FEATURE_CODE:
             h.update(f.read_bytes())
     return h.hexdigest()
 
 
-def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.ndarray, float]:
-    """(rows, feature matrix, seconds spent) — features from the shipped code, no label used."""
+def compute(shared: Path, cache: Path | None = None, reuse: bool = False) -> tuple[list[dict], np.ndarray, float]:
+    """(rows, feature matrix, seconds spent) — features from the shipped code, no label used.
+    ``reuse`` takes a cache of the same features even when the code changed since
+    (for trying model recipes; never for the shipped model)."""
     from storycheck.embed import default_backend
     from storycheck.verify._claims import BATCH, FEATURES, _prepare, features_batch
 
@@ -41,7 +46,7 @@ def compute(shared: Path, cache: Path | None = None) -> tuple[list[dict], np.nda
     if cache and cache.exists():
         data = np.load(cache, allow_pickle=False)
         if (list(data["ids"]) == [r["id"] for r in rows] and tuple(data["features"]) == FEATURES
-                and "code" in data.files and str(data["code"]) == code_hash()):
+                and "code" in data.files and (reuse or str(data["code"]) == code_hash())):
             return rows, data["X"], float(data["seconds"])
     emb = default_backend()
     prepared, states = {}, {}

@@ -57,9 +57,10 @@ class Facts:
 @dataclass(frozen=True)
 class Evidence:
     article: str
-    sentence: int
+    sentence: int  # the first sentence of the evidence window
     text: str
     score: float
+    sentences: tuple[int, ...] = ()  # every sentence of the window (1 to 3, consecutive); () = just `sentence`
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,17 @@ class Sentence:
 
 
 @dataclass
+class BodySupport:
+    """Whether an article's own body carries its headline: a headline its body does not
+    carry is clickbait."""
+
+    verdict: Verdict  # supported, unsupported or contradicted
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+    contradiction: Contradiction | None = None
+
+
+@dataclass
 class Article:
     id: str
     text: str
@@ -119,3 +131,5 @@ class Article:
     path: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
+    headline: Sentence | None = None  # the title checked as a claim against the others (index -1)
+    headline_support: BodySupport | None = None  # the title against the article's own body

@@ -7,7 +7,7 @@ from typing import Any
 from .._types import Article
 from .._version import __version__
 from ._json import to_json_dict
-from ._style import COLOURS, label, profile_line, sourcing_lines
+from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -16,7 +16,7 @@ h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2.5rem;border-bottom:1px so
 .s summary{cursor:pointer;list-style:none} .s summary::-webkit-details-marker{display:none}
 .v{font:600 .7rem monospace;text-transform:uppercase;margin-right:.4rem}
 .ev{font-size:.85rem;color:#333;margin:.3rem 0 .3rem 1.5rem} .ev li{margin:.15rem 0}
-.cx{color:#7f1d1d;font-size:.85rem;margin-left:1.5rem} .src{color:#0e5a6b;font-size:.85rem;margin:.1rem 0 .1rem 1.5rem} .sum{font-size:.9rem;margin:.5rem 0}
+.cx{color:#7f1d1d;font-size:.85rem;margin-left:1.5rem} .headline{font-size:.9rem;color:#555} .clickbait{color:#7f1d1d;font-weight:600} .src{color:#0e5a6b;font-size:.85rem;margin:.1rem 0 .1rem 1.5rem} .sum{font-size:.9rem;margin:.5rem 0}
 .legend span{padding:.1rem .4rem;border-radius:3px;margin-right:.4rem;font-size:.8rem}
 table.m{border-collapse:collapse;font-size:.8rem;margin:1rem 0} table.m th,table.m td{border:1px solid #ddd;padding:.2rem .35rem}
 table.m th.o{writing-mode:vertical-rl;transform:rotate(180deg);max-height:9rem;font-weight:500}
@@ -66,6 +66,10 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
     out = [f"<h2 id='a-{_e(a['id'])}'>{_e(a['title'] or a['id'])}</h2>"]
     meta = " · ".join(_e(x) for x in (a["outlet"], a["published"], a.get("url"), f"id {a['id']}") if x)
     out.append(f"<p class='meta'>{meta}</p>")
+    head = headline_line(a)
+    if head:
+        body = (a["headline"].get("body_support") or {}).get("verdict", "supported")
+        out.append(f"<p class='headline {'clickbait' if body != 'supported' else ''}'>{_e(head)}</p>")
     counts = ", ".join(f"{sm[v]} {v}" for v in COLOURS)
     out.append(f"<p class='sum'>{counts} · {sm['unique_share']:.0%} carried by no other outlet</p>")
     out.append(f"<p class='sum'>{_e(profile_line(a['sourcing']))}</p>")

@@ -12,7 +12,7 @@ def article_summary(article: Article) -> dict[str, Any]:
     "No other outlet carries" = sentences judged unsupported or opinion: nothing
     elsewhere agrees or disagrees with them.
     """
-    counts = {v: 0 for v in VERDICTS}
+    counts: dict[str, int] = {v: 0 for v in VERDICTS}
     total = alone = 0
     for s in article.sentences:
         if s.verdict:
@@ -55,10 +55,7 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         "text": s.text,
         "verdict": s.verdict,
         "score": s.score,
-        "evidence": [
-            {"article": e.article, "sentence": e.sentence, "text": e.text, "score": e.score}
-            for e in s.evidence
-        ],
+        "evidence": [_evidence(e) for e in s.evidence],
         "supported_by": list(s.supported_by),
         "contradicted_by": list(s.contradicted_by),
         "attribution": (
@@ -75,17 +72,38 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         "loaded": list(s.loaded),
     }
     if s.contradiction is not None:
-        c = s.contradiction
-        out["contradiction"] = {
-            "type": c.type, "claim_span": c.claim_span, "evidence_span": c.evidence_span,
-            "article": c.article, "sentence": c.sentence,
-        }
+        out["contradiction"] = _contradiction(s.contradiction)
+    return out
+
+
+def _evidence(e: Any) -> dict[str, Any]:
+    return {"article": e.article, "sentence": e.sentence, "sentences": list(e.sentences or (e.sentence,)),
+            "text": e.text, "score": e.score}
+
+
+def _contradiction(c: Any) -> dict[str, Any]:
+    return {"type": c.type, "claim_span": c.claim_span, "evidence_span": c.evidence_span,
+            "article": c.article, "sentence": c.sentence}
+
+
+def headline(a: Article) -> dict[str, Any] | None:
+    """The title checked as a claim: against the other articles like any sentence
+    (index -1), and against the article's own body (``body_support``)."""
+    if a.headline is None:
+        return None
+    out = _sentence(a.headline)
+    b = a.headline_support
+    if b is not None:
+        out["body_support"] = {"verdict": b.verdict, "score": b.score,
+                               "evidence": [_evidence(e) for e in b.evidence]}
+        if b.contradiction is not None:
+            out["body_support"]["contradiction"] = _contradiction(b.contradiction)
     return out
 
 
 def to_json_dict(articles: Sequence[Article], story: dict[str, Any] | None = None) -> dict[str, Any]:
     """The `compare --json` document. Fields are a public contract: add, never rename."""
-    doc = {
+    doc: dict[str, Any] = {
         "articles": [
             {
                 "id": a.id,
@@ -97,6 +115,7 @@ def to_json_dict(articles: Sequence[Article], story: dict[str, Any] | None = Non
                 "summary": article_summary(a),
                 "sourcing": sourcing_profile(a),
                 "sentences": [_sentence(s) for s in a.sentences],
+                "headline": headline(a),
             }
             for a in articles
         ]

@@ -1,5 +1,7 @@
 """Verdict colours shared by the terminal and HTML reports."""
 
+from typing import Any
+
 COLOURS = {
     "supported": ("green", "#d8f3dc", "#1b4332"),
     "contradicted": ("bold red", "#ffd6d6", "#7f1d1d"),
@@ -45,3 +47,19 @@ def profile_line(p: dict) -> str:  # type: ignore[type-arg]
     return (f"sourcing: {kinds or 'no attributed sentences'} · {p['anonymous_or_document_share']:.0%} resting on "
             f"anonymous or document sources · quotes {q['verbatim']} verbatim / {q['altered']} altered / "
             f"{q['only_here']} only here · hedged {p['hedge_rate']:.0%}, loaded {p['loaded_rate']:.0%} of sentences")
+
+
+def headline_line(a: dict[str, Any]) -> str | None:
+    """One line on the headline: what the other outlets say of it and whether the
+    article's own body carries it (a headline the body does not carry is flagged)."""
+    h = a.get("headline")
+    if not h:
+        return None
+    line = f"headline: {h['verdict']} {h['score'] or 0:.2f} against the other articles"
+    b = h.get("body_support")
+    if b is not None:
+        if b["verdict"] == "supported":
+            line += f"; its own body carries it ({b['score']:.2f})"
+        else:
+            line += f"; NOT carried by its own body ({b['verdict']} {b['score']:.2f}): clickbait?"
+    return line

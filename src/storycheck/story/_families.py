@@ -172,5 +172,5 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
 
     match_quotes(articles, source_of)
     for a in articles:
-        for s in a.sentences:
+        for s in ([a.headline] if a.headline else []) + a.sentences:
             settle(s, source_of=source_of, own=fam.get(a.id))

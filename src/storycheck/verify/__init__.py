@@ -10,7 +10,7 @@ from ._claims import ClaimModel, read_claims, score_claims
 from ._entail import EntailmentBackend, OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env
 from ._names import name_key, names_found
 from ._typed import find_contradiction
-from ._verify import SupportFeatures, settle, support_probability, verify_articles
+from ._verify import settle, verify_articles
 
 __all__ = [
     "ClaimModel",
@@ -20,11 +20,9 @@ __all__ = [
     "entailment_from_env",
     "read_claims",
     "score_claims",
-    "SupportFeatures",
     "find_contradiction",
     "name_key",
     "names_found",
     "settle",
-    "support_probability",
     "verify_articles",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from difflib import SequenceMatcher
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,18 +39,27 @@ FEATURES = (
     "trigram_cov", "bigram_cov_best", "matched_best", "longest_run_best", "names_best_frac",
     "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean",
     "pair_same", "pair_near", "repeated_words",
+    "src_len", "win_span",
 )
 #: Features that need the encoder; the fast model does without them.
 DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean")
-CANDIDATES = 3  # source sentences sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
+CANDIDATES = 3  # source windows sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
+#: Evidence windows are 1 to WINDOW consecutive sentences, so that a claim a rewrite
+#: spreads over two or three sentences is found whole.
+WINDOW = 3
+#: Coverage a window must gain per sentence it adds before it outranks a shorter one:
+#: a longer window always covers at least as much, but dilutes the sentence vectors.
+SPAN_COST = 0.1
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
 class _Source:
-    texts: list[str]  # the source's sentences: the windows a claim is matched against
-    facts: list[Facts]
-    content: list[set[str]]
+    sentences: list[str]
+    windows: list[tuple[int, int]]  # [start, end) sentence ranges, 1 to WINDOW sentences each
+    texts: list[str]  # the text of each window: what a claim is matched against
+    facts: list[Facts]  # per sentence
+    content: list[set[str]]  # per window
     idf: dict[str, float]
     default_idf: float
     all_words: set[str]
@@ -60,8 +70,12 @@ class _Source:
     quantities: list[tuple[str, float]]
     carried: Carried
     norm: str
-    where: dict[str, set[int]]  # content word -> the windows that hold it
+    where: dict[str, set[int]]  # content word -> the sentences that hold it
     cased: dict[str, str]  # lower-case word -> how the source writes it, when it writes it as a name
+    span: np.ndarray  # sentences per window
+
+    def sentences_of(self, window: int) -> range:
+        return range(*self.windows[window])
 
 
 _TOKENIZED = (
@@ -79,9 +93,23 @@ def untokenize(text: str) -> str:
     return text
 
 
-def _prepare(sources: Sequence[str]) -> _Source:
+def windows_of(n: int, width: int = WINDOW) -> list[tuple[int, int]]:
+    """Every run of 1 to ``width`` consecutive sentences of an n-sentence text."""
+    return [(i, i + k) for k in range(1, width + 1) for i in range(n - k + 1)]
+
+
+def _prepare(sources: Sequence[str], facts: Sequence[Facts] | None = None) -> _Source:
+    """A source ready for claims: its sentences, windows, word statistics and names.
+    ``facts`` may pass the sentences' analysis when it is already done (compare)."""
     sources = [untokenize(s) for s in sources]
     sents = [t for src in sources for _, _, t in split_sentences(src)] or [" ".join(sources)]
+    return prepare_sentences(sents, facts, sources)
+
+
+def prepare_sentences(sents: list[str], facts: Sequence[Facts] | None = None,
+                      sources: Sequence[str] | None = None) -> _Source:
+    """_prepare for a text already split into sentences."""
+    sources = list(sources) if sources is not None else [" ".join(sents)]
     sent_content = [set(content_words(t)) for t in sents]
     df: dict[str, int] = {}
     for c in sent_content:
@@ -90,23 +118,28 @@ def _prepare(sources: Sequence[str]) -> _Source:
     n = len(sents)
     idf = {w: math.log((n + 1) / (d + 0.5)) + 1.0 for w, d in df.items()}
     raw_words = [w for src in sources for w in _WORD.findall(src.lower())]
-    facts = [analyze_sentence(t) for t in sents]
+    facts = list(facts) if facts is not None else [analyze_sentence(t) for t in sents]
+    windows = windows_of(len(sents))
+    tokens = [_WORD.findall(t.lower()) for t in sents]
     return _Source(
-        texts=sents,
+        sentences=sents,
+        windows=windows,
+        texts=[" ".join(sents[a:b]) for a, b in windows],
         facts=facts,
-        content=sent_content,
+        content=[set().union(*sent_content[a:b]) for a, b in windows],
         idf=idf,
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),
         bigrams=set(zip(raw_words, raw_words[1:])),
         trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:])),
-        tokens=[_WORD.findall(t.lower()) for t in sents],
+        tokens=[[w for i in range(a, b) for w in tokens[i]] for a, b in windows],
         names=NameIndex(list(sources)),
         quantities=[(q.unit, q.value) for f in facts for q in f.quantities],
         carried=Carried.of(facts),
         norm=" " + " ".join(raw_words) + " ",
         where=_postings(sent_content),
         cased=_casing(sents),
+        span=np.array([b - a for a, b in windows], dtype=np.float64),
     )
 
 
@@ -185,9 +218,20 @@ class _Lex:
         return [self.claim] + [src.texts[i] for i in self.order]
 
 
+# compare scores each sentence against every other article: analyse it once, not once per article
+@lru_cache(maxsize=8192)
+def _analyzed(claim: str) -> Facts:
+    return analyze_sentence(claim)
+
+
+@lru_cache(maxsize=8192)
+def _content_words(claim: str) -> list[str]:
+    return content_words(claim)
+
+
 def _lexical(claim: str, src: _Source) -> _Lex:
     claim = _as_written(claim, src)
-    every = content_words(claim)
+    every = _content_words(claim)
     words = list(dict.fromkeys(every))
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
@@ -195,8 +239,9 @@ def _lexical(claim: str, src: _Source) -> _Lex:
     win_cov = np.array([
         float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
     ])
+    ranked = win_cov - SPAN_COST * (src.span - 1)
     return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
-                np.argsort(-win_cov)[:CANDIDATES])
+                np.argsort(-ranked, kind="stable")[:CANDIDATES])
 
 
 def claim_features(
@@ -209,7 +254,7 @@ def claim_features(
     window is the one sharing most words."""
     lx = lex or _lexical(claim, src)
     claim = lx.claim
-    f = analyze_sentence(claim)
+    f = _analyzed(claim)
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
     cov_doc = float(weights[present].sum() / total) if words else 1.0
     texts = lx.texts(src)
@@ -232,13 +277,15 @@ def claim_features(
         if not any((u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities)
     ]
     hit = None
-    for i in order[:3]:
+    for i in dict.fromkeys(k for w in order[:3] for k in src.sentences_of(int(w))):
         hit = find_contradiction(f, src.facts[i], article="source", sentence=int(i), tolerance=tolerance,
-                                 near_duplicate=False, carried=src.carried, texts=(claim, src.texts[i]),
+                                 near_duplicate=False, carried=src.carried, texts=(claim, src.sentences[i]),
                                  names=src.names)
         if hit:
             break
-    neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[best].negated)
+    # the window's sentence that shares most with the claim speaks for its polarity
+    focus = max(src.sentences_of(best), key=lambda k: win_cov[k]) if len(win_cov) else 0
+    neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[focus].negated)
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
     cos_best = float(cos[best_local]) if len(cos) else 0.0
     trigrams = list(zip(raw, raw[1:], raw[2:]))
@@ -261,11 +308,12 @@ def claim_features(
         float(hit is not None and hit.type == "date"), float(neg), float(quote_missing),
         min(len(words), 40) / 40.0, cos_best * cov_doc,
         trigram_cov, bigram_best, matched, longest, names_best, *tok, *_pairings(lx, src),
-        lx.repeated,
+        lx.repeated, min(math.log1p(len(src.sentences)) / math.log(101), 1.0),
+        float(src.span[best]) / WINDOW if len(src.span) else 1.0 / WINDOW,
     ])
     if neg and hit is None:
         hit = Contradiction("negation", "negated" if f.negated else "affirmed",
-                            "negated" if src.facts[best].negated else "affirmed", "source", best)
+                            "negated" if src.facts[focus].negated else "affirmed", "source", focus)
     return x, hit, best
 
 
@@ -395,6 +443,11 @@ class ClaimModel:
         self.threshold = float(spec["threshold"])
         self.trees = _Trees(spec["boosted"]) if spec.get("boosted") else None
         self.gate = spec.get("gate")  # {"feature", "center", "slope"}: the linear part's weight per claim
+        self.calibration = spec.get("calibration")  # {"features", "coef", "intercept"}: see calibrate()
+        if self.calibration:
+            missing = set(self.calibration["features"]) - set(FEATURES)
+            if missing:
+                raise ValueError(f"claim model calibrates on features this code lacks ({', '.join(sorted(missing))})")
         self.spec = spec
 
     @classmethod
@@ -405,7 +458,13 @@ class ClaimModel:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """Probability of support for each row of FEATURES values."""
+        """Probability of support for each row of FEATURES values (calibrated when the
+        model carries a calibration step)."""
+        x = np.atleast_2d(x)
+        p = self.uncalibrated(x)
+        return calibrate(p, x, self.calibration) if self.calibration else p
+
+    def uncalibrated(self, x: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(x)[:, self.columns]
         p = 1.0 / (1.0 + np.exp(-(((X - self.mean) / self.scale) @ self.coef + self.intercept)))
         if self.trees is None:
@@ -420,6 +479,27 @@ class ClaimModel:
             return np.full(len(X), 1.0)
         col = X[:, list(self.spec["features"]).index(g["feature"])]
         return 1.0 / (1.0 + np.exp(-g["slope"] * (g["center"] - col)))
+
+
+#: What tells one kind of text from another for the calibration step: how long the
+#: source is, how long and how extractive the claim is.
+KIND = ("src_len", "claim_len", "trigram_cov")
+
+
+def calibration_inputs(p: np.ndarray, x: np.ndarray, kind: Sequence[str] = KIND) -> np.ndarray:
+    """[z, z*k..., k...] with z the logit of the model's raw probability and k the
+    kind-of-text features: the slope and the offset of the score may move with the
+    kind of text, so that one threshold means the same on all of them."""
+    z = np.log(np.clip(p, 1e-4, 1 - 1e-4) / np.clip(1 - p, 1e-4, 1 - 1e-4))
+    k = np.atleast_2d(x)[:, [FEATURES.index(f) for f in kind]]
+    return np.column_stack([z, z[:, None] * k, k])
+
+
+def calibrate(p: np.ndarray, x: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+    """The calibrated probability: a logistic regression over calibration_inputs, fit
+    on out-of-fold scores of the pooled dev sets with each set's classes balanced."""
+    c = calibration_inputs(p, x, spec["features"])
+    return 1.0 / (1.0 + np.exp(-(c @ np.array(spec["coef"]) + float(spec["intercept"]))))
 
 
 def score_claims(

@@ -1,50 +1,18 @@
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from .._options import Options
 from .._time import surely_before
-from .._types import Article, Contradiction, Evidence, Facts, Link, Sentence, Verdict
+from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import analyze_sentence
-from ..embed import EmbeddingBackend
-from ._names import NameIndex
+from ..embed import EmbeddingBackend, TokenStates
+from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._quotes import reworded
-from ._typed import Carried, attribution_conflict, describe, find_contradiction
-
-
-@dataclass(frozen=True)
-class SupportFeatures:
-    """What the support judgement looks at; one row of the scorer's input."""
-
-    cos: float  # best dense cosine between the sentence and any evidence
-    cov: float  # share of the sentence's content (idf-weighted) the best evidence carries
-    cov_union: float  # the same over the top-k evidence together
-    novel_names: int  # names in the sentence that no other article mentions
-    novel_numbers: int  # quantities whose value no other article carries
-    quote_only_here: bool  # it quotes words no other article has
-
-    def vector(self) -> np.ndarray:
-        return np.array(
-            [self.cos, self.cov, self.cov_union, min(self.novel_names, 2),
-             min(self.novel_numbers, 2), float(self.quote_only_here)],
-            dtype=np.float64,
-        )
-
-
-# Hand-set on the motivating seed pair and our examples (v1). A sentence needs a close
-# paraphrase (cosine ~0.6 on MiniLM) and no facts of its own to count as carried.
-_WEIGHTS = np.array([9.0, 2.0, 2.5, -2.5, -2.0, -3.0])
-_BIAS = -5.6
-
-
-def support_probability(f: SupportFeatures) -> float:
-    z = float(_WEIGHTS @ f.vector() + _BIAS)
-    return 1.0 / (1.0 + math.exp(-z))
+from ._typed import attribution_conflict, describe
 
 
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -76,25 +44,6 @@ class _Lexical:
         """coverage[i, j]: share of sentence rows[i]'s weight found in sentence cols[j]."""
         return (self.weighted[rows] @ self.presence[cols].T) / self.total[rows, None]
 
-    def union_coverage(self, row: int, cols: Sequence[int]) -> float:
-        if not len(cols):
-            return 0.0
-        present = self.presence[list(cols)].max(axis=0)
-        return float(self.weighted[row] @ present / self.total[row])
-
-
-def _quote_found(quote: str, others_norm: str, evidence: Sequence[Facts]) -> bool:
-    q = _norm(quote)
-    if q in others_norm:
-        return True
-    qwords = set(_NORM.sub(" ", quote.lower()).split())
-    for f in evidence:
-        for other in f.quotes:
-            owords = set(_NORM.sub(" ", other.lower()).split())
-            if qwords and len(qwords & owords) / len(qwords) >= 0.6:
-                return True
-    return False
-
 
 def _decide(s: Sentence, supported: bool) -> Verdict:
     facts = s.facts
@@ -104,24 +53,10 @@ def _decide(s: Sentence, supported: bool) -> Verdict:
     if supported:
         return "supported"
     factual = facts.quantities or facts.dates or facts.quotes
-    novel_names = s.features.novel_names if s.features else 0
+    novel_names = s.features.get("novel_names", 0.0) if s.features else 0
     if not facts.checkable or (not factual and novel_names == 0 and len(facts.subjective) >= 2):
         return "opinion"
     return "unsupported"
-
-
-class _Other:
-    """What one other article offers as evidence: its rows, names, numbers, text."""
-
-    def __init__(self, article: Article, rows: np.ndarray, facts: list[Facts]) -> None:
-        self.article = article
-        self.rows = rows
-        self.names = NameIndex([article.text])
-        self.norm = _norm(article.text)
-        self.carried = Carried.of(facts)
-
-    def novel_numbers(self, facts: Facts, tol: float) -> int:
-        return sum(1 for q in facts.quantities if q.unit and not self.carried.has_quantity(q, tol))
 
 
 def verify_articles(
@@ -130,121 +65,163 @@ def verify_articles(
     options: Options | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    model: ClaimModel | None = None,
 ) -> None:
     """Fill verdict, score, evidence and contradiction on every sentence of every article.
 
-    Each other article takes a stance on each sentence (supports, contradicts or
-    is silent); the verdict follows the stances, so one outlier cannot overturn
+    Each other article takes a stance on each sentence (carries, contradicts or
+    is silent), decided by the claim model that ``score-claims`` uses, with the
+    other article as the source: its windows of 1 to 3 sentences are the
+    evidence, so a claim a rewrite spreads over two sentences is found whole.
+    Typed checks (number, date, entity, negation, quote wording, attribution)
+    come on top. The verdict follows the stances, so one outlier cannot overturn
     a fact that several outlets carry, and one faithful copy cannot hide a
     contradiction from the rest.
     """
     opts = options or Options()
-    flat: list[tuple[int, Sentence]] = []
-    for ai, art in enumerate(articles):
-        for s in art.sentences:
-            if s.facts is None:
-                s.facts = analyze_sentence(s.text)
-            flat.append((ai, s))
+    mdl = model or ClaimModel.bundled()
+    units = [_units(a) for a in articles]  # the headline (when there is one), then the sentences
+    flat: list[tuple[int, Sentence]] = [(ai, s) for ai, us in enumerate(units) for s in us]
     if not flat:
         return
-    vecs = embedder.embed([s.text for _, s in flat])
-    for (_, s), v in zip(flat, vecs):
-        s.vector = v
-    facts = [s.facts for _, s in flat]
-    lex = _Lexical(facts)  # type: ignore[arg-type]
+    states: dict[str, TokenStates] = {}
+    encode([s.text for _, s in flat], embedder, states)
+    for _, s in flat:
+        s.vector = states[s.text].vector
+    vecs = np.stack([s.vector for _, s in flat])
+    lex = _Lexical([s.facts for _, s in flat])  # type: ignore[misc]
     owner = np.array([ai for ai, _ in flat])
-    others = [
-        _Other(a, np.flatnonzero(owner == ai), [facts[r] for r in np.flatnonzero(owner == ai)])  # type: ignore[misc]
-        for ai, a in enumerate(articles)
-    ]
+    rows_of = [np.flatnonzero(owner == ai) for ai in range(len(articles))]
+    sources = [prepare_sentences([u.text for u in us], [u.facts for u in us]) if us else None  # type: ignore[misc]
+               for us in units]
+    dense = embedder if mdl.dense else None
     for ai, art in enumerate(articles):
-        rows = others[ai].rows
+        rows = rows_of[ai]
         if not len(rows):
             continue
-        cols = np.flatnonzero(owner != ai)
-        cos = vecs[rows] @ vecs[cols].T if len(cols) else np.zeros((len(rows), 0))
-        cov = lex.coverage(rows, cols) if len(cols) else np.zeros((len(rows), 0))
-        ret = opts.dense_weight * cos + (1 - opts.dense_weight) * cov
-        for i, r in enumerate(rows):
-            _judge(flat[r][1], i, r, ai, cols, cos, cov, ret, lex, owner, flat, others, opts)
+        others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None]
+        # how related each other article's closest sentence is: a pair with nothing related is silent unscored
+        ret = _related(rows, vecs, lex, opts)
+        near = {bi: ret[:, rows_of[bi]] for bi in others}
+        pairs = [(i, bi) for i in range(len(rows)) for bi in others if near[bi][i].max() >= opts.min_related]
+        found = features_batch([(units[ai][i].text, sources[bi]) for i, bi in pairs], dense,  # type: ignore[misc]
+                               opts.number_tolerance, cache=states)
+        probs = mdl.probability(np.stack([x for x, _, _ in found])) if found else np.zeros(0)
+        scored = {pair: (float(probs[n]), *found[n]) for n, pair in enumerate(pairs)}
+        for i, s in enumerate(units[ai]):
+            stances = []
+            for bi in others:
+                got = scored.get((i, bi))
+                if got is None:
+                    j = int(np.argmax(near[bi][i]))
+                    stances.append(_unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]])))
+                    continue
+                p, x, hit, best = got
+                stances.append(_stance(s, ret[i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
+                                       p, x, hit, best, opts))
+            _record(s, stances, opts)
+        if art.headline is not None:
+            _body_support(art, sources[ai], mdl, dense, states, opts)  # type: ignore[arg-type]
         if progress:
-            progress(len(rows))
+            progress(len(art.sentences))
+
+
+def _units(art: Article) -> list[Sentence]:
+    """What an article offers and what is checked of it: its headline as a sentence of
+    its own (index -1), then its sentences, each analysed."""
+    title = (art.title or "").strip()
+    art.headline = Sentence(index=-1, start=0, end=0, text=" ".join(title.split())) if title else None
+    out = ([art.headline] if art.headline else []) + list(art.sentences)
+    for s in out:
+        if s.facts is None:
+            s.facts = analyze_sentence(s.text)
+    return out
+
+
+def _related(rows: np.ndarray, vecs: np.ndarray, lex: _Lexical, opts: Options) -> np.ndarray:
+    """Retrieval score of each of ``rows`` against every sentence: dense cosine and
+    idf-weighted word coverage, mixed."""
+    cols = np.arange(len(vecs))
+    return opts.dense_weight * (vecs[rows] @ vecs.T) + (1 - opts.dense_weight) * lex.coverage(rows, cols)
+
+
+def _unrelated(article: str, closest: Sentence, cos: float) -> tuple[Link, np.ndarray | None]:
+    """The stance of an article none of whose sentences is related: silent, not scored
+    (score 0), its closest sentence named."""
+    return Link(article, closest.index, 0.0, "silent", None, round(cos, 4),
+                Evidence(article, closest.index, closest.text, 0.0)), None
+
+
+def _stance(
+    s: Sentence, ret: np.ndarray, articles: Sequence[Article], units: list[list[Sentence]], ai: int, bi: int,
+    src: _Source, rows: np.ndarray, p: float, x: np.ndarray, hit: Contradiction | None, best: int, opts: Options,
+) -> tuple[Link, np.ndarray | None]:
+    """One other article's stance on a sentence, from the claim model's probability and
+    the typed checks against its windows."""
+    other = articles[bi]
+    mine = units[bi]
+    if hit is not None:  # a typed mismatch counts only against a related sentence: unrelated numbers prove nothing
+        ok = ret[rows[hit.sentence]] >= opts.related_threshold
+        hit = Contradiction(hit.type, hit.claim_span, hit.evidence_span, other.id, mine[hit.sentence].index) \
+            if ok else None
+    a, b = src.windows[best]
+    window = mine[a:b]
+    if hit is None and p >= opts.support_threshold and _later_or_undated(articles[ai], other):
+        changed = next((c for ev in window if (c := reworded(s.quotes, ev.quotes))), None)
+        ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
+        if changed:
+            hit = Contradiction("quote", changed[0], changed[1], other.id, window[0].index)
+        elif attribution_conflict(s.attribution, ev_att.attribution):
+            hit = Contradiction("attribution", describe(s.attribution), describe(ev_att.attribution),
+                                other.id, ev_att.index)
+    if hit is not None:
+        ev_s = next(u for u in mine if u.index == hit.sentence)
+        evidence = Evidence(other.id, ev_s.index, ev_s.text, round(p, 4))
+    else:
+        evidence = Evidence(other.id, window[0].index, src.texts[best], round(p, 4), tuple(u.index for u in window))
+    stance = "contradicts" if hit is not None else "carries" if p >= opts.support_threshold else "silent"
+    cos = float(x[FEATURES.index("cos_best")])
+    return Link(other.id, evidence.sentence, round(p, 4), stance, hit, round(cos, 4), evidence), x  # type: ignore[arg-type]
+
+
+def _body_support(art: Article, src: _Source, mdl: ClaimModel, dense: EmbeddingBackend | None,
+                  states: dict[str, TokenStates], opts: Options) -> None:
+    """Whether the article's own body carries its headline (a headline the body does not
+    carry is clickbait): the same model, the body's windows as the source."""
+    head = art.headline
+    assert head is not None
+    body = [s for s in art.sentences]
+    if not body:
+        art.headline_support = BodySupport("unsupported", 0.0, [])
+        return
+    body_src = prepare_sentences([s.text for s in body], [s.facts for s in body])  # type: ignore[misc]
+    ((x, hit, best),) = features_batch([(head.text, body_src)], dense, opts.number_tolerance, cache=states)
+    p = float(mdl.probability(x)[0])
+    a, b = body_src.windows[best]
+    ev = Evidence(art.id, body[a].index, body_src.texts[best], round(p, 4), tuple(s.index for s in body[a:b]))
+    if hit is not None:
+        hit = Contradiction(hit.type, hit.claim_span, hit.evidence_span, art.id, body[hit.sentence].index)
+        p = min(p, 0.1)
+    verdict: Verdict = "contradicted" if hit is not None else "supported" if p >= opts.support_threshold \
+        else "unsupported"
+    art.headline_support = BodySupport(verdict, round(p, 4), [ev], hit)
+
+
+def _record(s: Sentence, stances: list[tuple[Link, np.ndarray | None]], opts: Options) -> None:
+    s.links = [ln for ln, _ in stances]
+    s.supported_by = [ln.article for ln in s.links if ln.stance == "carries"]
+    s.contradicted_by = [ln.article for ln in s.links if ln.stance == "contradicts"]
+    best = max((st for st in stances if st[1] is not None), key=lambda st: st[0].score, default=None)
+    s.features = dict(zip(FEATURES, best[1].tolist())) if best and best[1] is not None else None
+    ranked = sorted(s.links, key=lambda ln: -ln.score)
+    s.evidence = [ln.evidence for ln in ranked[: opts.top_k] if ln.evidence is not None]
+    settle(s, top_k=opts.top_k)
 
 
 def _later_or_undated(mine: Article, theirs: Article) -> bool:
     """Whether an attribution change would be this article's doing: it came later, or
     one date is missing and nobody can tell who changed the source."""
     return not surely_before(mine.published, theirs.published)
-
-
-def _judge(
-    s: Sentence, i: int, r: int, ai: int, cols: np.ndarray, cos: np.ndarray, cov: np.ndarray,
-    ret: np.ndarray, lex: _Lexical, owner: np.ndarray, flat: list[tuple[int, Sentence]],
-    others: list[_Other], opts: Options,
-) -> None:
-    facts = s.facts
-    assert facts is not None
-    stances: list[tuple[int, float, SupportFeatures, object]] = []  # (article, p, features, contradiction)
-    closest: dict[int, Evidence] = {}  # other article -> its closest sentence (the contradicting one if any)
-    for bi, other in enumerate(others):
-        if bi == ai or not len(other.rows):
-            continue
-        local = np.flatnonzero(owner[cols] == bi)
-        order = local[np.argsort(-ret[i, local])]
-        best = order[: opts.top_k]
-        ev_facts = [flat[cols[j]][1].facts for j in best]
-        f = SupportFeatures(
-            cos=float(cos[i, best[0]]),
-            cov=float(cov[i, best[0]]),
-            cov_union=lex.union_coverage(r, [cols[j] for j in best]),
-            novel_names=sum(1 for n in facts.names if not other.names.has(n)),
-            novel_numbers=other.novel_numbers(facts, opts.number_tolerance),
-            quote_only_here=any(
-                not _quote_found(q, other.norm, ev_facts) for q in facts.quotes if len(q.split()) >= 3  # type: ignore[arg-type]
-            ),
-        )
-        hit = None
-        for j in order[:5]:
-            if ret[i, j] < opts.related_threshold:
-                break
-            ev = flat[cols[j]][1]
-            hit = find_contradiction(
-                facts, ev.facts,  # type: ignore[arg-type]
-                article=other.article.id, sentence=ev.index, tolerance=opts.number_tolerance,
-                near_duplicate=bool(cos[i, j] >= 0.85), carried=other.carried,
-                texts=(s.text, ev.text), names=other.names,
-            )
-            if hit:
-                break
-        p_b = support_probability(f)
-        if hit is None and p_b >= opts.support_threshold and _later_or_undated(others[ai].article, other.article):
-            ev = flat[cols[best[0]]][1]
-            changed = reworded(s.quotes, ev.quotes)
-            if changed:
-                hit = Contradiction("quote", changed[0], changed[1], other.article.id, ev.index)
-            elif attribution_conflict(s.attribution, ev.attribution):
-                hit = Contradiction("attribution", describe(s.attribution), describe(ev.attribution),
-                                    other.article.id, ev.index)
-        stances.append((bi, p_b, f, hit))
-        j = local[hit.sentence] if hit is not None else best[0]  # type: ignore[attr-defined]
-        closest[bi] = Evidence(other.article.id, flat[cols[j]][1].index, flat[cols[j]][1].text, round(float(ret[i, j]), 4))
-    s.supported_by = [others[st[0]].article.id for st in stances if st[3] is None and st[1] >= opts.support_threshold]
-    s.contradicted_by = [others[st[0]].article.id for st in stances if st[3] is not None]
-    s.links = [
-        Link(others[st[0]].article.id, closest[st[0]].sentence, round(st[1], 4),
-             "contradicts" if st[3] is not None else "carries" if st[1] >= opts.support_threshold else "silent",
-             st[3], round(st[2].cos, 4), closest[st[0]])  # type: ignore[arg-type]
-        for st in stances
-    ]
-    best_stance = max(stances, key=lambda st: st[1], default=None)
-    s.features = best_stance[2] if best_stance else None
-    top = np.argsort(-ret[i])[: opts.top_k] if len(cols) else []
-    s.evidence = [
-        Evidence(others[owner[cols[j]]].article.id, flat[cols[j]][1].index, flat[cols[j]][1].text,
-                 round(float(ret[i, j]), 4))
-        for j in top
-    ]
-    settle(s, top_k=opts.top_k)
 
 
 def settle(

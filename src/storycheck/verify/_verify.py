@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .._options import Options
+from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import analyze_sentence
@@ -59,6 +60,7 @@ def _decide(s: Sentence, supported: bool) -> Verdict:
     return "unsupported"
 
 
+@one_blas_thread
 def verify_articles(
     articles: Sequence[Article],
     embedder: EmbeddingBackend,

@@ -14,7 +14,7 @@ from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend
 from ._names import NameIndex
 from ._quotes import reworded
-from ._typed import Carried, attribution_conflict, describe, find_contradiction
+from ._typed import Carried, attribution_conflict, find_contradiction
 
 
 @dataclass(frozen=True)
@@ -222,9 +222,8 @@ def _judge(
             changed = reworded(s.quotes, ev.quotes)
             if changed:
                 hit = Contradiction("quote", changed[0], changed[1], other.article.id, ev.index)
-            elif attribution_conflict(s.attribution, ev.attribution):
-                hit = Contradiction("attribution", describe(s.attribution), describe(ev.attribution),
-                                    other.article.id, ev.index)
+            elif conflict := attribution_conflict(s.attribution, ev.attribution):
+                hit = Contradiction("attribution", conflict[0], conflict[1], other.article.id, ev.index)
         stances.append((bi, p_b, f, hit))
         j = local[hit.sentence] if hit is not None else best[0]  # type: ignore[attr-defined]
         closest[bi] = Evidence(other.article.id, flat[cols[j]][1].index, flat[cols[j]][1].text, round(float(ret[i, j]), 4))

@@ -116,3 +116,115 @@ def test_profile_in_json(example_result):
     assert doc["sourcing"] == p
     s = doc["sentences"][2]
     assert s["attribution"]["kind"] == "anonymous" and s["hedges"] == [] and "quotes" in s
+
+
+# -- sourcing layers ---------------------------------------------------------------------------
+
+PENTAGON = ("Pentagon officials, according to leaked internal memos obtained by European intelligence agencies, "
+            "have warned that the plan would leave Ukraine exposed to a Russian counteroffensive next spring.")
+PENTAGON_PLAIN = "Pentagon officials warned that the plan would leave Ukraine exposed to a Russian counteroffensive next spring."
+
+
+def test_layers_keep_every_cue_in_order():
+    att = attribute(PENTAGON)
+    assert [(x.kind, x.source) for x in att.layers] == [
+        ("organization", "Pentagon"), ("document", "leaked internal memos"),
+        ("intelligence", "European intelligence agencies")]
+    assert (att.layers[0].kind, att.layers[0].source, att.layers[0].cue) == (att.kind, att.source, att.cue)
+    assert att.layers[1].cue == "according to leaked internal memos"
+    assert att.layers[2].cue == "obtained by European intelligence agencies"
+    assert [x.kind for x in attribute(PENTAGON_PLAIN).layers] == ["organization"]
+
+
+@pytest.mark.parametrize(
+    ("text", "layers"),
+    [
+        ("The plan, according to documents reviewed by the Valley Courier, was drafted in May.",
+         [("document", "documents"), ("outlet", "Valley Courier")]),
+        ("Intelligence sources said the plan was drafted in May.", [("intelligence", "Intelligence sources")]),
+        # a document that is talked about, not cited, is no layer
+        ("City Hall said in a statement that it would not comment on leaked documents.", [("organization", "City Hall")]),
+        ("The bridge carries 38,000 vehicles a day.", []),
+    ],
+)
+def test_layers(text, layers):
+    assert [(x.kind, x.source) for x in attribute(text).layers] == layers
+
+
+def test_an_added_escalating_layer_conflicts_even_when_the_first_source_matches():
+    from storycheck.verify._typed import attribution_conflict
+
+    layered, plain = attribute(PENTAGON), attribute(PENTAGON_PLAIN)
+    assert layered.kind == plain.kind == "organization"
+    assert attribution_conflict(layered, plain) == (
+        "document: leaked internal memos; intelligence: European intelligence agencies", "organization: Pentagon officials")
+    # the carrier that drops layers does not conflict, nor do identical sourcings
+    assert attribution_conflict(plain, layered) is None
+    assert attribution_conflict(layered, attribute(PENTAGON)) is None
+    # a carrier that credits nobody never conflicts
+    assert attribution_conflict(layered, attribute("The plan would leave Ukraine exposed next spring.")) is None
+    # a plain document layer is not escalating
+    reviewed = attribute("Pentagon officials, according to documents reviewed by the Valley Courier, have warned "
+                         "that the plan would leave Ukraine exposed.")
+    assert [x.kind for x in reviewed.layers] == ["organization", "document", "outlet"]
+    assert attribution_conflict(reviewed, plain) is None
+
+
+def _story(claim: str, carriers: list[str]) -> list[Article]:
+    filler = ["The talks resumed in Geneva on Monday after a week-long pause.",
+              "Fuel prices in the region rose for a third month in a row.",
+              "A storm closed two ports on the northern coast overnight.",
+              "The central bank left its main interest rate unchanged.",
+              "Farmers reported an early harvest across the southern plains."]
+    arts = [Article(id=f"c{i}", outlet=f"Carrier {i}", published=f"2026-01-0{i + 1}", text=f"{text} {filler[i]}")
+            for i, text in enumerate(carriers)]
+    return [*arts, Article(id="claim", outlet="Layered", published="2026-01-09",
+                           text=f"{claim} Officials gave no timetable for a decision.")]
+
+
+def test_added_layer_no_carrier_has_is_contradicted_across_the_story():
+    *_, art = compare(_story(PENTAGON, [PENTAGON_PLAIN] * 3))
+    s = art.sentences[0]
+    assert s.verdict == "contradicted" and s.contradiction.type == "attribution"
+    assert s.contradiction.claim_span.startswith("document: leaked internal memos")
+    assert s.contradiction.evidence_span == "organization: Pentagon officials"
+    assert sorted(s.contradicted_by) == ["c0", "c1", "c2"]
+
+
+def test_a_carrier_with_the_same_layer_supports_and_one_dissent_does_not_overturn_it():
+    arts = compare(_story(PENTAGON, [PENTAGON_PLAIN, PENTAGON]))
+    s = arts[-1].sentences[0]
+    assert s.contradicted_by == ["c0"] and "c1" in s.supported_by
+    assert s.verdict == "supported"
+    # the plain carriers are never contradicted for lacking the layer
+    assert arts[0].sentences[0].verdict == "supported" and arts[0].sentences[0].contradiction is None
+
+
+def test_example_spun_copy_adds_a_leaked_memo_layer(example_result):
+    heartland = example_result["Heartland Truth Report"]
+    s = find(heartland, "according to leaked internal memos obtained by this outlet")
+    assert s.attribution.kind == "named_person" and s.attribution.source == "Elena Ruiz"
+    assert [x.kind for x in s.attribution.layers] == ["named_person", "document"]
+    assert s.verdict == "contradicted" and s.contradiction.type == "attribution"
+    assert s.contradiction.claim_span == "document: leaked internal memos"
+    assert s.contradiction.evidence_span.startswith("named_person: Elena Ruiz")
+    assert example_result["Coastline Wire"].id in s.contradicted_by
+    # the wire's own sentence, with the mayor as its only source, stays supported
+    wire = find(example_result["Coastline Wire"], "closure would last at least six weeks")
+    assert wire.verdict == "supported" and wire.contradiction is None
+
+
+def test_layers_in_json(example_result):
+    from storycheck.report import to_json_dict
+
+    heartland = example_result["Heartland Truth Report"]
+    doc = to_json_dict([heartland])["articles"][0]
+    s = next(x for x in doc["sentences"] if "leaked internal memos obtained" in x["text"])
+    assert s["attribution"]["layers"] == [
+        {"kind": "named_person", "source": "Elena Ruiz", "cue": "Mayor Elena Ruiz said"},
+        {"kind": "document", "source": "leaked internal memos", "cue": "according to leaked internal memos"}]
+    assert s["contradiction"]["claim_span"] == "document: leaked internal memos"
+    for x in doc["sentences"]:  # the first layer is the sentence's source
+        att = x["attribution"]
+        if att["kind"] != "none":
+            assert att["layers"][0] == {"kind": att["kind"], "source": att["source"], "cue": att["cue"]}

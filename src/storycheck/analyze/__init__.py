@@ -3,14 +3,28 @@ subjective cues and content words. Pure regex and word lists, so it is fast and
 has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
 """
 
-from ._attribution import Attribution, QuoteSpan, attribute, find_quotes, hedges, loaded, source_article
+from ._attribution import (
+    Attribution,
+    Layer,
+    QuoteSpan,
+    added_layers,
+    attribute,
+    escalating,
+    find_quotes,
+    hedges,
+    loaded,
+    source_article,
+)
 from ._facts import analyze_sentence, content_words, stem
 from ._lexicon import STOPWORDS, SUBJECTIVE
 
 __all__ = [
     "Attribution",
+    "Layer",
     "QuoteSpan",
+    "added_layers",
     "attribute",
+    "escalating",
     "find_quotes",
     "hedges",
     "loaded",

@@ -7,13 +7,17 @@ The cue lists are our own (MIT), see LEXICONS.md.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from ._lexicon import HEDGES, LOADED
 
 Kind = Literal["named_person", "anonymous", "outlet", "document", "organization", "none"]
+# a sourcing layer may also be an intelligence agency, service or source; only layers use this kind
+LayerKind = Literal["named_person", "anonymous", "outlet", "document", "organization", "intelligence"]
 
 SPEECH_VERBS = (
     "said|says|say|told|tells|claimed|claims|insisted|insists|warned|warns|added|adds|noted|notes|stated|"
@@ -117,10 +121,25 @@ _NOT_PERSON_WORDS = {
 
 
 @dataclass(frozen=True)
+class Layer:
+    """One sourcing cue of a sentence: who or what it cites, and the words that cite it."""
+
+    kind: LayerKind
+    source: str | None
+    cue: str | None
+
+
+@dataclass(frozen=True)
 class Attribution:
+    """The source a sentence credits (``kind``, ``source``, ``cue``: its first-named or
+    strongest source) and ``layers``, every sourcing cue it holds: that source first,
+    then the others in sentence order ("Pentagon officials, according to leaked memos
+    obtained by European intelligence agencies, ..." has three)."""
+
     kind: Kind
     source: str | None
     cue: str | None
+    layers: tuple[Layer, ...] = ()
 
 
 NONE = Attribution("none", None, None)
@@ -157,11 +176,17 @@ def _person_ok(name: str) -> bool:
 
 
 def attribute(text: str, *, outlets: frozenset[str] = frozenset()) -> Attribution:
-    """The source this one sentence credits, by the strongest cue it holds.
+    """The source this one sentence credits, by the strongest cue it holds, with all
+    its sourcing layers.
 
     Anonymity wins over everything (it is what a reader most needs to know); among
     the rest the earliest cue in the sentence wins, since attribution leads.
     """
+    return with_layers(text, _primary(text, outlets=outlets), outlets=outlets)
+
+
+def _primary(text: str, *, outlets: frozenset[str] = frozenset()) -> Attribution:
+    """The one source ``attribute`` names (kind, source, cue), without layers."""
     m = _ANONYMOUS.search(text)
     if m:
         if m.group("cue"):
@@ -208,6 +233,165 @@ def attribute(text: str, *, outlets: frozenset[str] = frozenset()) -> Attributio
     return min(found, key=lambda t: t[0])[1]
 
 
+# -- sourcing layers ---------------------------------------------------------------------------
+
+_LEX = json.loads((Path(__file__).resolve().parent / "data" / "sourcing_layers.json").read_text(encoding="utf-8"))
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+ESCALATING_DOCUMENT_WORDS = frozenset(w.lower() for w in _LEX["escalating_document_words"])
+_CUE_BEFORE = re.compile(rf"\b(?:{_alt(_LEX['cues_before'])})\s+(?:the\s+|a\s+|an\s+|some\s+|several\s+)?$",
+                         re.IGNORECASE)
+_CUE_AFTER = re.compile(rf"^\s*,?\s*(?:also\s+|have\s+|has\s+|had\s+|were\s+|was\s+)?(?:{_alt(_LEX['cues_after'])})\b",
+                        re.IGNORECASE)
+_ESCALATING_DOC = re.compile(
+    rf"\b(?P<src>(?:{_alt(_LEX['escalating_document_words'])})\s+(?:[\w’'-]+\s+){{0,2}}?"
+    rf"(?:{_alt(_LEX['document_nouns'])}))\b",
+    re.IGNORECASE,
+)
+_PLAIN_DOC = re.compile(
+    rf"\b(?P<src>(?:{_alt(_LEX['plain_documents_with_cue'])}))(?=\s+(?:seen|obtained|reviewed|leaked|shared)\s+(?:by|to|with)\b)",
+    re.IGNORECASE,
+)
+_INTELLIGENCE = re.compile(
+    rf"(?P<src>\b(?:(?:[A-Z][\w.’'-]*|(?i:senior|former|foreign|western|allied|military|national))\s+){{0,3}}"
+    rf"(?i:{_alt(_LEX['intelligence_words'])})\s+(?i:{_alt(_LEX['intelligence_nouns'])})\b"
+    rf"|\b(?:{_alt(_LEX['intelligence_bodies'])})\b)"
+)
+_INTELLIGENCE_BODY = re.compile(rf"\b(?:{_alt(_LEX['intelligence_bodies'])})\b")
+_INTELLIGENCE_WORD = re.compile(rf"\b(?:{_alt(_LEX['intelligence_words'])})\b", re.IGNORECASE)
+_ANONYMITY = re.compile(rf"\b(?:{_alt(_LEX['anonymity_words'])})\b", re.IGNORECASE)
+_DOC_PARTICIPLE = re.compile(r"\b(?:published|released|seen|obtained|issued|filed)$")
+_CUE_OUTLET = re.compile(rf"\b(?i:{_alt(_LEX['cues_before'])})\s+(?:the\s+)?(?P<src>{_OUTLET_NAME})\b")
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """Whether a document or body at text[start:end] is cited as a source, not just
+    mentioned ("according to leaked memos", "memos obtained by", "memos show" — not
+    "would not comment on leaked documents")."""
+    return bool(_CUE_BEFORE.search(text[max(0, start - 40) : start]) or _CUE_AFTER.match(text[end : end + 40]))
+
+
+def _cue(text: str, start: int, end: int) -> str:
+    """The source with the cue words that cite it: those before it, else those after."""
+    before = _CUE_BEFORE.search(text[max(0, start - 40) : start])
+    if before:
+        return text[max(0, start - 40) + before.start() : end].strip(" ,")
+    after = _CUE_AFTER.match(text[end : end + 40])
+    return text[start : end + after.end() if after else end].strip(" ,")
+
+
+def _candidates(text: str, outlets: frozenset[str]) -> list[tuple[int, int, Layer]]:
+    """Every sourcing cue of a sentence: (start, end of the source words, layer)."""
+    out: list[tuple[int, int, Layer]] = []
+
+    def add(m: re.Match[str], kind: LayerKind, group: str = "src", cue: str | None = None) -> None:
+        a, b = m.span(group)
+        src = m.group(group)
+        out.append((a, b, Layer(kind, _clean(src), cue or m.group(0).strip(" ,"))))
+
+    for m in _ANONYMOUS.finditer(text):
+        if m.group("src") and (_ANONYMITY.search(m.group(0)) or _cited(text, *m.span())):
+            add(m, "anonymous")
+        elif m.group("cue"):
+            out.append((m.start(), m.end(), Layer("anonymous", None, m.group(0))))
+    for rx in (_ESCALATING_DOC, _PLAIN_DOC, _DOCUMENT):
+        for m in rx.finditer(text):
+            a, b = m.span("src")
+            if _cited(text, a, b) or (rx is _DOCUMENT and _DOC_PARTICIPLE.search(m.group("src"))):
+                add(m, "document", cue=_cue(text, a, b) if rx is not _DOCUMENT else None)
+    for m in _INTELLIGENCE.finditer(text):
+        a, b = m.span("src")
+        if _cited(text, a, b):
+            add(m, "intelligence", cue=_cue(text, a, b))
+    for name in sorted(outlets):
+        i = text.find(name)
+        if i >= 0 and _VERB.search(text[max(0, i - 40) : i + len(name) + 40]):
+            out.append((i, i + len(name), Layer("outlet", name, name)))
+    for m in _OUTLET.finditer(text):
+        add(m, "outlet", "src" if m.group("src") else "src2")
+    for m in _CUE_OUTLET.finditer(text):
+        add(m, "outlet")
+    for m in _NAMED.finditer(text):
+        g = next(k for k in ("src", "src2", "src3", "src4", "src5", "src6", "src7", "src8") if m.group(k))
+        if (g != "src5" or _VERB.search(text)) and _person_ok(m.group(g)):
+            add(m, "named_person", g)
+    for m in _BODY.finditer(text):
+        if m.group("src").split()[0].lower() not in ("two", "three", "several", "some", "one"):
+            add(m, "organization")
+    for m in _ORG.finditer(text):
+        g = next((k for k in ("src", "src2", "src3") if m.group(k)), None)
+        if g and not re.fullmatch(r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,1}", m.group(g)):
+            add(m, "organization", g)
+    return out
+
+
+def _find_span(text: str, att: Attribution) -> tuple[int, int] | None:
+    for part in (att.source, att.cue):
+        if part:
+            i = text.find(part)
+            if i >= 0:
+                return i, i + len(part)
+    return None
+
+
+def with_layers(text: str, primary: Attribution, *, outlets: frozenset[str] = frozenset()) -> Attribution:
+    """``primary`` with the sentence's sourcing layers: ``primary`` itself first (when it
+    credits anyone), then every other cue in sentence order, overlapping cues once."""
+    kept: list[tuple[int, int, Layer]] = []
+    first: Layer | None = None
+    if primary.kind != "none":
+        first = Layer(primary.kind, primary.source, primary.cue)
+        span = _find_span(text, primary)
+        if span:
+            kept.append((*span, first))
+    for a, b, layer in sorted(_candidates(text, outlets), key=lambda t: (t[0], t[0] - t[1])):
+        if first is not None and layer.kind == first.kind and layer.source == first.source:
+            continue
+        if any(a < kb and ka < b for ka, kb, _ in kept):
+            continue
+        kept.append((a, b, layer))
+    rest = sorted((t for t in kept if t[2] is not first), key=lambda t: t[0])
+    layers = ((first,) if first else ()) + tuple(t[2] for t in rest)
+    return Attribution(primary.kind, primary.source, primary.cue, layers)
+
+
+def escalating(layer: Layer) -> bool:
+    """Whether a layer makes a claim rest on something a reader cannot check: leaked,
+    classified or internal documents, intelligence sources, people who are not named."""
+    if layer.kind in ("anonymous", "intelligence"):
+        return True
+    if layer.kind == "document" and layer.source:
+        return any(w in ESCALATING_DOCUMENT_WORDS for w in re.findall(r"[\w-]+", layer.source.lower()))
+    return False
+
+
+def has_layer(layers: tuple[Layer, ...], layer: Layer) -> bool:
+    """Whether ``layers`` hold a layer of the same sort as ``layer``: the same kind (an
+    escalating document for an escalating document; for an intelligence layer, any cue
+    naming an intelligence service)."""
+    for other in layers:
+        if layer.kind == "intelligence" and other.source and (
+                _INTELLIGENCE_WORD.search(other.source) or _INTELLIGENCE_BODY.search(other.source)):
+            return True
+        if other.kind == layer.kind and (layer.kind != "document" or escalating(other) == escalating(layer)):
+            return True
+    return False
+
+
+def added_layers(claim: Attribution | None, evidence: Attribution | None) -> list[Layer]:
+    """The escalating layers of the claim's sourcing that the evidence's sourcing lacks.
+
+    Empty when either sentence credits nobody: a carrier that names no source does not
+    say the claim rests on less."""
+    if claim is None or evidence is None or not claim.layers or not evidence.layers:
+        return []
+    return [layer for layer in claim.layers if escalating(layer) and not has_layer(evidence.layers, layer)]
+
+
 def find_quotes(text: str) -> list[QuoteSpan]:
     """Quoted passages; pieces of one quote split by "he said" are joined."""
     spans = []
@@ -252,7 +436,7 @@ def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(
     people: dict[str, str] = {}  # surname -> full name seen earlier in the article
     prev: Attribution = NONE
     for text in sentences:
-        att = attribute(text, outlets=outlets)
+        att = _primary(text, outlets=outlets)
         continues = False
         if att.kind == "named_person" and att.source:
             people.setdefault(att.source.split()[-1], att.source)
@@ -266,6 +450,7 @@ def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(
             elif att.kind == "none" and prev.kind != "none" and (_PRONOUN_SAID.search(text) or
                                                                (find_quotes(text) and not _VERB.search(text))):
                 att, continues = prev, True
+        att = with_layers(text, Attribution(att.kind, att.source, att.cue), outlets=outlets)
         quotes = find_quotes(text)
         speaker = att.source if att.kind != "none" else None
         for q in quotes:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .._types import Contradiction, DateMention, Facts, Quantity
-from ..analyze import Attribution, content_words
+from ..analyze import Attribution, Layer, added_layers, content_words
 from ..analyze._lexicon import MONTHS, WEEKDAYS
 from ._names import NameIndex, name_key
 from ._quotes import _TOKEN
@@ -196,17 +196,34 @@ def _source_keys(source: str | None) -> set[str]:
     return {k for k in (name_key(w) for w in words) if k and not _GENERIC.match(k)}
 
 
-def attribution_conflict(claim: Attribution | None, evidence: Attribution | None) -> bool:
-    """Two sentences that carry one claim but credit different kinds of source, or
-    sources of one kind with nothing named in common (a European official / U.S.
-    intelligence). Sentences that credit nobody never conflict."""
-    if claim is None or evidence is None or "none" in (claim.kind, evidence.kind):
-        return False
-    if claim.kind != evidence.kind:
-        return True
-    a, b = _source_keys(claim.source), _source_keys(evidence.source)
-    return bool(a and b and not (a & b))
+def attribution_conflict(claim: Attribution | None, evidence: Attribution | None) -> tuple[str, str] | None:
+    """(claim span, evidence span) when two sentences that carry one claim credit it
+    differently, else None.
+
+    Either they credit different kinds of source, or sources of one kind with nothing
+    named in common (a European official / U.S. intelligence): the spans are the two
+    first-named sources. Or the claim's sourcing adds an escalating layer the
+    evidence's lacks (leaked or classified documents, intelligence sources, people
+    not named), even when the first-named sources agree: the claim span names the
+    added layers, the evidence span the evidence's sourcing. Sentences that credit
+    nobody never conflict.
+    """
+    if claim is None or evidence is None:
+        return None
+    if "none" not in (claim.kind, evidence.kind):
+        a, b = _source_keys(claim.source), _source_keys(evidence.source)
+        if claim.kind != evidence.kind or (a and b and not (a & b)):
+            return describe(claim), describe(evidence)
+    added = added_layers(claim, evidence)
+    if added:
+        return "; ".join(describe(x) for x in added), describe_layers(evidence)
+    return None
 
 
-def describe(att: Attribution) -> str:
+def describe(att: Attribution | Layer) -> str:
     return f"{att.kind}: {att.source}" if att.source else att.kind
+
+
+def describe_layers(att: Attribution) -> str:
+    """A sentence's whole sourcing, layer after layer: "organization: Pentagon → document: leaked memos"."""
+    return " → ".join(describe(x) for x in att.layers) if att.layers else describe(att)

@@ -13,7 +13,7 @@ from ..analyze import analyze_sentence
 from ..embed import EmbeddingBackend, TokenStates
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._quotes import reworded
-from ._typed import attribution_conflict, describe
+from ._typed import attribution_conflict
 
 
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -173,9 +173,8 @@ def _stance(
         ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
         if changed:
             hit = Contradiction("quote", changed[0], changed[1], other.id, window[0].index)
-        elif attribution_conflict(s.attribution, ev_att.attribution):
-            hit = Contradiction("attribution", describe(s.attribution), describe(ev_att.attribution),
-                                other.id, ev_att.index)
+        elif conflict := attribution_conflict(s.attribution, ev_att.attribution):
+            hit = Contradiction("attribution", conflict[0], conflict[1], other.id, ev_att.index)
     if hit is not None:
         ev_s = next(u for u in mine if u.index == hit.sentence)
         evidence = Evidence(other.id, ev_s.index, ev_s.text, round(p, 4))

@@ -41,7 +41,7 @@ def test_json_is_the_only_thing_on_stdout(compare_json):
             assert set(s) >= {"index", "start", "end", "text", "verdict", "score", "evidence"}
             assert s["verdict"] in ("supported", "contradicted", "unsupported", "opinion")
             for e in s["evidence"]:
-                assert set(e) == {"article", "sentence", "text", "score"}
+                assert set(e) == {"article", "sentence", "sentences", "text", "score"}
             if s["verdict"] == "contradicted":
                 assert set(s["contradiction"]) >= {"type", "claim_span", "evidence_span"}
 

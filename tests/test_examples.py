@@ -44,3 +44,12 @@ def test_copy_sentences_are_supported_or_rest_on_their_original_only(example_res
     assert all(s.verdict == "supported" or s.only_in_copies for s in ledger.sentences)
     tunnel = find(ledger, "Northgate Tunnel")  # only the wire, which the Ledger copies, has it
     assert tunnel.verdict == "unsupported" and tunnel.only_in_copies and tunnel.independent_sources == 0
+
+
+def test_a_headline_its_own_body_does_not_carry_is_flagged(example_result):
+    wire = example_result["Coastline Wire"]
+    assert wire.headline_support.verdict == "supported"
+    assert "14 cracks" in wire.headline_support.evidence[0].text
+    liberty = example_result["Liberty Wire Now"]  # "EXPOSED: The Merrow Bridge Death Trap City Hall Kept Secret"
+    assert liberty.headline_support.verdict != "supported"
+    assert liberty.headline.index == -1 and liberty.headline.verdict != "supported"

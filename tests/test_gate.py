@@ -39,6 +39,9 @@ def test_claim_set_stays_above_its_floor(request, model, name):
     floor = (FLOORS if model == "full" else FAST_FLOORS)[name]
     assert got["bacc"] >= floor["bacc"], f"{name}: balanced accuracy {got['bacc']} < floor {floor['bacc']}"
     assert got["auc"] >= floor["auc"], f"{name}: ROC AUC {got['auc']} < floor {floor['auc']}"
+    # what a user meets: the one default threshold for every kind of text
+    assert got["bacc_default_cut"] >= floor["bacc_default"], (
+        f"{name}: balanced accuracy at the default threshold {got['bacc_default_cut']} < floor {floor['bacc_default']}")
 
 
 SOURCING_FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["sourcing"]

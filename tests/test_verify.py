@@ -82,8 +82,10 @@ def test_headline_is_checked_against_its_own_body_and_the_others():
 
     body = ("The city closed the Merrow Bridge on Tuesday after inspectors found 14 cracks in its steel beams. "
             "Repairs are expected to take six weeks, the city engineer said.")
+    other = ("Officials shut the Merrow Bridge on Tuesday when an inspection revealed 14 cracks in the beams. "
+             "The city engineer expects six weeks of repairs.")
     honest = Article(id="h", title="Merrow Bridge closed after inspectors find 14 cracks", text=body, outlet="A")
-    bait = Article(id="c", title="Mayor arrested as secret tunnel under the bridge is exposed", text=body, outlet="B")
+    bait = Article(id="c", title="Mayor arrested as secret tunnel under the bridge is exposed", text=other, outlet="B")
     x, y = compare([honest, bait])
     assert x.headline_support.verdict == "supported"
     assert "14 cracks" in x.headline_support.evidence[0].text

@@ -21,7 +21,7 @@ from sklearn.metrics import balanced_accuracy_score, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from features import SETS, compute  # noqa: E402
+from features import SETS, WICE, compute  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 C = 1.0  # plain L2 on standardised features
@@ -171,7 +171,7 @@ def cross_validate(rows, X, y, folds=5, trees=True, fast=False):
             m = test[ds[test] == d]
             pred_set[m] = p[m] >= cut
     out = {}
-    for d in SETS:
+    for d in (*SETS, "wice"):
         m = ds == d
         if m.any():
             oracle = best_threshold(p[m], y[m])
@@ -192,8 +192,13 @@ def main() -> None:
     ap.add_argument("--linear-only", action="store_true", help="no trees: the logistic regression alone")
     ap.add_argument("--reuse-features", action="store_true",
                     help="use cached features even if the feature code changed (trying recipes only)")
+    ap.add_argument("--no-wice", action="store_true", help="train on the six claim sets only")
     args = ap.parse_args()
     rows, X, secs = compute(args.shared, ROOT / ".cache" / "claim_features.npz", args.reuse_features)
+    if not args.no_wice:
+        w_rows, w_X, _ = compute(args.shared, ROOT / ".cache" / "claim_features_wice.npz", args.reuse_features,
+                                 sets=("wice",))
+        rows, X = rows + w_rows, np.vstack([X, w_X]) if len(w_rows) else X
     y = np.array([int(r["label"]) for r in rows])
     ds = np.array([r["dataset"] for r in rows])
     report = {"trees": not args.linear_only}
@@ -202,7 +207,9 @@ def main() -> None:
         spec = fit_calibrated(rows, X, y, not args.linear_only, fast)
         p = predict(spec, X)
         spec["thresholds_per_set"] = {d: best_threshold(p[ds == d], y[ds == d]) for d in SETS if (ds == d).any()}
-        spec.update({"trained_on": [f"{d}/dev.jsonl" for d in SETS], "examples": len(rows), "cv": cv})
+        spec.update({"trained_on": [f"{d}/dev.jsonl" for d in SETS]
+                     + ([f"nli/{f} (supported vs not_supported)" for f in WICE] if not args.no_wice else []),
+                     "examples": len(rows), "cv": cv})
         out = ROOT / "src" / "storycheck" / "verify" / "data" / name
         out.write_text(json.dumps(spec, separators=(",", ":")))
         report["fast" if fast else "cv"] = cv

@@ -9,7 +9,7 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import analyze_sentence
+from ..analyze import added_layers, analyze_sentence
 from ..embed import EmbeddingBackend, TokenStates
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._quotes import reworded
@@ -173,7 +173,8 @@ def _stance(
         ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
         if changed:
             hit = Contradiction("quote", changed[0], changed[1], other.id, window[0].index)
-        elif conflict := attribution_conflict(s.attribution, ev_att.attribution):
+        elif (conflict := attribution_conflict(s.attribution, ev_att.attribution)) and _changed_here(
+                articles[ai], other, s, ev_att):
             hit = Contradiction("attribution", conflict[0], conflict[1], other.id, ev_att.index)
     if hit is not None:
         ev_s = next(u for u in mine if u.index == hit.sentence)
@@ -214,9 +215,18 @@ def _record(s: Sentence, stances: list[tuple[Link, np.ndarray | None]], opts: Op
     s.contradicted_by = [ln.article for ln in s.links if ln.stance == "contradicts"]
     best = max((st for st in stances if st[1] is not None), key=lambda st: st[0].score, default=None)
     s.features = dict(zip(FEATURES, best[1].tolist())) if best and best[1] is not None else None
-    ranked = sorted(s.links, key=lambda ln: -ln.score)
-    s.evidence = [ln.evidence for ln in ranked[: opts.top_k] if ln.evidence is not None]
     settle(s, top_k=opts.top_k)
+
+
+def _changed_here(mine: Article, theirs: Article, s: Sentence, ev: Sentence) -> bool:
+    """Whether a change of source between two carriers is this sentence's doing. When the
+    dates tell, the later one changed it (the caller checks that this one is not surely
+    earlier). When they cannot, the one whose sourcing adds a layer the other lacks
+    (leaked documents, intelligence sources, people not named) made the change; if
+    neither does, nobody can tell, and both get the contradiction."""
+    if surely_before(theirs.published, mine.published):
+        return True
+    return bool(added_layers(s.attribution, ev.attribution)) or not added_layers(ev.attribution, s.attribution)
 
 
 def _later_or_undated(mine: Article, theirs: Article) -> bool:
@@ -252,6 +262,9 @@ def settle(
     s.only_in_copies = bool(source_of) and not support and any(ln.stance == "carries" for ln in s.links)
     counted = [ln for ln in s.links if key(ln.article) != own or source_of is None]
     p = max((ln.score for ln in counted), default=0.0)
+    # each scored article's best window, best first (an article with nothing related offers none)
+    s.evidence = [ln.evidence for ln in sorted(s.links, key=lambda ln: -ln.score)
+                  if ln.evidence is not None and ln.score > 0][:top_k]
     s.contradiction = None
     if against and len({key(ln.article) for ln in against}) > len(support):
         strongest = max(against, key=lambda ln: ln.cos)

@@ -389,7 +389,17 @@ def added_layers(claim: Attribution | None, evidence: Attribution | None) -> lis
     say the claim rests on less."""
     if claim is None or evidence is None or not claim.layers or not evidence.layers:
         return []
-    return [layer for layer in claim.layers if escalating(layer) and not has_layer(evidence.layers, layer)]
+    return [layer for layer in _implied(claim.layers) if escalating(layer) and not has_layer(evidence.layers, layer)]
+
+
+def _implied(layers: tuple[Layer, ...]) -> list[Layer]:
+    """The layers, plus an intelligence layer for a source that names one inside it
+    ("anonymous sources within the U.S. intelligence community" rests on both)."""
+    out = list(layers)
+    for layer in layers:
+        if layer.kind != "intelligence" and layer.source and (m := _INTELLIGENCE.search(layer.source)):
+            out.append(Layer("intelligence", m.group(0), layer.cue))
+    return out
 
 
 def find_quotes(text: str) -> list[QuoteSpan]:

@@ -99,6 +99,15 @@ def untokenize(text: str) -> str:
     return text
 
 
+_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
+
+
+def _join(sentences: list[str]) -> str:
+    """Consecutive sentences as one window; a unit without final punctuation (a
+    headline) gets a full stop, so that it does not run into the next sentence."""
+    return " ".join(t if i == len(sentences) - 1 or _END.search(t) else t + "." for i, t in enumerate(sentences))
+
+
 def windows_of(n: int, width: int = WINDOW) -> list[tuple[int, int]]:
     """Every run of 1 to ``width`` consecutive sentences of an n-sentence text."""
     return [(i, i + k) for k in range(1, width + 1) for i in range(n - k + 1)]
@@ -130,7 +139,7 @@ def prepare_sentences(sents: list[str], facts: Sequence[Facts] | None = None,
     return _Source(
         sentences=sents,
         windows=windows,
-        texts=[" ".join(sents[a:b]) for a, b in windows],
+        texts=[_join(sents[a:b]) for a, b in windows],
         facts=facts,
         content=[set().union(*sent_content[a:b]) for a, b in windows],
         idf=idf,
@@ -167,11 +176,19 @@ def _casing(sentences: list[str]) -> dict[str, str]:
     return {k: v for k, v in upper.items() if k not in lower}
 
 
+#: A dateline or agency tag at the head of a sentence: "(MENAFN) ", "WASHINGTON (Reuters) - ",
+#: "LONDON, England (CNN) -- ". It says who filed the text, not what happened, and its
+#: rare word would otherwise weigh as a missing fact.
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)?)?\s*)?"
+                       r"\([A-Z][\w .&'-]{1,30}\)\s*(?:--|[-–—:])?\s*")
+
+
 def _as_written(claim: str, src: _Source) -> str:
-    """The claim untokenised and, when it is all lower case (as many system
-    summaries are), with the source's capitals put back on its names, so that
-    name checks see them."""
+    """The claim untokenised, without a leading dateline, and, when it is all lower
+    case (as many system summaries are), with the source's capitals put back on its
+    names, so that name checks see them."""
     claim = untokenize(claim)
+    claim = _DATELINE.sub("", claim, count=1) or claim
     if any(c.isupper() for c in claim):
         return claim
     claim = _CASED.sub(lambda m: src.cased.get(m.group(0), m.group(0)), claim)

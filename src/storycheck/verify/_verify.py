@@ -97,35 +97,61 @@ def verify_articles(
     sources = [prepare_sentences([u.text for u in us], [u.facts for u in us]) if us else None  # type: ignore[misc]
                for us in units]
     dense = embedder if mdl.dense else None
+    # first every sentence against every other article (the costly part), then the stances,
+    # which look both ways: two sentences carry one claim when either carries the other
+    scored: list[dict[tuple[int, int], tuple[float, np.ndarray, Contradiction | None, int]]] = []
+    nears: list[dict[int, np.ndarray]] = []
+    rets: list[np.ndarray] = []
+    others_of: list[list[int]] = []
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
-        if not len(rows):
-            continue
-        others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None]
+        others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None] if len(rows) else []
         # how related each other article's closest sentence is: a pair with nothing related is silent unscored
-        ret = _related(rows, vecs, lex, opts)
+        ret = _related(rows, vecs, lex, opts) if len(rows) else np.zeros((0, len(vecs)))
         near = {bi: ret[:, rows_of[bi]] for bi in others}
         pairs = [(i, bi) for i in range(len(rows)) for bi in others if near[bi][i].max() >= opts.min_related]
         found = features_batch([(units[ai][i].text, sources[bi]) for i, bi in pairs], dense,  # type: ignore[misc]
                                opts.number_tolerance, cache=states)
         probs = mdl.probability(np.stack([x for x, _, _ in found])) if found else np.zeros(0)
-        scored = {pair: (float(probs[n]), *found[n]) for n, pair in enumerate(pairs)}
-        for i, s in enumerate(units[ai]):
-            stances = []
-            for bi in others:
-                got = scored.get((i, bi))
-                if got is None:
-                    j = int(np.argmax(near[bi][i]))
-                    stances.append(_unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]])))
-                    continue
-                p, x, hit, best = got
-                stances.append(_stance(s, ret[i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
-                                       p, x, hit, best, opts))
-            _record(s, stances, opts)
+        scored.append({pair: (float(probs[n]), *found[n]) for n, pair in enumerate(pairs)})
+        nears.append(near)
+        rets.append(ret)
+        others_of.append(others)
         if art.headline is not None:
             _body_support(art, sources[ai], mdl, dense, states, opts)  # type: ignore[arg-type]
         if progress:
             progress(len(art.sentences))
+
+    def carried_back(ai: int, i: int, bi: int, window: list[Sentence]) -> bool:
+        """Whether a sentence of ``window`` (in article bi) is carried by a window of article
+        ai whose sentence sharing most words with it is unit i."""
+        src = sources[ai]
+        for ev in window:
+            j = ev.index + (1 if units[bi][0].index == -1 else 0)  # the headline, when there is one, is unit 0
+            got = scored[bi].get((j, ai))
+            if got is None or got[0] < opts.support_threshold or src is None:
+                continue
+            a, b = src.windows[got[3]]
+            if a <= i < b:
+                cover = lex.coverage(rows_of[bi][[j]], rows_of[ai][a:b])[0]
+                if a + int(np.argmax(cover)) == i:
+                    return True
+        return False
+
+    for ai in range(len(articles)):
+        rows = rows_of[ai]
+        for i, s in enumerate(units[ai]):
+            stances = []
+            for bi in others_of[ai]:
+                got = scored[ai].get((i, bi))
+                if got is None:
+                    j = int(np.argmax(nears[ai][bi][i]))
+                    stances.append(_unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]])))
+                    continue
+                p, x, hit, best = got
+                stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
+                                       p, x, hit, best, opts, lambda w, ai=ai, i=i, bi=bi: carried_back(ai, i, bi, w)))
+            _record(s, stances, opts)
 
 
 def _units(art: Article) -> list[Sentence]:
@@ -157,9 +183,13 @@ def _unrelated(article: str, closest: Sentence, cos: float) -> tuple[Link, np.nd
 def _stance(
     s: Sentence, ret: np.ndarray, articles: Sequence[Article], units: list[list[Sentence]], ai: int, bi: int,
     src: _Source, rows: np.ndarray, p: float, x: np.ndarray, hit: Contradiction | None, best: int, opts: Options,
+    carried_back: Callable[[list[Sentence]], bool],
 ) -> tuple[Link, np.ndarray | None]:
     """One other article's stance on a sentence, from the claim model's probability and
-    the typed checks against its windows."""
+    the typed checks against its windows. Quote wording and sourcing are compared when
+    the two carry one claim: the window carries the sentence, or the sentence's article
+    carries the window back (support is not symmetric: a short sentence is carried by a
+    long one that says more, not the other way round)."""
     other = articles[bi]
     mine = units[bi]
     if hit is not None:  # a typed mismatch counts only against a related sentence: unrelated numbers prove nothing
@@ -168,7 +198,7 @@ def _stance(
             if ok else None
     a, b = src.windows[best]
     window = mine[a:b]
-    if hit is None and p >= opts.support_threshold and _later_or_undated(articles[ai], other):
+    if hit is None and _later_or_undated(articles[ai], other) and (p >= opts.support_threshold or carried_back(window)):
         changed = next((c for ev in window if (c := reworded(s.quotes, ev.quotes))), None)
         ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
         if changed:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import lru_cache
-from difflib import SequenceMatcher
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any

@@ -15,7 +15,6 @@ from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prep
 from ._quotes import reworded
 from ._typed import attribution_conflict
 
-
 _NORM = re.compile(r"[^a-z0-9]+")
 
 

@@ -1,14 +1,26 @@
 """Entailment backends: a tiny ONNX pair classifier built here, and a local OpenAI-style server."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
 
 from storycheck import ModelError
-from storycheck.verify import OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env, score_claims
+from storycheck.verify import (
+    OnnxEntailment,
+    OpenAICompatibleEntailment,
+    entailment_from_env,
+    score_claims,
+)
+from storycheck.verify._entail import BUNDLED_NLI_DIR
 
 
 def _tiny_nli(folder):
@@ -63,9 +75,9 @@ def test_bad_nli_folder_is_a_model_error(tmp_path):
 
 
 class _Chat(BaseHTTPRequestHandler):
-    answers: list = []
+    answers: ClassVar[list] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Chat.seen.append((self.path, self.headers.get("Authorization"), body))
         doc = _Chat.answers.pop(0)
@@ -111,3 +123,71 @@ def test_unreachable_or_odd_server_is_a_model_error(chat_server):
     _Chat.answers = [{"choices": [{"message": {"content": "banana"}}]}]
     with pytest.raises(ModelError, match="not an NLI label"):
         OpenAICompatibleEntailment(chat_server, "x").entail([("a", "b")])
+
+
+# ---------------------------------------------------------------- the entailment model storycheck ships
+
+_PREMISE = ("Larkspur officials shut the Merrow Bridge on Tuesday after inspectors found cracks in two of its "
+            "steel beams. The 62-year-old bridge carries about 38,000 vehicles a day across the Tamsin River, "
+            "and the city said repairs would take at least four months.")
+
+
+def test_bundled_nli_folder_is_complete_and_small():
+    config = json.loads((BUNDLED_NLI_DIR / "config.json").read_text())
+    assert config["id2label"] == {"0": "not_entailment", "1": "entailment"}
+    assert 32 <= config["max_length"] <= 512
+    assert (BUNDLED_NLI_DIR / "tokenizer.json").is_file()
+    assert "Apache" in (BUNDLED_NLI_DIR / "LICENSE").read_text() and "CC BY-SA" in (BUNDLED_NLI_DIR / "LICENSE").read_text()
+    assert 5e6 < (BUNDLED_NLI_DIR / "model.onnx").stat().st_size < 25e6  # int8, not the fp32 export
+
+
+def test_bundled_nli_ranks_an_entailed_pair_above_changed_facts():
+    nli = OnnxEntailment.bundled()
+    assert OnnxEntailment.bundled() is nli  # loaded once
+    p = nli.entail([
+        (_PREMISE, "Larkspur officials shut the Merrow Bridge on Tuesday."),
+        (_PREMISE, "Larkspur officials did not shut the Merrow Bridge on Tuesday."),  # negation
+        (_PREMISE, "The football club sacked its manager after a run of six defeats."),  # another story
+        (_PREMISE, "The 62-year-old bridge carries about 38,000 vehicles a day across the Tamsin River."),
+        (_PREMISE, "The 62-year-old bridge carries about 94,000 vehicles a day across the Tamsin River."),  # number
+    ])
+    assert p.shape == (5,) and np.all((p >= 0) & (p <= 1))
+    assert p[0] > 0.5 and p[3] > 0.5
+    assert p[0] > p[1] + 0.05  # measured 0.74 vs 0.60
+    assert p[0] > p[2] + 0.3 and p[2] < 0.5  # measured 0.13
+    # a number swap only nudges this CPU-capped model (held-out AUC 0.57, docs/nli_model.md): order, no margin
+    assert p[3] > p[4]
+    # int8 activations are quantised per batch (per tensor), so a pair's score moves with its batch-mates
+    # (measured 0.034 here); batch_size=1 makes scores independent of the batch
+    alone = nli.entail([(_PREMISE, "Larkspur officials did not shut the Merrow Bridge on Tuesday.")])
+    assert alone[0] == pytest.approx(p[1], abs=0.06)
+    single = OnnxEntailment(BUNDLED_NLI_DIR, batch_size=1)
+    assert single.entail([(_PREMISE, "x"), (_PREMISE, "Larkspur officials did not shut the Merrow Bridge on Tuesday.")])[1] \
+        == pytest.approx(alone[0], abs=1e-5)
+
+
+def _corrupted_nli(folder):
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copyfile(BUNDLED_NLI_DIR / name, folder / name)
+    (folder / "model.onnx").write_bytes(b"\x08\x07this is not an onnx graph" * 100)
+
+
+def test_corrupted_nli_model_is_a_model_error(tmp_path):
+    _corrupted_nli(tmp_path)
+    with pytest.raises(ModelError, match="cannot load the entailment model"):
+        OnnxEntailment.from_directory(tmp_path)
+
+
+def test_corrupted_nli_model_exits_3_with_one_line(tmp_path):
+    nli = tmp_path / "nli"
+    nli.mkdir()
+    _corrupted_nli(nli)
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(json.dumps({"id": 1, "claim": "The bridge closed.", "source": "The bridge closed on Monday."}) + "\n")
+    exe = Path(sys.executable).with_name("storycheck")
+    r = subprocess.run([str(exe), "score-claims", "--fast", str(claims)], capture_output=True, text=True, timeout=300,
+                       check=False, env={**os.environ, "STORYCHECK_NLI_MODEL": str(nli)})
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("storycheck: error:") and "entailment model" in lines[0]
+    assert "Traceback" not in r.stderr and r.stdout == ""

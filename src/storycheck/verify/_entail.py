@@ -1,7 +1,9 @@
 """Entailment backends: an optional second opinion on whether evidence supports a claim.
 
-No licensed NLI model ships on PyPI, so none is bundled and none is a default
-dependency. A user can point storycheck at one they have:
+storycheck ships its own small entailment cross-encoder (``verify/data/nli/``: all-MiniLM-L6-v2
+fine-tuned on SNLI, WiCE and synthetic news pairs, int8 ONNX; see docs/nli_model.md and
+train/train_nli.py), loaded by ``OnnxEntailment.bundled()``. A user can also point storycheck
+at another model:
 
 - a local folder with ``model.onnx`` (a sequence-pair classifier returning logits),
   ``tokenizer.json`` and ``config.json`` (its ``id2label``): ``OnnxEntailment``,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -37,10 +40,22 @@ class EntailmentBackend(Protocol):
         ...
 
 
-class OnnxEntailment:
-    """A sequence-pair classifier in ONNX, run by onnxruntime."""
+#: The folder of the entailment model that ships inside the package.
+BUNDLED_NLI_DIR = Path(__file__).resolve().parent / "data" / "nli"
 
-    def __init__(self, directory: str | os.PathLike[str], *, batch_size: int = 16, max_length: int = 256) -> None:
+_bundled: OnnxEntailment | None = None
+_bundled_lock = threading.Lock()
+
+
+class OnnxEntailment:
+    """A sequence-pair classifier in ONNX, run by onnxruntime.
+
+    ``max_length`` (tokens per pair, premise truncated first when longer) defaults to the
+    folder's ``config.json`` ``max_length``, else 256.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], *, batch_size: int = 16,
+                 max_length: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -49,15 +64,19 @@ class OnnxEntailment:
             config = json.loads((d / "config.json").read_text(encoding="utf-8"))
             labels = {int(k): str(v).lower() for k, v in config["id2label"].items()}
             self.entail_index = next(k for k, v in labels.items() if v.startswith("entail"))
+            if max_length is None:
+                max_length = int(config.get("max_length", 256))
             self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
             self._session = ort.InferenceSession(str(d / "model.onnx"), providers=["CPUExecutionProvider"])
         except StopIteration:
             raise ModelError(f"{d}: config.json id2label has no 'entailment' label") from None
-        except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
+        except (OSError, KeyError, ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
             raise ModelError(f"{d}: cannot load the entailment model: {exc}") from None
-        except Exception as exc:  # onnxruntime's own errors
+        except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
             raise ModelError(f"{d}: cannot load the entailment model: {exc}") from None
+        self._tokenizer.no_padding()  # padding is done per batch below, with the mask
         self._tokenizer.enable_truncation(max_length=max_length)
+        self.max_length = max_length
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.model_id = d.name
         self.batch_size = batch_size
@@ -65,6 +84,15 @@ class OnnxEntailment:
     @classmethod
     def from_directory(cls, directory: str | os.PathLike[str]) -> OnnxEntailment:
         return cls(directory)
+
+    @classmethod
+    def bundled(cls) -> OnnxEntailment:
+        """The entailment model shipped with storycheck, loaded once per process."""
+        global _bundled
+        with _bundled_lock:
+            if _bundled is None:
+                _bundled = cls(BUNDLED_NLI_DIR)
+            return _bundled
 
     def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         out = np.zeros(len(pairs), dtype=np.float32)
@@ -79,7 +107,10 @@ class OnnxEntailment:
                 mask[r, : len(e.ids)] = 1
                 types[r, : len(e.type_ids)] = e.type_ids
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+            try:
+                logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+            except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
+                raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
             z = np.exp(logits - logits.max(axis=1, keepdims=True))
             out[b : b + len(encs)] = (z / z.sum(axis=1, keepdims=True))[:, self.entail_index]
         return out
@@ -114,7 +145,7 @@ class OpenAICompatibleEntailment:
             headers["Authorization"] = f"Bearer {self.api_key}"
         req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (a URL the user chose)
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # a URL the user chose
                 doc = json.loads(resp.read())
         except (urllib.error.URLError, OSError, json.JSONDecodeError) as exc:
             raise ModelError(f"{self.url}: entailment server failed: {exc}") from None

@@ -191,3 +191,13 @@ def test_corrupted_nli_model_exits_3_with_one_line(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("storycheck: error:") and "entailment model" in lines[0]
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_the_bundled_model_is_named_by_the_environment(monkeypatch):
+    from storycheck.verify import OnnxEntailment, entailment_from_env
+
+    monkeypatch.setenv("STORYCHECK_NLI_MODEL", "bundled")
+    backend = entailment_from_env()
+    assert isinstance(backend, OnnxEntailment) and backend is OnnxEntailment.bundled()
+    p = backend.entail([("The council approved the budget on Monday.", "The council approved the budget.")])
+    assert 0.0 <= float(p[0]) <= 1.0

@@ -111,7 +111,10 @@ def test_ranking_puts_the_copy_network_above_the_wire(story):
     arts, report = story
     outlet = {a.id: a.outlet for a in arts}
     order = [outlet[r.article] for r in report.ranking]
-    assert set(order[:4]) == COPIES
+    # the copy network's unverifiable additions put all four above the wire and its copy;
+    # the independent Valley Courier, with reporting of its own (a baker's quotes), may sit among them
+    assert max(order.index(o) for o in COPIES) < min(order.index("Coastline Wire"), order.index("Larkspur Ledger"))
+    assert order[0] in COPIES
     assert report.ranking[0].drivers
 
 

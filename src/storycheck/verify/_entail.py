@@ -169,8 +169,13 @@ class OpenAICompatibleEntailment:
 
 
 def entailment_from_env() -> EntailmentBackend | None:
-    """The backend the environment names, or None (the default: no entailment model)."""
+    """The backend the environment names, or None (the default: no entailment model).
+    ``STORYCHECK_NLI_MODEL=bundled`` takes the model that ships with storycheck (our
+    CPU-trained cross-encoder, docs/nli_model.md), which is off by default: it did not
+    raise the claim model's cross-validated AUC (docs/claim_model.md)."""
     folder = os.environ.get("STORYCHECK_NLI_MODEL")
+    if folder == "bundled":
+        return OnnxEntailment.bundled()
     if folder:
         return OnnxEntailment.from_directory(folder)
     url = os.environ.get("STORYCHECK_NLI_URL")

@@ -72,7 +72,8 @@ def bench_story_check(shared: Path) -> dict:
     events, ~550 sentences), model loaded, nothing cached; where the time goes."""
     import collections
 
-    from storycheck import Article, compare_document
+    from storycheck import Article
+    from storycheck._pipeline import compare_document
     from storycheck.embed import default_backend
 
     path = shared / "benchmarks" / "ecbplus" / "dev.jsonl"

@@ -152,6 +152,11 @@ def test_html_pages_render(client):
     assert client.get("/openapi.json").json()["info"]["title"] == "storycheck"
     assert client.get("/docs").status_code == 200
     assert "<textarea" in client.get("/compare").text
+    doc = client.get(f"/api/stories/{sid}").json()
+    liberty = next(a for a in doc["articles"] if a["outlet"] == "Liberty Wire Now")
+    assert liberty["headline"]["body_support"]["verdict"] != "supported"
+    page = client.get(f"/articles/{liberty['id']}").text
+    assert 'class="headline clickbait"' in page and "NOT carried by its own body" in page
 
 
 # -- a real browser -------------------------------------------------------------------------

@@ -25,9 +25,10 @@ HYPOTHESIS = ("The city closed the Merrow Bridge after inspectors found cracked 
               "$12 million.")
 
 
-def ms_per_pair(model: Path, threads: int, batch: int, reps: int) -> dict[str, float | int]:
-    tok = Tokenizer.from_file(str(NLI / "tokenizer.json"))
-    enc = tok.encode(PREMISE, HYPOTHESIS)
+def ms_per_pair(model: Path, tok: Tokenizer, premise: str = PREMISE, hypothesis: str = HYPOTHESIS, *,
+                threads: int = 2, batch: int = 16, reps: int = 5) -> dict[str, float | int]:
+    """Median (and best) milliseconds per pair of an ONNX pair classifier on one news pair."""
+    enc = tok.encode(premise, hypothesis)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
@@ -53,9 +54,10 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--reps", type=int, default=10)
     a = ap.parse_args()
-    out = {"int8": ms_per_pair(NLI / "model.onnx", a.threads, a.batch, a.reps)}
+    tok = Tokenizer.from_file(str(NLI / "tokenizer.json"))
+    out = {"int8": ms_per_pair(NLI / "model.onnx", tok, threads=a.threads, batch=a.batch, reps=a.reps)}
     if a.fp32 is not None:
-        out["fp32"] = ms_per_pair(a.fp32, a.threads, a.batch, a.reps)
+        out["fp32"] = ms_per_pair(a.fp32, tok, threads=a.threads, batch=a.batch, reps=a.reps)
     print(json.dumps(out, indent=1))
     return 0
 

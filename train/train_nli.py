@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nli_speed import ms_per_pair  # noqa: E402  (the same speed measure as train/nli_speed.py)
 from nli_data import Pair, build, counts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,34 +238,6 @@ def onnx_predict(path: Path, enc: list[tuple[list[int], list[int]]], batch_size:
     return out
 
 
-def ms_per_pair(path: Path, tok: Any, premise: str, hypothesis: str, batch: int = 16, reps: int = 5) -> dict[str, Any]:
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    e = tok.encode(premise, hypothesis)
-    feed = {"input_ids": np.array([e.ids] * batch, dtype=np.int64),
-            "attention_mask": np.ones((batch, len(e.ids)), dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids] * batch, dtype=np.int64)}
-    sess.run(None, feed)
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        sess.run(None, feed)
-        times.append(time.perf_counter() - t0)
-    return {"tokens": len(e.ids), "batch": batch, "ms_per_pair_median": round(1000 * float(np.median(times)) / batch, 2)}
-
-
-BENCH_PAIR = (
-    ("Larkspur officials shut the Merrow Bridge on Tuesday after inspectors found cracks in two of its steel "
-     "beams. The 62-year-old bridge carries about 38,000 vehicles a day across the Tamsin River, and the city "
-     "said repairs would take at least four months and cost an estimated $12 million."),
-    ("The city closed the Merrow Bridge after inspectors found cracked beams, and repairs will cost about "
-     "$12 million."),
-)
-
-
 # ------------------------------------------------------------------ main
 
 def main(argv: list[str] | None = None) -> int:
@@ -402,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     eval_s = time.time() - t_eval
 
     bench_tok = make_tokenizer(base / "tokenizer.json", 256)
-    speed = {"int8": ms_per_pair(int8, bench_tok, *BENCH_PAIR), "fp32": ms_per_pair(fp32, bench_tok, *BENCH_PAIR)}
+    speed = {"int8": ms_per_pair(int8, bench_tok), "fp32": ms_per_pair(fp32, bench_tok)}
     print("speed:", json.dumps(speed), flush=True)
 
     shutil.copyfile(int8, out / "model.onnx")

@@ -7,7 +7,7 @@ from typing import Any
 from .._types import Article
 from .._version import __version__
 from ._json import to_json_dict
-from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines
+from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines, where
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -80,15 +80,15 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
         c = s.get("contradiction")
         if c is not None:
             out.append(f"<p class='cx'>✗ {_e(c['type'])}: “{_e(c['claim_span'])}” here vs “{_e(c['evidence_span'])}” in "
-                       f"{_e(names.get(c['article'], c['article']))} #{c['sentence']}</p>")
+                       f"{_e(names.get(c['article'], c['article']))} {where(c['sentence'])}</p>")
         for extra in sourcing_lines(s, names):
             out.append(f"<p class='src'>{_e(extra)}</p>")
         if s["evidence"]:
             out.append("<ol class='ev'>")
             for e in s["evidence"]:
-                where = _e(link.format(article=e["article"], sentence=e["sentence"]))
-                out.append(f"<li><a href='{where}'>{_e(names.get(e['article'], e['article']))} "
-                           f"#{e['sentence']}</a> ({e['score']:.2f}) {_e(e['text'])}</li>")
+                href = _e(link.format(article=e["article"], sentence=e["sentence"]))
+                out.append(f"<li><a href='{href}'>{_e(names.get(e['article'], e['article']))} "
+                           f"{where(e['sentence'])}</a> ({e['score']:.2f}) {_e(e['text'])}</li>")
             out.append("</ol>")
         out.append("</details>")
     return out

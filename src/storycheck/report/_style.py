@@ -63,3 +63,8 @@ def headline_line(a: dict[str, Any]) -> str | None:
         else:
             line += f"; NOT carried by its own body ({b['verdict']} {b['score']:.2f}): clickbait?"
     return line
+
+
+def where(sentence: int) -> str:
+    """How a report names a sentence of another article: its number, or its headline (-1)."""
+    return "headline" if sentence == -1 else f"#{sentence}"

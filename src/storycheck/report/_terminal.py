@@ -8,7 +8,7 @@ from rich.text import Text
 
 from .._types import Article
 from ._json import to_json_dict
-from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines
+from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines, where
 
 
 def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Console | None = None, *,
@@ -35,14 +35,14 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
             c = s.get("contradiction")
             if c is not None:
                 con.print(Text(f"      ✗ {c['type']}: “{c['claim_span']}” here vs “{c['evidence_span']}” in "
-                               f"{names.get(c['article'], c['article'])} #{c['sentence']}", style="red"))
+                               f"{names.get(c['article'], c['article'])} {where(c['sentence'])}", style="red"))
             if s["verdict"] == "supported" and s["contradicted_by"]:
                 con.print(Text("      ! disputed by " + ", ".join(names.get(x, x) for x in s["contradicted_by"]),
                                style="red"))
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
             for e in s["evidence"][:evidence]:
-                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} #{e['sentence']} ({e['score']:.2f}): "
+                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'])} ({e['score']:.2f}): "
                                f"{e['text']}", style="dim"))
         sm = a["summary"]
         summary = Text("  summary: ", style="bold")

@@ -23,8 +23,9 @@ class Options:
     related_threshold: float = 0.45
     #: A sentence is scored against another article only when one of that article's
     #: sentences is at least this related (retrieval score); below it the article is
-    #: silent on the sentence, unscored (score 0). Measured in docs/benchmarks.md: it
-    #: changes no verdict on our sets and saves most of the work on a long story.
+    #: silent on the sentence, unscored (score 0). Measured on ECB+ dev topics 19 and 30
+    #: (997 sentences): against scoring every pair it changed 2 verdicts and saved 31 % of
+    #: the time; 0.4 would change 3 % of verdicts.
     min_related: float = 0.3
     #: Relative difference under which two quantities are the same (rounding: 4.9 ~ 5).
     number_tolerance: float = 0.02

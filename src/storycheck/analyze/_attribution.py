@@ -323,7 +323,7 @@ def _candidates(text: str, outlets: frozenset[str]) -> list[tuple[int, int, Laye
         if m.group("src").split()[0].lower() not in ("two", "three", "several", "some", "one"):
             add(m, "organization")
     for m in _ORG.finditer(text):
-        g = next((k for k in ("src", "src2", "src3") if m.group(k)), None)
+        g = next((k for k in ("src", "src2", "src3") if m.group(k)), "")
         if g and not re.fullmatch(r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,1}", m.group(g)):
             add(m, "organization", g)
     return out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -149,7 +150,7 @@ def verify_articles(
                     continue
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
-                                       p, x, hit, best, opts, lambda w, ai=ai, i=i, bi=bi: carried_back(ai, i, bi, w)))
+                                       p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
             _record(s, stances, opts)
 
 

@@ -378,18 +378,28 @@ def _piece_alignment(claim: TokenStates, windows: list[TokenStates], best: int) 
     candidate windows (mean, worst, second worst, share under 0.6) and in the best
     window alone (mean). A word no window carries in any form pulls these down
     even when the sentence vectors look alike: the invented name or figure."""
-    groups = _content_words_of_pieces(claim.tokens)
-    if not groups or not windows:
+    starts, ends = _word_spans(tuple(claim.tokens))
+    if not len(starts) or not windows:
         return [1.0, 1.0, 1.0, 0.0, 1.0]
     inner = [w.pieces[1:-1] if len(w.pieces) > 2 else w.pieces for w in windows]
     sims = claim.pieces @ np.concatenate(inner).T
-    per_piece = sims.max(axis=1)
-    word = np.array([per_piece[g].mean() for g in groups])
-    best_piece = (claim.pieces @ inner[best].T).max(axis=1)
-    best_word = np.array([best_piece[g].mean() for g in groups])
+    word = _word_means(sims.max(axis=1), starts, ends)
+    best_word = _word_means((claim.pieces @ inner[best].T).max(axis=1), starts, ends)
     ranked = np.sort(word)
     return [float(word.mean()), float(ranked[0]), float(ranked[min(1, len(ranked) - 1)]),
             float((word < 0.6).mean()), float(best_word.mean())]
+
+
+@lru_cache(maxsize=8192)
+def _word_spans(tokens: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) piece rows of each content word (its pieces are consecutive), once per claim."""
+    groups = _content_words_of_pieces(list(tokens))
+    return np.array([g[0] for g in groups], dtype=np.int64), np.array([g[-1] + 1 for g in groups], dtype=np.int64)
+
+
+def _word_means(per_piece: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    total = np.concatenate([[0.0], np.cumsum(per_piece, dtype=np.float64)])
+    return (total[ends] - total[starts]) / (ends - starts)
 
 
 def encode(texts: Sequence[str], embedder: EmbeddingBackend, cache: dict[str, TokenStates]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,6 +118,12 @@ def _same_entity(a: str, b: str) -> bool:
             or f" {ka} " in f" {kb} " or f" {kb} " in f" {ka} ")
 
 
+@lru_cache(maxsize=16384)
+def _content(text: str) -> tuple[str, ...]:
+    """content_words, once per text: compare checks each sentence against many others."""
+    return tuple(content_words(text))
+
+
 def entity_swap(
     claim_text: str, claim: Facts, evidence_text: str, evidence: Facts, known: NameIndex
 ) -> tuple[str, str] | None:
@@ -128,8 +136,8 @@ def entity_swap(
     if not novel or not evidence.names:
         return None
     ctoks, etoks = _TOKEN.findall(claim_text.lower()), _TOKEN.findall(evidence_text.lower())
-    ev_words = set(content_words(evidence_text))
-    claim_words = content_words(claim_text)
+    ev_words = set(_content(evidence_text))
+    claim_words = _content(claim_text)
     for n in novel:
         slot = _slot(ctoks, n)
         if slot is None:

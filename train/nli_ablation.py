@@ -34,9 +34,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--model", type=Path, default=BUNDLED_NLI_DIR)
+    ap.add_argument("--reuse-features", action="store_true", help="cached features even if the feature code changed")
     a = ap.parse_args()
     cache = ROOT / ".cache" / "claim_features.npz"
-    rows, X, _ = compute(a.shared, cache)
+    rows, X, _ = compute(a.shared, cache, a.reuse_features)
     pairs = json.loads(cache.with_suffix(".pairs.json").read_text())
     t = time.perf_counter()
     nli = OnnxEntailment(a.model).entail([tuple(p) for p in pairs])

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .._types import Contradiction, DateMention, Facts, Quantity
 from ..analyze import Attribution, Layer, added_layers, content_words
 from ..analyze._lexicon import MONTHS, WEEKDAYS
 from ._names import NameIndex, name_key
 from ._quotes import _TOKEN
-
 
 APPROX_TOLERANCE = 0.25  # "more than 100" and "105" agree; "about 100" and "150" do not
 

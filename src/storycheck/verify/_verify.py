@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -15,12 +14,6 @@ from ..embed import EmbeddingBackend, TokenStates
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._quotes import reworded
 from ._typed import attribution_conflict
-
-_NORM = re.compile(r"[^a-z0-9]+")
-
-
-def _norm(text: str) -> str:
-    return " " + _NORM.sub(" ", text.lower().replace("’", "'")).strip() + " "
 
 
 class _Lexical:

@@ -96,6 +96,7 @@ def verify_articles(
     nears: list[dict[int, np.ndarray]] = []
     rets: list[np.ndarray] = []
     others_of: list[list[int]] = []
+    memo: dict[tuple[str, int], tuple[float, np.ndarray, Contradiction | None, int]] = {}
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
         others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None] if len(rows) else []
@@ -103,10 +104,13 @@ def verify_articles(
         ret = _related(rows, vecs, lex, opts) if len(rows) else np.zeros((0, len(vecs)))
         near = {bi: ret[:, rows_of[bi]] for bi in others}
         pairs = [(i, bi) for i in range(len(rows)) for bi in others if near[bi][i].max() >= opts.min_related]
-        found = features_batch([(units[ai][i].text, sources[bi]) for i, bi in pairs], dense,  # type: ignore[misc]
+        # a sentence repeated word for word in several articles (copies) is scored once per other article
+        todo = list(dict.fromkeys((units[ai][i].text, bi) for i, bi in pairs if (units[ai][i].text, bi) not in memo))
+        found = features_batch([(text, sources[bi]) for text, bi in todo], dense,  # type: ignore[misc]
                                opts.number_tolerance, cache=states)
         probs = mdl.probability(np.stack([x for x, _, _ in found])) if found else np.zeros(0)
-        scored.append({pair: (float(probs[n]), *found[n]) for n, pair in enumerate(pairs)})
+        memo.update({key: (float(probs[n]), *found[n]) for n, key in enumerate(todo)})
+        scored.append({(i, bi): memo[(units[ai][i].text, bi)] for i, bi in pairs})
         nears.append(near)
         rets.append(ret)
         others_of.append(others)

@@ -88,7 +88,7 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
             for e in s["evidence"]:
                 href = _e(link.format(article=e["article"], sentence=e["sentence"]))
                 out.append(f"<li><a href='{href}'>{_e(names.get(e['article'], e['article']))} "
-                           f"{where(e['sentence'])}</a> ({e['score']:.2f}) {_e(e['text'])}</li>")
+                           f"{where(e['sentence'], e.get('sentences'))}</a> ({e['score']:.2f}) {_e(e['text'])}</li>")
             out.append("</ol>")
         out.append("</details>")
     return out

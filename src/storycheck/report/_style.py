@@ -65,6 +65,12 @@ def headline_line(a: dict[str, Any]) -> str | None:
     return line
 
 
-def where(sentence: int) -> str:
-    """How a report names a sentence of another article: its number, or its headline (-1)."""
-    return "headline" if sentence == -1 else f"#{sentence}"
+def where(sentence: int, sentences: list[int] | None = None) -> str:
+    """How a report names a sentence, or a window of sentences, of another article:
+    "#4", "#4–5", "headline" (-1), "headline–#0"."""
+    def one(n: int) -> str:
+        return "headline" if n == -1 else f"#{n}"
+
+    if sentences and len(sentences) > 1:
+        return f"{one(sentences[0])}–{one(sentences[-1])}"
+    return one(sentence)

@@ -42,7 +42,7 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
             for e in s["evidence"][:evidence]:
-                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'])} ({e['score']:.2f}): "
+                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
                                f"{e['text']}", style="dim"))
         sm = a["summary"]
         summary = Text("  summary: ", style="bold")

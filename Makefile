@@ -36,7 +36,7 @@ clean:
 	rm -rf $(VENV) out .pytest_cache
 
 # The entailment cross-encoder in src/storycheck/verify/data/nli (docs/nli_model.md): CPU-capped
-# defaults (6,000 pairs, 1 epoch, max_length 128, <= 28 min of training); uses CUDA + bf16 when present.
+# defaults (20,000 pairs, 2 epochs, max_length 128, <= 28 min of training); uses CUDA + bf16 when present.
 .PHONY: train-nli
 train-nli: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[train]'

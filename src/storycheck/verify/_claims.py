@@ -312,7 +312,7 @@ def claim_features(
         if not any((u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities)
     ]
     hit = None
-    for i in dict.fromkeys(j for w in order[:3] for j in src.sentences_of(int(w))):
+    for i in order[:3]:  # the candidate sentences (windows of one)
         hit = find_contradiction(f, src.facts[i], article="source", sentence=int(i), tolerance=tolerance,
                                  near_duplicate=False, carried=src.carried, texts=(claim, src.sentences[i]),
                                  names=src.names)

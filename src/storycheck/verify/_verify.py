@@ -188,23 +188,25 @@ def _stance(
     carries the window back (support is not symmetric: a short sentence is carried by a
     long one that says more, not the other way round)."""
     other = articles[bi]
-    mine = units[bi]
+    theirs = units[bi]
+    ev_s: Sentence | None = None  # the sentence a contradiction points at
     if hit is not None:  # a typed mismatch counts only against a related sentence: unrelated numbers prove nothing
-        ok = ret[rows[hit.sentence]] >= opts.related_threshold
-        hit = Contradiction(hit.type, hit.claim_span, hit.evidence_span, other.id, mine[hit.sentence].index) \
-            if ok else None
+        ev_s = theirs[hit.sentence]
+        hit = Contradiction(hit.type, hit.claim_span, hit.evidence_span, other.id, ev_s.index) \
+            if ret[rows[hit.sentence]] >= opts.related_threshold else None
     a, b = src.windows[best]
-    window = mine[a:b]
+    window = theirs[a:b]
     if hit is None and _later_or_undated(articles[ai], other) and (p >= opts.support_threshold or carried_back(window)):
         changed = next((c for ev in window if (c := reworded(s.quotes, ev.quotes))), None)
         ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
         if changed:
-            hit = Contradiction("quote", changed[0], changed[1], other.id, window[0].index)
+            ev_s = window[0]
+            hit = Contradiction("quote", changed[0], changed[1], other.id, ev_s.index)
         elif (conflict := attribution_conflict(s.attribution, ev_att.attribution)) and _changed_here(
                 articles[ai], other, s, ev_att):
-            hit = Contradiction("attribution", conflict[0], conflict[1], other.id, ev_att.index)
-    if hit is not None:
-        ev_s = next(u for u in mine if u.index == hit.sentence)
+            ev_s = ev_att
+            hit = Contradiction("attribution", conflict[0], conflict[1], other.id, ev_s.index)
+    if hit is not None and ev_s is not None:
         evidence = Evidence(other.id, ev_s.index, ev_s.text, round(p, 4))
     else:
         evidence = Evidence(other.id, window[0].index, src.texts[best], round(p, 4), tuple(u.index for u in window))

@@ -115,7 +115,7 @@ def verify_articles(
         rets.append(ret)
         others_of.append(others)
         if art.headline is not None:
-            _body_support(art, sources[ai], mdl, dense, states, opts)  # type: ignore[arg-type]
+            _body_support(art, mdl, dense, states, opts)
         if progress:
             progress(len(art.sentences))
 
@@ -215,13 +215,13 @@ def _stance(
     return Link(other.id, evidence.sentence, round(p, 4), stance, hit, round(cos, 4), evidence), x  # type: ignore[arg-type]
 
 
-def _body_support(art: Article, src: _Source, mdl: ClaimModel, dense: EmbeddingBackend | None,
+def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,
                   states: dict[str, TokenStates], opts: Options) -> None:
     """Whether the article's own body carries its headline (a headline the body does not
     carry is clickbait): the same model, the body's windows as the source."""
     head = art.headline
     assert head is not None
-    body = [s for s in art.sentences]
+    body = art.sentences
     if not body:
         art.headline_support = BodySupport("unsupported", 0.0, [])
         return

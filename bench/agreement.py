@@ -26,16 +26,13 @@ def verdicts(shared: Path, root: Path = ROOT) -> dict:
     from storycheck import Article
     from storycheck._pipeline import run_stages
     from storycheck.embed import default_backend
-    from storycheck.story import find_families
-    from storycheck.story._families import apply_independence
 
     backend = default_backend()
     out: dict = {"sets": {}, "seconds": 0.0, "sentences": 0}
     t = time.perf_counter()
     for n, (arts, _, _, name) in enumerate(_sets(shared, root)):
         objs = [r.get("_a") or Article(id=r["id"], text=r["text"], title=r["title"]) for r in arts]
-        objs = run_stages(objs, embedder=backend)
-        apply_independence(objs, find_families(objs))
+        objs = run_stages(objs, embedder=backend)  # copy families applied: stances counted per family
         out["sets"][f"{name}-{n}"] = {a.id: [s.verdict for s in a.sentences] for a in objs}
         out["sentences"] += sum(len(a.sentences) for a in objs)
     out["seconds"] = round(time.perf_counter() - t, 1)

@@ -119,6 +119,16 @@ CAL_C = 1.0  # L2 strength of the calibration regression: 7 inputs, thousands of
 INNER_FOLDS = 4
 
 
+def out_of_fold(rows: list[dict], X: np.ndarray, y: np.ndarray, folds: int, trees: bool = True,
+                fast: bool = False) -> np.ndarray:
+    """Raw (uncalibrated) scores of each row from a model fit on the other folds (GroupKFold by source)."""
+    groups = np.array([r["source_id"] for r in rows])
+    oof = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, groups):
+        oof[te] = predict(fit(X[tr], y[tr], balance_weights([rows[i] for i in tr], y[tr]), trees, fast), X[te], raw=True)
+    return oof
+
+
 def fit_calibrated(rows: list[dict], X: np.ndarray, y: np.ndarray, trees: bool = True, fast: bool = False) -> dict:
     """The model fit on all of rows, plus a calibration step fit on its out-of-fold
     scores (inner GroupKFold by source), pooled over the sets with each set's classes
@@ -128,10 +138,7 @@ def fit_calibrated(rows: list[dict], X: np.ndarray, y: np.ndarray, trees: bool =
     from storycheck.verify._claims import KIND, calibration_inputs
 
     w = balance_weights(rows, y)
-    groups = np.array([r["source_id"] for r in rows])
-    oof = np.zeros(len(rows))
-    for tr, te in GroupKFold(n_splits=INNER_FOLDS).split(X, y, groups):
-        oof[te] = predict(fit(X[tr], y[tr], balance_weights([rows[i] for i in tr], y[tr]), trees, fast), X[te], raw=True)
+    oof = out_of_fold(rows, X, y, INNER_FOLDS, trees, fast)
     lr = LogisticRegression(C=CAL_C, max_iter=1000).fit(calibration_inputs(oof, X, KIND), y, sample_weight=w)
     spec = fit(X, y, w, trees, fast)
     spec["calibration"] = {"features": list(KIND), "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0])}

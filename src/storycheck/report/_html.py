@@ -7,7 +7,7 @@ from typing import Any
 from .._types import Article
 from .._version import __version__
 from ._json import to_json_dict
-from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines, where
+from ._style import COLOURS, clickbait, headline_line, label, profile_line, sourcing_lines, where
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -68,8 +68,7 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
     out.append(f"<p class='meta'>{meta}</p>")
     head = headline_line(a)
     if head:
-        body = (a["headline"].get("body_support") or {}).get("verdict", "supported")
-        out.append(f"<p class='headline {'clickbait' if body != 'supported' else ''}'>{_e(head)}</p>")
+        out.append(f"<p class='headline {'clickbait' if clickbait(a) else ''}'>{_e(head)}</p>")
     counts = ", ".join(f"{sm[v]} {v}" for v in COLOURS)
     out.append(f"<p class='sum'>{counts} · {sm['unique_share']:.0%} carried by no other outlet</p>")
     out.append(f"<p class='sum'>{_e(profile_line(a['sourcing']))}</p>")

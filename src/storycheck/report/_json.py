@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._types import VERDICTS, Article, Sentence
+from .._types import VERDICTS, Article, Contradiction, Evidence, Sentence
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -77,12 +77,12 @@ def _sentence(s: Sentence) -> dict[str, Any]:
     return out
 
 
-def _evidence(e: Any) -> dict[str, Any]:
+def _evidence(e: Evidence) -> dict[str, Any]:
     return {"article": e.article, "sentence": e.sentence, "sentences": list(e.sentences or (e.sentence,)),
             "text": e.text, "score": e.score}
 
 
-def _contradiction(c: Any) -> dict[str, Any]:
+def _contradiction(c: Contradiction) -> dict[str, Any]:
     return {"type": c.type, "claim_span": c.claim_span, "evidence_span": c.evidence_span,
             "article": c.article, "sentence": c.sentence}
 

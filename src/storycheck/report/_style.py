@@ -49,6 +49,12 @@ def profile_line(p: dict) -> str:  # type: ignore[type-arg]
             f"{q['only_here']} only here · hedged {p['hedge_rate']:.0%}, loaded {p['loaded_rate']:.0%} of sentences")
 
 
+def clickbait(a: dict[str, Any]) -> bool:
+    """Whether an article of the JSON document has a headline its own body does not carry."""
+    body = (a.get("headline") or {}).get("body_support")
+    return body is not None and body["verdict"] != "supported"
+
+
 def headline_line(a: dict[str, Any]) -> str | None:
     """One line on the headline: what the other outlets say of it and whether the
     article's own body carries it (a headline the body does not carry is flagged)."""
@@ -57,11 +63,10 @@ def headline_line(a: dict[str, Any]) -> str | None:
         return None
     line = f"headline: {h['verdict']} {h['score'] or 0:.2f} against the other articles"
     b = h.get("body_support")
-    if b is not None:
-        if b["verdict"] == "supported":
-            line += f"; its own body carries it ({b['score']:.2f})"
-        else:
-            line += f"; NOT carried by its own body ({b['verdict']} {b['score']:.2f}): clickbait?"
+    if b is not None and clickbait(a):
+        line += f"; NOT carried by its own body ({b['verdict']} {b['score']:.2f}): clickbait?"
+    elif b is not None:
+        line += f"; its own body carries it ({b['score']:.2f})"
     return line
 
 

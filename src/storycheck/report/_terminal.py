@@ -8,7 +8,7 @@ from rich.text import Text
 
 from .._types import Article
 from ._json import to_json_dict
-from ._style import COLOURS, headline_line, label, profile_line, sourcing_lines, where
+from ._style import COLOURS, clickbait, headline_line, label, profile_line, sourcing_lines, where
 
 
 def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Console | None = None, *,
@@ -24,8 +24,7 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
         con.print(Text(meta, style="dim"))
         head = headline_line(a)
         if head:
-            body = (a["headline"].get("body_support") or {}).get("verdict", "supported")
-            con.print(Text("    " + head, style="bold red" if body != "supported" else "dim"))
+            con.print(Text("    " + head, style="bold red" if clickbait(a) else "dim"))
         for s in a["sentences"]:
             colour = COLOURS.get(s["verdict"] or "", ("white",))[0]
             line = Text(f"{s['index']:>3} ", style="dim")

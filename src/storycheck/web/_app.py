@@ -238,7 +238,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
-        from ..report._style import headline_line, label, sourcing_lines
+        from ..report._style import clickbait, headline_line, label, sourcing_lines
 
         doc, art = article_doc(article_id)
         names = {a["id"]: label(a["id"], a["outlet"], a["title"]) for a in doc["articles"]}
@@ -249,8 +249,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             "safe_url": _safe_url(art.get("url")), "paragraphs": _paragraphs(text, art["sentences"]),
             "lines": {s["index"]: sourcing_lines(s, names) for s in art["sentences"]},
             "headline": headline_line(art),
-            "clickbait": bool(art.get("headline") and (art["headline"].get("body_support") or {}).get(
-                "verdict", "supported") != "supported")})
+            "clickbait": clickbait(art)})
 
     @app.get("/articles/{article_id}/report.html", include_in_schema=False)
     def article_export(article_id: str) -> Response:

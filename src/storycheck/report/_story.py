@@ -41,6 +41,10 @@ def story_dict(
             "first_reporter": c.first_reporter or "unknown",
             "first_outlet": names[c.first_reporter] if c.first_reporter else None,
             "first_published": c.first_published,
+            "first_day": c.first_day,
+            "first_day_articles": c.first_day_articles,
+            "first_day_outlets": [names[a] for a in c.first_day_articles],
+            "undated_carriers": c.undated,
             "trail": [
                 {"article": v.article, "outlet": names[v.article], "published": v.published, "sentence": v.sentence,
                  "text": v.text, "changes": v.changes}

@@ -17,7 +17,7 @@ from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
-from .segment import split_sentences
+from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
 from .verify import verify_articles
 
@@ -30,7 +30,7 @@ def segment_article(article: Article) -> Article:
     if not article.sentences:
         article.sentences = [
             Sentence(index=i, start=a, end=b, text=t, facts=analyze_sentence(t))
-            for i, (a, b, t) in enumerate(split_sentences(article.text))
+            for i, (a, b, t) in enumerate(content_sentences(article.text))
         ]
     return article
 
@@ -67,6 +67,7 @@ def _check(
 ) -> tuple[list[Article], list[Family]]:
     """The stages in order; the copy families are returned so the story view need not find them again."""
     arts = [segment_article(a) for a in articles]
+    drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
     families = find_families_and_apply(arts)  # copies of one article count as one source
@@ -201,7 +202,7 @@ def split_only(article: Article) -> Article:
     """Sentence offsets without analysis: what the store keeps (facts are found when a story is checked)."""
     if not article.sentences:
         article.sentences = [Sentence(index=k, start=x, end=y, text=t)
-                             for k, (x, y, t) in enumerate(split_sentences(article.text))]
+                             for k, (x, y, t) in enumerate(content_sentences(article.text))]
     return article
 
 

@@ -60,9 +60,11 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
     from ._options import Options
     from ._pipeline import compare_document, segment_article
     from .ingest import read_paths
+    from .segment import drop_furniture
 
-    arts = read_paths(files)
-    total = sum(len(segment_article(a).sentences) for a in arts)  # segmenting is idempotent: done once
+    arts = [segment_article(a) for a in read_paths(files)]  # segmenting is idempotent: done once
+    drop_furniture(arts)
+    total = sum(len(a.sentences) for a in arts)
     with _progress("verifying", total) as tick:
         doc = compare_document(arts, options=Options(top_k=top_k), progress=tick)
     _show(doc, as_json, html_out)
@@ -159,11 +161,13 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
     from rich.console import Console
     from rich.table import Table
 
+    from .report._story import shorten
+
     table = Table(title="stories")
     for col in ("id", "size", "outlets", "first", "last", "headline"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], str(r["size"]), ", ".join(r["outlets"])[:60], (r["first_published"] or "-")[:16],
+        table.add_row(r["id"], str(r["size"]), shorten(r["outlets"], 3), (r["first_published"] or "-")[:16],
                       (r["last_published"] or "-")[:16], r["headline"] or "")
     Console().print(table)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, serve
-from storycheck import Article, compare, open_store, story_document
+from storycheck import Article, compare, open_store
+from storycheck._pipeline import story_document
 from storycheck.report import render_html, render_terminal
 from storycheck.segment import content_sentences, is_furniture
 from storycheck.story import build_story

@@ -94,6 +94,15 @@ def furniture_lines(text: str, repeated: frozenset[str] = frozenset()) -> list[t
     return [(a, b) for a, b in lines(text) if is_furniture(text[a:b]) or (repeated and _bare(text[a:b]) in repeated)]
 
 
+def _template_like(line: str, outlet: str) -> bool:
+    """Short, and either no sentence ending or the outlet's own name: a repeated line of
+    reporting ("Most economists had expected the move.") is a sentence two articles share."""
+    line = line.strip()
+    if len(line.split()) > REPEATED_MAX_WORDS:
+        return False
+    return line.rstrip("\"'”’)]»").endswith(tuple(".!?…")) is False or outlet.lower() in line.lower()
+
+
 def repeated_lines(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
     """Per outlet (lower case), the short lines that recur in two or more of its articles
     (normalised text)."""
@@ -101,7 +110,7 @@ def repeated_lines(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
     for a in articles:
         if not a.outlet:
             continue
-        own = {_bare(a.text[x:y]) for x, y in lines(a.text) if len(a.text[x:y].split()) <= REPEATED_MAX_WORDS}
+        own = {_bare(a.text[x:y]) for x, y in lines(a.text) if _template_like(a.text[x:y], a.outlet)}
         for bare in own - {""}:
             seen[(a.outlet.lower(), bare)] += 1
     out: dict[str, set[str]] = {}

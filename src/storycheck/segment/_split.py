@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+from ..lang import all_abbreviations, all_months
+
 # Titles before a name: a period after them never ends a sentence.
 _TITLES = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt",
@@ -23,23 +25,30 @@ _INSTITUTION_NOUNS = {
     "capitol", "border", "customs", "citizens", "allies", "policy", "counterpart",
 }
 _TERMINAL = ".!?…"
-_CLOSERS = "\"'”’)]»"
-_OPENERS = "\"'“‘([«"
+_CLOSERS = "\"'”’)]»“«"
+_OPENERS = "\"'“‘([«„‚»"
 _MAX_QUOTE = 400  # a quote longer than this is probably unbalanced: stop protecting it
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»“«]*(?=\s)")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 def _quote_depth(text: str) -> list[int]:
     """Depth of quotation at each character (0 = outside any quote)."""
     depth = [0] * (len(text) + 1)
-    d_double = d_single = 0
+    d_double = d_single = low_open = 0
     open_since = -1
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "“":
+        if ch in "«„":  # guillemets and German/Hungarian low quotes open a quote
+            d_double += 1
+            low_open += ch == "„"
+        elif ch == "»":
+            d_double = max(0, d_double - 1)
+        elif ch == "“" and low_open:  # „…“ closes with the mark English opens with
+            d_double, low_open = max(0, d_double - 1), low_open - 1
+        elif ch == "“":
             d_double += 1
         elif ch == "”":
             d_double = max(0, d_double - 1)
@@ -59,7 +68,7 @@ def _quote_depth(text: str) -> list[int]:
         elif not d:
             open_since = -1
         if d and i - open_since > _MAX_QUOTE:
-            d_double = d_single = 0
+            d_double = d_single = low_open = 0
             d, open_since = 0, -1
         depth[i + 1] = d
     return depth
@@ -82,6 +91,10 @@ def _is_boundary(text: str, punct_start: int, end: int) -> bool:
     nxt = next_word.group(0) if next_word else ""
     if low in _TITLES:
         return False
+    if low in all_abbreviations():
+        return False  # "г.", "Nr.", "z. B.", "Mme.", "т. е." in the languages we read
+    if word.isdigit() and len(word) <= 4 and nxt.lower() in all_months():
+        return False  # "3. Dezember", "2026. december 2."
     if low in _MONTHS and nxt[:1].isdigit():
         return False
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"

@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 
 from .._types import DateMention, Facts, Quantity
+from ..lang import Lexicon, detect_language, lexicon, script
+from . import _intl
 from ._lexicon import (
     CURRENCY_WORDS,
     MONTHS,
@@ -196,8 +198,22 @@ def _names(text: str) -> list[str]:
     return out
 
 
-def analyze_sentence(text: str) -> Facts:
-    """The checkable content of one sentence."""
+def lexicon_for(text: str, language: str | None) -> Lexicon | None:
+    """The lexicon to read ``text`` with: its language's, when that is not English; with
+    no language given, Cyrillic text is read as Russian or Ukrainian, the rest as English."""
+    if language is not None:
+        return lexicon(language)
+    if script(text) == "cyrillic":
+        return lexicon(detect_language(text) or "ru")
+    return None
+
+
+def analyze_sentence(text: str, language: str | None = None) -> Facts:
+    """The checkable content of one sentence (``language``: ISO 639-1 code; None reads
+    Cyrillic as Russian or Ukrainian and the rest as English)."""
+    lex = lexicon_for(text, language)
+    if lex is not None:
+        return _intl.analyze(text, lex)
     dates = _dates(text)
     quantities = [
         q for q in _quantities(text)

@@ -13,7 +13,7 @@ from typing import Any
 LEXICON_LANGUAGES = ("ru", "uk", "de", "fr", "hu")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one instance per language (lexicon() caches)
 class Lexicon:
     """What analysis needs to read news in one language."""
 
@@ -87,6 +87,7 @@ def all_months() -> frozenset[str]:
     return frozenset().union(*(lx.months.keys() for c in LEXICON_LANGUAGES if (lx := lexicon(c))))
 
 
+@lru_cache(maxsize=256)
 def phrases(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     """One case-insensitive pattern for a list of words and phrases, longest first, on word edges."""
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

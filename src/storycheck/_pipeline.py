@@ -17,6 +17,7 @@ from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
+from .lang import detect_language, sentence_language
 from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
 from .verify import verify_articles
@@ -25,13 +26,24 @@ if TYPE_CHECKING:
     from .store import Store
 
 
+def detect_article_language(article: Article) -> Article:
+    """The article's language (title and text), when not known yet; idempotent."""
+    if article.language is None:
+        article.language = detect_language(((article.title or "") + "\n" + article.text).strip())
+    return article
+
+
 def segment_article(article: Article) -> Article:
-    """Split into sentences and analyze each; idempotent."""
+    """Split into sentences and analyze each in its language; idempotent."""
+    lang = detect_article_language(article).language
     if not article.sentences:
-        article.sentences = [
-            Sentence(index=i, start=a, end=b, text=t, facts=analyze_sentence(t))
-            for i, (a, b, t) in enumerate(content_sentences(article.text))
-        ]
+        article.sentences = [Sentence(index=i, start=a, end=b, text=t)
+                             for i, (a, b, t) in enumerate(content_sentences(article.text))]
+    for s in article.sentences:
+        if s.language is None and lang is not None and lang != "en":
+            s.language = sentence_language(s.text, lang)
+        if s.facts is None:
+            s.facts = analyze_sentence(s.text, s.language or lang)
     return article
 
 
@@ -44,9 +56,9 @@ def source_articles(articles: Sequence[Article]) -> None:
     outlets = frozenset(a.outlet for a in articles if a.outlet)
     for a in articles:
         texts = [s.text for s in a.sentences]
-        for s, src in zip(a.sentences, source_article(texts, outlets=outlets)):
+        for s, src in zip(a.sentences, source_article(texts, outlets=outlets, language=a.language)):
             s.attribution, s.quotes = src.attribution, src.quotes
-            s.hedges, s.loaded = hedges(s.text), loaded(s.text)
+            s.hedges, s.loaded = hedges(s.text, s.language or a.language), loaded(s.text, s.language or a.language)
 
 
 def run_stages(
@@ -200,6 +212,7 @@ def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBac
 
 def split_only(article: Article) -> Article:
     """Sentence offsets without analysis: what the store keeps (facts are found when a story is checked)."""
+    detect_article_language(article)
     if not article.sentences:
         article.sentences = [Sentence(index=k, start=x, end=y, text=t)
                              for k, (x, y, t) in enumerate(content_sentences(article.text))]

@@ -107,6 +107,7 @@ class Sentence:
     vector: Any = None  # the sentence embedding verify used (numpy float32)
     independent_sources: int | None = None  # copy families other than its own that carry it
     only_in_copies: bool = False  # carried, but only by copies of its own article
+    language: str | None = None  # ISO 639-1, only where the sentence's language differs from its article's
 
 
 @dataclass
@@ -133,3 +134,4 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     headline: Sentence | None = None  # the title checked as a claim against the others (index -1)
     headline_support: BodySupport | None = None  # the title against the article's own body
+    language: str | None = None  # ISO 639-1 (en, ru, uk, de, fr, hu), detected at segmenting; None = not known

@@ -17,10 +17,13 @@ from ._backend import (
     default_backend,
     text_key,
 )
+from ._multilingual import MultilingualBackend, multilingual_backend
 
 __all__ = [
     "CachedEmbedder",
     "EmbeddingBackend",
+    "MultilingualBackend",
+    "multilingual_backend",
     "OnnxEmbeddingBackend",
     "TokenStates",
     "default_backend",

@@ -10,7 +10,9 @@ from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import added_layers, analyze_sentence
-from ..embed import EmbeddingBackend, TokenStates
+from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
+from . import _crosslang as crosslang
+from ._crosslang import involves_other_language
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._quotes import reworded
 from ._typed import attribution_conflict
@@ -75,7 +77,8 @@ def verify_articles(
     """
     opts = options or Options()
     mdl = model or ClaimModel.bundled()
-    units = [_units(a) for a in articles]  # the headline (when there is one), then the sentences
+    units = [_units(a) for a in articles]
+    langs = [a.language or "en" for a in articles]  # the headline (when there is one), then the sentences
     flat: list[tuple[int, Sentence]] = [(ai, s) for ai, us in enumerate(units) for s in us]
     if not flat:
         return
@@ -97,9 +100,15 @@ def verify_articles(
     rets: list[np.ndarray] = []
     others_of: list[list[int]] = []
     memo: dict[tuple[str, int], tuple[float, np.ndarray, Contradiction | None, int]] = {}
+    # pairs with a non-English article are judged in the multilingual space (_crosslang)
+    cross_of = [[bi for bi, src in enumerate(sources) if bi != ai and src is not None
+                 and involves_other_language(langs[ai], langs[bi])] if len(rows_of[ai]) else []
+                for ai in range(len(articles))]
+    mvecs, views = _multilingual(articles, units, cross_of, langs)
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
-        others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None] if len(rows) else []
+        others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None
+                  and bi not in cross_of[ai]] if len(rows) else []
         # how related each other article's closest sentence is: a pair with nothing related is silent unscored
         ret = _related(rows, vecs, lex, opts) if len(rows) else np.zeros((0, len(vecs)))
         near = {bi: ret[:, rows_of[bi]] for bi in others}
@@ -114,7 +123,9 @@ def verify_articles(
         nears.append(near)
         rets.append(ret)
         others_of.append(others)
-        if art.headline is not None:
+        if art.headline is not None and langs[ai] != "en" and ai in views:
+            _body_support_multilingual(art, mvecs[ai], views[ai], langs[ai], opts)
+        elif art.headline is not None:
             _body_support(art, mdl, dense, states, opts)
         if progress:
             progress(len(art.sentences))
@@ -138,8 +149,11 @@ def verify_articles(
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
-            stances = []
-            for bi in others_of[ai]:
+            stances: list[tuple[Link, np.ndarray | None]] = []
+            for bi in sorted(others_of[ai] + cross_of[ai]):
+                if bi in cross_of[ai]:
+                    stances.append((crosslang.stance(s, mvecs[ai][i], langs[ai], views[bi], opts), None))
+                    continue
                 got = scored[ai].get((i, bi))
                 if got is None:
                     j = int(np.argmax(nears[ai][bi][i]))
@@ -149,6 +163,38 @@ def verify_articles(
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
             _record(s, stances, opts)
+    for ai, us in enumerate(units):
+        if langs[ai] != "en":
+            for s in us:
+                s.vector = None  # the English encoder's vector of another language means nothing to compare
+
+
+def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cross_of: list[list[int]],
+                  langs: list[str]) -> tuple[dict[int, np.ndarray], dict[int, crosslang._Other]]:
+    """Multilingual vectors and views of every article in a pair judged across languages."""
+    which = sorted({ai for ai, cs in enumerate(cross_of) if cs} | {bi for cs in cross_of for bi in cs}
+                   | {ai for ai, a in enumerate(articles) if langs[ai] != "en" and a.headline is not None})
+    if not which:
+        return {}, {}
+    mvecs = crosslang.embed_units(units, which, multilingual_backend())
+    body = {ai: [u for u in units[ai] if u.index >= 0] for ai in which}
+    views = {ai: crosslang.other_view(articles[ai], body[ai], mvecs[ai][len(units[ai]) - len(body[ai]):])
+             for ai in which}
+    return mvecs, views
+
+
+def _body_support_multilingual(art: Article, vectors: np.ndarray, body: crosslang._Other, lang: str,
+                               opts: Options) -> None:
+    """Whether the body carries the headline, in the multilingual space (index -1 is unit 0)."""
+    head = art.headline
+    assert head is not None
+    if not body.units:
+        art.headline_support = BodySupport("unsupported", 0.0, [])
+        return
+    ln = crosslang.stance(head, vectors[0], lang, body, opts)
+    verdict: Verdict = "contradicted" if ln.stance == "contradicts" else "supported" if ln.stance == "carries" \
+        else "unsupported"
+    art.headline_support = BodySupport(verdict, ln.score, [ln.evidence] if ln.evidence else [], ln.contradiction)
 
 
 def _units(art: Article) -> list[Sentence]:
@@ -159,7 +205,7 @@ def _units(art: Article) -> list[Sentence]:
     out = ([art.headline] if art.headline else []) + list(art.sentences)
     for s in out:
         if s.facts is None:
-            s.facts = analyze_sentence(s.text)
+            s.facts = analyze_sentence(s.text, s.language or art.language)
     return out
 
 

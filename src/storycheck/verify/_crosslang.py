@@ -1,0 +1,122 @@
+"""Stances for pairs that involve a non-English article.
+
+The claim model is trained on English features (shared words, bigrams, word pieces of
+an English encoder), which say nothing across languages. Here the multilingual
+sentence space finds the other article's closest sentences, and the decision rests on
+what survives translation: the cosine, the numbers and dates (parsed per language into
+one form) and the names (folded across scripts, lang.skeleton). A typed mismatch with a
+related sentence contradicts; a close sentence with no mismatch, and no number or name
+of the claim missing from the other article, carries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._options import Options
+from .._types import Article, Evidence, Facts, Link, Sentence
+from ..lang import skeleton
+from ._typed import Carried, find_contradiction, same_value
+
+#: e5 cosine at which a sentence of another language carries the claim (probability 0.5),
+#: and how steeply the probability rises around it; fitted on bench/multilingual/pairs.jsonl
+#: (translations and close paraphrases 0.88–0.96, other sentences of the story 0.78–0.87).
+CARRY_COSINE = 0.875
+SLOPE = 40.0
+#: Cosine from which a typed mismatch (number, date) with a sentence counts: below it the
+#: two sentences are about different things and their numbers prove nothing.
+RELATED_COSINE = 0.84
+#: Candidates checked for a typed mismatch per claim, best cosine first.
+CANDIDATES = 3
+#: What a claim's number or name that the other article lacks costs its support: a
+#: translation keeps its numbers and names, an added detail is not carried.
+MISSING_FACT_PENALTY = 0.35
+
+
+@dataclass
+class _Other:
+    """One other article as the cross-language check sees it."""
+
+    article: Article
+    units: list[Sentence]
+    vectors: np.ndarray  # multilingual vectors of its units
+    carried: Carried
+    names: frozenset[str]  # name skeletons of its whole text
+
+
+def other_view(article: Article, units: list[Sentence], vectors: np.ndarray) -> _Other:
+    facts = [u.facts for u in units if u.facts is not None]
+    return _Other(article, units, vectors, Carried.of(facts), frozenset(_skeletons(f.names for f in facts)))
+
+
+def _skeletons(groups: object) -> list[str]:
+    out = []
+    for names in groups:  # type: ignore[attr-defined]
+        for n in names:
+            for w in n.split():
+                k = skeleton(w)
+                if len(k) >= 3:
+                    out.append(k)
+    return out
+
+
+def _missing(f: Facts, other: _Other, tol: float, proper_only: bool) -> int:
+    """Numbers (with a unit) and names of the claim the other article nowhere has."""
+    n = sum(1 for q in f.quantities if q.unit and q.unit != "@year" and not any(
+        u == q.unit and same_value(v, q.value, tol) for u, v in other.carried.quantities))
+    if proper_only:  # German capitalises nouns: only names the other side could spell are asked for
+        names = [w for name in f.names for w in name.split() if len(skeleton(w)) >= 3]
+        n += sum(1 for w in names if skeleton(w) not in other.names)
+    return n
+
+
+def probability(cos: float, missing: int) -> float:
+    """Support probability from the multilingual cosine, less for each missing fact."""
+    p = 1.0 / (1.0 + math.exp(-SLOPE * (cos - CARRY_COSINE)))
+    return p * (1.0 - MISSING_FACT_PENALTY) ** missing
+
+
+def stance(s: Sentence, vector: np.ndarray, language: str, other: _Other, opts: Options) -> Link:
+    """The other article's stance on ``s`` (its multilingual ``vector``), through its closest sentence."""
+    f = s.facts
+    assert f is not None
+    cos = other.vectors @ vector
+    order = np.argsort(-cos)[:CANDIDATES]
+    best = int(order[0])
+    hit = None
+    for j in order:
+        if cos[j] < RELATED_COSINE:
+            break
+        ev = other.units[int(j)]
+        if ev.facts is None:
+            continue
+        hit = find_contradiction(f, ev.facts, article=other.article.id, sentence=ev.index,
+                                 tolerance=opts.number_tolerance, carried=other.carried)
+        if hit is not None:
+            best = int(j)
+            break
+    p = probability(float(cos[best]), _missing(f, other, opts.number_tolerance, language != "de"))
+    ev_s = other.units[best]
+    evidence = Evidence(other.article.id, ev_s.index, ev_s.text, round(p, 4))
+    kind = "contradicts" if hit is not None else "carries" if p >= opts.support_threshold else "silent"
+    return Link(other.article.id, ev_s.index, round(p, 4), kind, hit, round(float(cos[best]), 4), evidence)  # type: ignore[arg-type]
+
+
+def involves_other_language(a: str | None, b: str | None) -> bool:
+    """Whether a pair of articles is judged in the multilingual space: either is not English."""
+    return (a or "en") != "en" or (b or "en") != "en"
+
+
+def embed_units(units: Sequence[list[Sentence]], which: Sequence[int], backend: object) -> dict[int, np.ndarray]:
+    """Multilingual vectors of the units of the articles ``which``, per article."""
+    texts = [u.text for ai in which for u in units[ai]]
+    vecs = backend.embed(texts) if texts else np.zeros((0, 384), np.float32)  # type: ignore[attr-defined]
+    out, at = {}, 0
+    for ai in which:
+        out[ai] = vecs[at : at + len(units[ai])]
+        at += len(units[ai])
+    return out

@@ -140,6 +140,7 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
                 pairs.add((ids[x], ids[y]))
+    pairs |= sim.multilingual_candidates()  # an article in another language shares few terms
     arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     values = sim.pairs(arr[:, 0], arr[:, 1])
     keep = values >= opts.threshold * 0.5  # far below the merge level: cannot matter to an average

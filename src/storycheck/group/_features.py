@@ -19,6 +19,7 @@ import numpy as np
 
 from .._types import Article
 from ..analyze import content_words
+from ..lang import detect_language, latin_name
 
 #: Capitalised words not at a sentence start, from the body only: headlines
 #: capitalise every word ("Hid Crumbling Death Trap For Years").
@@ -48,6 +49,7 @@ class ArticleFeatures:
     day: date | None
     minhash: np.ndarray  # uint64[PERMUTATIONS]
     vector: np.ndarray | None = None  # embedding of ``lead``, filled by the caller
+    language: str | None = None  # ISO 639-1; None: detected from ``lead`` when needed (stored features)
 
 
 def _day(published: str | None) -> date | None:
@@ -81,15 +83,30 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+#: Capitalised words of any script not at a sentence start, for articles not in English.
+_NAME_ANY = re.compile(r"(?<![.!?]\s)(?<![.!?]\s[\"“'‘«„])(?<!^)(?<!\n)(?<![\w'’-])[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][^\W\d_]+", re.M)
+
+
+def _names(body: str, language: str | None) -> list[str]:
+    """Name keys of the body: lower-case words in English; in other languages each name
+    as an English text writes it (lang.latin_name: "Уиткоффа" → "witkoff"), so that
+    one story told in two languages shares its names."""
+    if (language or "en") == "en":
+        return [w.lower() for w in _NAME.findall(body)]
+    return [latin_name(w) for w in _NAME_ANY.findall(body)]
+
+
 def features(article: Article, lead_chars: int) -> ArticleFeatures:
     body = article.text
+    lang = article.language or detect_language(((article.title or "") + "\n" + body).strip())
     return ArticleFeatures(
         id=article.id,
         terms=dict(Counter(content_words((article.title or "") + "\n" + body))),
-        names=dict(Counter([w.lower() for w in _NAME.findall(body)] + ["#" + x for x in _FIGURE.findall(body)])),
+        names=dict(Counter(_names(body, lang) + ["#" + x for x in _FIGURE.findall(body)])),
         lead=(article.title or "") + " " + " ".join(body.split())[:lead_chars],
         day=_day(article.published),
         minhash=minhash(body),
+        language=lang,
     )
 
 

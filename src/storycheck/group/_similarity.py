@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from ..lang import detect_language
 from ._features import ArticleFeatures, Vocabulary
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ class Similarity:
         self.vectors = np.stack([f.vector if f.vector is not None else np.zeros(dim, np.float32) for f in feats]) \
             if feats else np.zeros((0, dim), np.float32)
         self.days = np.array([f.day.toordinal() if f.day else np.nan for f in feats], dtype=np.float64)
+        langs = [f.language or detect_language(f.lead) or "en" for f in feats]
+        self.english = np.array([x == "en" for x in langs], dtype=bool)
+        # leads in the multilingual space, only when some article is not in English
+        self.multi = _multilingual_leads(feats) if not self.english.all() else None
 
     @staticmethod
     def _rows(weights: list[dict[str, float]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,6 +46,16 @@ class Similarity:
                 vals.append(v)
             indptr.append(len(cols))
         return np.array(vals, np.float32), np.array(cols, np.int64), np.array(indptr, np.int64)
+
+    def multilingual_candidates(self) -> set[tuple[int, int]]:
+        """Pairs (i < j) with a non-English article whose leads are close in the multilingual
+        space: blocking terms are words, and a story told in two languages shares few."""
+        if self.multi is None:
+            return set()
+        rows = np.flatnonzero(~self.english)
+        close = (self.multi[rows] @ self.multi.T) >= LEAD_FLOOR + LEAD_SPAN / 2
+        return {(min(int(rows[a]), int(b)), max(int(rows[a]), int(b))) for a, b in zip(*np.nonzero(close))
+                if int(rows[a]) != int(b)}
 
     def _decay(self, gap: np.ndarray) -> np.ndarray:
         s = self.opts.time_scale_days
@@ -55,7 +70,12 @@ class Similarity:
         c = np.asarray(self.content[i].multiply(self.content[j]).sum(axis=1)).ravel()
         n = np.asarray(self.names[i].multiply(self.names[j]).sum(axis=1)).ravel()
         e = np.einsum("ij,ij->i", self.vectors[i], self.vectors[j])
-        return (o.content_weight * c + o.names_weight * n + o.embedding_weight * e) * self._decay(self.days[i] - self.days[j])
+        s = o.content_weight * c + o.names_weight * n + o.embedding_weight * e
+        if self.multi is not None:
+            other = ~(self.english[i] & self.english[j])
+            m = _lead_closeness(np.einsum("ij,ij->i", self.multi[i], self.multi[j]))
+            s = np.where(other, o.names_weight * n + (o.content_weight + o.embedding_weight) * m, s)
+        return s * self._decay(self.days[i] - self.days[j])
 
     def block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Dense similarity matrix between two sets of articles."""
@@ -64,4 +84,27 @@ class Similarity:
         m = o.content_weight * (self.content[r] @ self.content[c].T).toarray()
         m += o.names_weight * (self.names[r] @ self.names[c].T).toarray()
         m += o.embedding_weight * (self.vectors[r] @ self.vectors[c].T)
+        if self.multi is not None:
+            other = ~(self.english[r][:, None] & self.english[c][None, :])
+            names = o.names_weight * (self.names[r] @ self.names[c].T).toarray()
+            x = names + (o.content_weight + o.embedding_weight) * _lead_closeness(self.multi[r] @ self.multi[c].T)
+            m = np.where(other, x, m)
         return m * self._decay(self.days[r][:, None] - self.days[c][None, :])
+
+
+#: Multilingual lead cosines rescaled to the English similarity's range: leads of one story
+#: told in two languages sit at 0.85–0.93 with multilingual-e5-small, leads of unrelated
+#: news at 0.72–0.82 (bench/multilingual); words shared across languages are few, so for
+#: such a pair this term takes the weight of both the word and the embedding terms.
+LEAD_FLOOR = 0.8
+LEAD_SPAN = 0.1
+
+
+def _lead_closeness(cos: np.ndarray) -> np.ndarray:
+    return np.clip((cos - LEAD_FLOOR) / LEAD_SPAN, 0.0, 1.0)
+
+
+def _multilingual_leads(feats: Sequence[ArticleFeatures]) -> np.ndarray:
+    from ..embed import multilingual_backend
+
+    return multilingual_backend().embed([f.lead for f in feats])

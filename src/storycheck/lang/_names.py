@@ -77,7 +77,7 @@ def latin_name(word: str) -> str:
 
 _DIGRAPHS = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "s"), ("sz", "s"), ("ch", "c"), ("kh", "h"),
              ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("ck", "k"), ("qu", "kv"))
-_LETTERS = str.maketrans({"w": "v", "z": "s", "x": "k", "q": "k", "y": "i", "j": "i"})
+_LETTERS = str.maketrans({"w": "v", "z": "s", "x": "k", "q": "k", "c": "k", "y": "i", "j": "i"})
 
 
 @lru_cache(maxsize=65536)

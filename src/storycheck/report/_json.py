@@ -33,7 +33,7 @@ def sourcing_profile(article: Article) -> dict[str, Any]:
     anonymous or document sources, quote statuses, hedge and loaded-language rates."""
     n = len(article.sentences) or 1
     kinds = {k: 0 for k in KINDS}
-    quotes = {"verbatim": 0, "altered": 0, "only_here": 0}
+    quotes = {"verbatim": 0, "altered": 0, "only_here": 0, "translated": 0}
     for s in article.sentences:
         kinds[s.attribution.kind if s.attribution else "none"] += 1
         for q in s.quotes:
@@ -69,6 +69,7 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         ],
         "independent_sources": s.independent_sources,
         "only_in_copies": s.only_in_copies,
+        **({"language": s.language} if s.language else {}),  # only where it differs from the article's
         "hedges": list(s.hedges),
         "loaded": list(s.loaded),
     }
@@ -113,6 +114,7 @@ def to_json_dict(articles: Sequence[Article], story: dict[str, Any] | None = Non
                 "outlet": a.outlet,
                 "published": a.published,
                 "url": a.url,
+                "language": a.language,
                 "summary": article_summary(a),
                 "sourcing": sourcing_profile(a),
                 "sentences": [_sentence(s) for s in a.sentences],

@@ -18,6 +18,7 @@ from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article
 from ._reuse import Alignment, align, word_set
+from ._translation import translation_pairs
 
 #: A pair is a copy when this share of the shorter article's sentences reappears in
 #: the other (our sample: copies 0.71–1.0, independent reports of the story at most 0.25).
@@ -75,6 +76,7 @@ def find_families(articles: Sequence[Article]) -> list[Family]:
     """Every article in exactly one family; a family of one is an independent source."""
     by_id = {a.id: a for a in articles}
     pairs = copy_pairs(articles)
+    pairs.update(translation_pairs(articles))  # an article told again in another language is a copy
     groups = components([a.id for a in articles], pairs)
     families = [_family([by_id[m] for m in members], pairs) for members in groups]
     return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]

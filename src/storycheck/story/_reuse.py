@@ -17,7 +17,7 @@ import numpy as np
 from .._time import surely_before
 from .._types import Article
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")  # letters of any script: Cyrillic words are words too
 
 #: Shortest shared run reported as a copied passage: 8 words is longer than the
 #: stock phrases two independent reports share ("said in a statement on Tuesday").

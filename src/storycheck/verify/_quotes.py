@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 
-from .._types import Article
+from .._types import Article, Sentence
 from ..analyze import QuoteSpan
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -30,6 +30,7 @@ def match_quotes(articles: Sequence[Article], source_of: Callable[[str], str] | 
     ``found_in`` then lists the other families' articles first, then the copies.
     """
     key = source_of or (lambda x: x)
+    by_id = {a.id: a for a in articles}
     texts = {a.id: " " + " ".join(_tokens(a.text)) + " " for a in articles}
     quotes = [(a.id, q.text, _tokens(q.text)) for a in articles for s in a.sentences for q in s.quotes]
     for a in articles:
@@ -55,8 +56,26 @@ def match_quotes(articles: Sequence[Article], source_of: Callable[[str], str] | 
                     q.found_in = sorted(best, key=lambda b: -best[b][0])
                     q.closest = best[q.found_in[0]][1]
                     q.found_in += copies
+                elif told := translated(s, a, by_id):
+                    q.status = "translated"  # told in another language, copies included: the words changed
+                    q.found_in = sorted(told, key=lambda b: key(b) == key(a.id))
+                    q.closest = told[q.found_in[0]]
                 else:
                     q.status, q.found_in, q.closest = "only_here", copies, None
+
+
+def translated(s: Sentence, article: Article, by_id: dict[str, Article]) -> dict[str, str]:
+    """Articles in another language whose sentence carries this one and quotes someone:
+    the quote told in their words (article id -> their quote)."""
+    out: dict[str, str] = {}
+    for ln in s.links:
+        other = by_id.get(ln.article)
+        if other is None or ln.stance != "carries" or (other.language or "en") == (article.language or "en"):
+            continue
+        ev = next((x for x in other.sentences if x.index == ln.sentence), None)
+        if ev is not None and ev.quotes:
+            out[other.id] = ev.quotes[0].text
+    return out
 
 
 def reworded(claim_quotes: Sequence[QuoteSpan], evidence_quotes: Sequence[QuoteSpan]) -> tuple[str, str] | None:

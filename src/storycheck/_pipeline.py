@@ -44,7 +44,7 @@ def source_articles(articles: Sequence[Article]) -> None:
     outlets = frozenset(a.outlet for a in articles if a.outlet)
     for a in articles:
         texts = [s.text for s in a.sentences]
-        for s, src in zip(a.sentences, source_article(texts, outlets=outlets)):
+        for s, src in zip(a.sentences, source_article(texts, outlets=outlets), strict=False):
             s.attribution, s.quotes = src.attribution, src.quotes
             s.hedges, s.loaded = hedges(s.text), loaded(s.text)
 

@@ -226,9 +226,9 @@ class CachedEmbedder:
             self._memory.update(self._load(missing))
             missing = [k for k in missing if k not in self._memory]
         if missing:
-            first = {k: t for k, t in zip(keys, texts)}
+            first = {k: t for k, t in zip(keys, texts, strict=False)}
             vecs = self.backend.embed([first[k] for k in missing])
-            fresh = dict(zip(missing, vecs))
+            fresh = dict(zip(missing, vecs, strict=False))
             self._memory.update(fresh)
             self.computed += len(missing)
             if self._save is not None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ from .._types import Article
 from ..embed import EmbeddingBackend, default_backend
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
 from ._similarity import Similarity
+
 
 @dataclass(frozen=True)
 class ClusterOptions:
@@ -57,7 +57,7 @@ def describe(articles: Sequence[Article], embedder: EmbeddingBackend | None, opt
 def embed_leads(feats: Sequence[ArticleFeatures], embedder: EmbeddingBackend | None) -> None:
     todo = [f for f in feats if f.vector is None]
     if todo:
-        for f, v in zip(todo, (embedder or default_backend()).embed([f.lead for f in todo])):
+        for f, v in zip(todo, (embedder or default_backend()).embed([f.lead for f in todo]), strict=False):
             f.vector = v
 
 
@@ -130,7 +130,7 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
 
     # candidates: articles sharing one of their most distinctive terms
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, (c, nm) in enumerate(zip(content, names)):
+    for i, (c, nm) in enumerate(zip(content, names, strict=False)):
         for term in block_terms(c, nm, opts.block_terms):
             postings[term].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -143,7 +143,7 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
     arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     values = sim.pairs(arr[:, 0], arr[:, 1])
     keep = values >= opts.threshold * 0.5  # far below the merge level: cannot matter to an average
-    sims = {(int(i), int(j)): float(v) for (i, j), v in zip(arr[keep], values[keep])}
+    sims = {(int(i), int(j)): float(v) for (i, j), v in zip(arr[keep], values[keep], strict=False)}
     return [[feats[i].id for i in group]
             for group in _average_link(len(feats), sims, opts.threshold, dense=lambda ms: sim.block(ms, ms))]
 

@@ -160,7 +160,7 @@ def group_batch(
         found |= {(f.id, c) for c, _ in shared.most_common(MAX_CANDIDATES)}
     if ann is not None and len(ann):
         hits = ann.search(np.stack([f.vector for f in kept]), ANN_NEIGHBOURS)
-        found |= {(f.id, c) for f, row in zip(kept, hits) for c, score in row if score >= ANN_FLOOR and c not in mine}
+        found |= {(f.id, c) for f, row in zip(kept, hits, strict=False) for c, score in row if score >= ANN_FLOOR and c not in mine}
     pairs = sorted(found)
     cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
     embed_missing(cand_feats, index, embedder, opts)

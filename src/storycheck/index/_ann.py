@@ -69,7 +69,7 @@ class ExactIndex:
         k = min(k, len(m))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         out = []
-        for row, cand in zip(scores, top):
+        for row, cand in zip(scores, top, strict=False):
             order = cand[np.argsort(-row[cand])]
             out.append([(self.ids[j], float(row[j])) for j in order])
         return out
@@ -107,7 +107,7 @@ class HnswIndex:
         if not self.ids:
             return [[] for _ in range(len(vectors))]
         scores, idx = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), min(k, len(self.ids)))
-        return [[(self.ids[j], float(s)) for s, j in zip(srow, irow) if j >= 0] for srow, irow in zip(scores, idx)]
+        return [[(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0] for srow, irow in zip(scores, idx, strict=False)]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         import faiss
@@ -155,8 +155,8 @@ class IvfPqIndex:
         q = np.ascontiguousarray(vectors, dtype=np.float32)
         scores, idx = self.index.search(q, min(max(k, self.rerank), len(self.ids)))
         out = []
-        for qv, srow, irow in zip(q, scores, idx):
-            cand = [(self.ids[j], float(s)) for s, j in zip(srow, irow) if j >= 0]
+        for qv, srow, irow in zip(q, scores, idx, strict=False):
+            cand = [(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0]
             if self.fetch is not None and cand:
                 exact = self.fetch([c for c, _ in cand])
                 cand = sorted(((c, float(exact[c] @ qv)) for c, _ in cand if c in exact), key=lambda x: -x[1])

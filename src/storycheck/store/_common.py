@@ -1,8 +1,12 @@
+"""The store, one code path over two engines: SQLite (the default, one file) and
+PostgreSQL (selected by a ``postgresql://`` URL). SQL is written once, in the
+dialect both share; ``_PG_SQL`` rewrites the few words PostgreSQL spells differently."""
+
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -10,15 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import StoreError
 from .._types import Article, Sentence
 from ..embed import text_key
 from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys
-
-
-"""The store, one code path over two engines: SQLite (the default, one file) and
-PostgreSQL (selected by a ``postgresql://`` URL). SQL is written once, in the
-dialect both share; ``_PG_SQL`` rewrites the few words PostgreSQL spells differently."""
 
 
 def _migrations() -> list[tuple[int, str, str]]:

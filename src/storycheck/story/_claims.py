@@ -16,8 +16,8 @@ from .._time import first_of, sort_key
 from .._types import Article, Sentence
 from ..analyze._lexicon import STOPWORDS
 from ..verify._quotes import reworded
-from ._reuse import word_set
 from ..verify._typed import APPROX_TOLERANCE, same_value
+from ._reuse import word_set
 
 Cell = Literal["carries", "contradicts", "silent"]
 

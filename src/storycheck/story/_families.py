@@ -144,7 +144,7 @@ def describe_copy(parent: Article, copy: Article, al: Alignment | None, flipped:
         changes.append("trimmed")
     if spun:
         changes.append("spun")
-    if any(x > y for x, y in zip(seq, seq[1:])):
+    if any(x > y for x, y in zip(seq, seq[1:], strict=False)):
         changes.append("reordered")
     if added:
         changes.append("extended")

@@ -145,8 +145,8 @@ def prepare_sentences(sents: list[str], facts: Sequence[Facts] | None = None,
         idf=idf,
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),
-        bigrams=set(zip(raw_words, raw_words[1:])),
-        trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:])),
+        bigrams=set(zip(raw_words, raw_words[1:], strict=False)),
+        trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:], strict=False)),
         tokens=[[w for i in range(a, b) for w in tokens[i]] for a, b in windows],
         names=NameIndex(list(sources)),
         quantities=[(q.unit, q.value) for f in facts for q in f.quantities],
@@ -210,7 +210,7 @@ def _pairings(lx: _Lex, src: _Source) -> tuple[float, float]:
     """Share of pairs of the claim's rarest found words that the source puts in one
     sentence, and within a sentence of each other. Words found apart and joined
     in the claim are how a summary fuses the wrong subject with the wrong act."""
-    found = [(wt, w) for w, wt, ok in zip(lx.words, lx.weights, lx.present) if ok]
+    found = [(wt, w) for w, wt, ok in zip(lx.words, lx.weights, lx.present, strict=False) if ok]
     top = [w for _, w in sorted(found, reverse=True)[:PAIR_WORDS]]
     if len(top) < 2:
         return 1.0, 1.0
@@ -261,7 +261,7 @@ def _lexical(claim: str, src: _Source) -> _Lex:
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
     win_cov = np.array([
-        float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
+        float(sum(wt for w, wt in zip(words, weights, strict=False) if w in c) / total) if words else 0.0 for c in src.content
     ])
     n = len(src.sentences)  # windows_of lists the single sentences first
     multi = win_cov[n:] - SPAN_COST * (src.span[n:] - 1)
@@ -301,9 +301,9 @@ def claim_features(
         span_cov = max(float(win_cov[lx.spans[m]] - win_cov[best]), 0.0)
         if span_cos > SPAN_MARGIN:
             shown = int(lx.spans[m])
-    cov_top = float(sum(wt for w, wt in zip(words, weights) if any(w in src.content[i] for i in order[:3])) / total) if words else 1.0
+    cov_top = float(sum(wt for w, wt in zip(words, weights, strict=False) if any(w in src.content[i] for i in order[:3])) / total) if words else 1.0
     raw = _WORD.findall(claim.lower())
-    bigrams = list(zip(raw, raw[1:]))
+    bigrams = list(zip(raw, raw[1:], strict=False))
     bigram_cov = sum(1 for b in bigrams if b in src.bigrams) / len(bigrams) if bigrams else 1.0
     novel = [n for n in f.names if not src.names.has(n)]
     qty = [q for q in f.quantities]
@@ -323,11 +323,11 @@ def claim_features(
     neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[focus].negated)
     quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
     cos_best = float(cos[best_local]) if k else 0.0
-    trigrams = list(zip(raw, raw[1:], raw[2:]))
+    trigrams = list(zip(raw, raw[1:], raw[2:], strict=False))
     trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
     # how much of the claim is copied from its single best-matching window, and in what order
     lex_best = src.tokens[int(order[0])] if len(order) else []
-    win_bigrams = set(zip(lex_best, lex_best[1:]))
+    win_bigrams = set(zip(lex_best, lex_best[1:], strict=False))
     bigram_best = sum(1 for b in bigrams if b in win_bigrams) / len(bigrams) if bigrams else 1.0
     sm = SequenceMatcher(None, raw, lex_best, autojunk=False)
     blocks = sm.get_matching_blocks()
@@ -417,7 +417,7 @@ def encode(texts: Sequence[str], embedder: EmbeddingBackend, cache: dict[str, To
         found = backend.embed_tokens(todo)
     else:
         found = [TokenStates(v, v[None, :], ["text"]) for v in embedder.embed(todo)]
-    cache.update(zip(todo, found))
+    cache.update(zip(todo, found, strict=False))
 
 
 def features_batch(
@@ -432,10 +432,10 @@ def features_batch(
     """
     lexes = [_lexical(c, src) for c, src in items]
     if embedder is None:
-        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
     states = cache if cache is not None else {}
-    encode([t for (_, src), lx in zip(items, lexes) for t in lx.texts(src)], embedder, states)
-    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+    encode([t for (_, src), lx in zip(items, lexes, strict=False) for t in lx.texts(src)], embedder, states)
+    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
 
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat
@@ -593,9 +593,9 @@ def score_claims(
             states.clear()
         rows = features_batch(items, emb, cache=states)
         second = (nli.entail([(src.texts[best] if src.texts else "", _as_written(claim, src))
-                              for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)
+                              for (claim, src), (_, _, best) in zip(items, rows, strict=False)]) if nli is not None else None)
         probs = mdl.probability(np.stack([x for x, _, _ in rows]))
-        for k, (rec, (x, hit, _)) in enumerate(zip(chunk, rows)):
+        for k, (rec, (_, hit, _)) in enumerate(zip(chunk, rows, strict=False)):
             p = float(probs[k])
             if second is not None:
                 p = NLI_WEIGHT * float(second[k]) + (1 - NLI_WEIGHT) * p

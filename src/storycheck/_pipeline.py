@@ -211,7 +211,9 @@ def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBac
     update = group_batch(store, feats, vocab, backend, ann=ann)
     store.write_stories(update)
     if ann is not None:
-        ann.add([f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None]))
+        ann.add(
+            [f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None])
+        )
     return set(update.stories) - set(update.dropped_stories)
 
 

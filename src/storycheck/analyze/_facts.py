@@ -108,7 +108,14 @@ def _quantities(text: str) -> list[Quantity]:
         if low in NUMBER_WORDS and not unit:
             continue
         plural = bool(m.group("unit")) and m.group("unit").lower().endswith("s")
-        if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group("cur") and not scale and not plural:
+        if (
+            raw.isdigit()
+            and len(raw) == 4
+            and 1900 <= value <= 2100
+            and not m.group("cur")
+            and not scale
+            and not plural
+        ):
             end = m.end("num")
             unit = "@year"  # a calendar year, never compared with "62-year-old"
         if unit in MONTHS or unit in WEEKDAYS:

@@ -151,5 +151,9 @@ def add_distributed(
     with open_store(db) as store:
         changed = group_unassigned(store, default_backend())
     t2 = time.perf_counter()
-    return {**totals, "stories": len(changed), "partitions": len(parts),
-            "seconds": {"workers_wall": t1 - t0, "group_wall": t2 - t1, **{f"worker_{k}": v for k, v in seconds.items()}}}
+    return {
+        **totals,
+        "stories": len(changed),
+        "partitions": len(parts),
+        "seconds": {"workers_wall": t1 - t0, "group_wall": t2 - t1, **{f"worker_{k}": v for k, v in seconds.items()}},
+    }

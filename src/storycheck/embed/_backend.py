@@ -72,7 +72,9 @@ class OnnxEmbeddingBackend:
         self._tokenizer.enable_truncation(max_length=max_length)
         opts = ort.SessionOptions()
         # STORYCHECK_THREADS: several workers on one machine share its cores instead of each taking all
-        opts.intra_op_num_threads = threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
+        opts.intra_op_num_threads = (
+            threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
+        )
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
@@ -188,7 +190,9 @@ def default_backend() -> OnnxEmbeddingBackend:
                 # same vector, which the caches keyed by text need
                 return OnnxEmbeddingBackend(fast, tok, model_id=FAST_MODEL_ID, batch_size=1)
             except ModelError as exc:
-                print(f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr)
+                print(
+                    f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr
+                )
     return OnnxEmbeddingBackend(shipped, tok, model_id=SHIPPED_MODEL_ID)
 
 

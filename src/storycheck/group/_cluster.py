@@ -48,7 +48,9 @@ def story_id(article_ids: Sequence[str]) -> str:
     return "s-" + hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()[:12]
 
 
-def describe(articles: Sequence[Article], embedder: EmbeddingBackend | None, opts: ClusterOptions) -> list[ArticleFeatures]:
+def describe(
+    articles: Sequence[Article], embedder: EmbeddingBackend | None, opts: ClusterOptions
+) -> list[ArticleFeatures]:
     feats = [features(a, opts.lead_chars) for a in articles]
     embed_leads(feats, embedder)
     return feats

@@ -105,12 +105,16 @@ def describe_batch(
 
     # near-duplicates: of stored articles, or of an earlier article of this batch
     known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
-    stored_sigs = {f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)}
+    stored_sigs = {
+        f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)
+    }
     repeats = near_duplicates(feats, known, stored_sigs)
     for f in feats:
         if f.id in repeats:
             original, r = repeats[f.id]
-            batch.duplicates.append(Duplicate(by_id[f.id], original, round(r, 4), _added(by_id[f.id], original, index, by_id)))
+            batch.duplicates.append(
+                Duplicate(by_id[f.id], original, round(r, 4), _added(by_id[f.id], original, index, by_id))
+            )
     kept = [f for f in feats if f.id not in repeats]
 
     t1 = time.perf_counter()
@@ -160,7 +164,12 @@ def group_batch(
         found |= {(f.id, c) for c, _ in shared.most_common(MAX_CANDIDATES)}
     if ann is not None and len(ann):
         hits = ann.search(np.stack([f.vector for f in kept]), ANN_NEIGHBOURS)
-        found |= {(f.id, c) for f, row in zip(kept, hits, strict=False) for c, score in row if score >= ANN_FLOOR and c not in mine}
+        found |= {
+            (f.id, c)
+            for f, row in zip(kept, hits, strict=False)
+            for c, score in row
+            if score >= ANN_FLOOR and c not in mine
+        }
     pairs = sorted(found)
     cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
     embed_missing(cand_feats, index, embedder, opts)

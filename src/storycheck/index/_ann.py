@@ -107,7 +107,10 @@ class HnswIndex:
         if not self.ids:
             return [[] for _ in range(len(vectors))]
         scores, idx = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), min(k, len(self.ids)))
-        return [[(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0] for srow, irow in zip(scores, idx, strict=False)]
+        return [
+            [(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0]
+            for srow, irow in zip(scores, idx, strict=False)
+        ]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         import faiss

@@ -41,8 +41,14 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
             for e in s["evidence"][:evidence]:
-                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
-                               f"{e['text']}", style="dim"))
+                con.print(
+                    Text(
+                        f"      ↳ {names.get(e['article'], e['article'])} "
+                        f"{where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
+                        f"{e['text']}",
+                        style="dim",
+                    )
+                )
         sm = a["summary"]
         summary = Text("  summary: ", style="bold")
         for v in ("supported", "contradicted", "unsupported", "opinion"):
@@ -83,9 +89,16 @@ def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -
     table.add_column("ind", justify="right", no_wrap=True)
     table.add_column("first", no_wrap=True)
     for c in doc["claims"]:
-        first = (letter.get(c["first_reporter"], names.get(c["first_reporter"], "?")) + " " + (c["first_published"] or "")[:10]
-                 if c["first_outlet"] else "unknown")
-        table.add_row(c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first)
+        first = (
+            letter.get(c["first_reporter"], names.get(c["first_reporter"], "?"))
+            + " "
+            + (c["first_published"] or "")[:10]
+            if c["first_outlet"]
+            else "unknown"
+        )
+        table.add_row(
+            c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first
+        )
     con.print(table)
     if len(ids) > len(shown):
         con.print(Text(f"  {len(ids) - len(shown)} more outlet column(s) in --json and --html", style="dim"))

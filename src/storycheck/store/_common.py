@@ -170,8 +170,13 @@ class Store:
 
     def feature_ids(self) -> list[str]:
         """Every described article, in the order it was stored."""
-        return [a for (a,) in self._x("SELECT f.article_id FROM article_features f JOIN articles a ON a.id = f.article_id"
-                                      " ORDER BY a.added_at, f.article_id").fetchall()]
+        return [
+            a
+            for (a,) in self._x(
+                "SELECT f.article_id FROM article_features f JOIN articles a ON a.id = f.article_id"
+                " ORDER BY a.added_at, f.article_id"
+            ).fetchall()
+        ]
 
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
         return dict(self._rows_in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids))
@@ -198,15 +203,26 @@ class Store:
                 if f.id not in mine:
                     continue
                 self._x(
-                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash) VALUES (?, ?, ?, ?, ?, ?)",
-                    (f.id, json.dumps(f.terms, ensure_ascii=False), json.dumps(f.names, ensure_ascii=False),
-                     text_key(f.lead), f.day.isoformat() if f.day else None, np.asarray(f.minhash, np.uint64).tobytes()),
+                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        f.id,
+                        json.dumps(f.terms, ensure_ascii=False),
+                        json.dumps(f.names, ensure_ascii=False),
+                        text_key(f.lead),
+                        f.day.isoformat() if f.day else None,
+                        np.asarray(f.minhash, np.uint64).tobytes(),
+                    ),
                 )
                 self._many("INSERT INTO minhash_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            [(k, f.id) for k in band_keys(f.minhash)])
-                terms = sorted(set(f.terms) | {"@" + n for n in f.names})  # sorted: concurrent writers lock rows in one order
-                self._many("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
-                           [(t,) for t in terms])
+                terms = sorted(
+                    set(f.terms) | {"@" + n for n in f.names}
+                )  # sorted: concurrent writers lock rows in one order
+                self._many(
+                    "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
+                    [(t,) for t in terms],
+                )
             for d in batch.duplicates:
                 self._x(
                     "INSERT INTO duplicates (id, original_id, resemblance, title, outlet, url, published, path,"
@@ -308,9 +324,18 @@ class Store:
             dups = dup_outlets.get(sid, [])
             head = heads.get(sid)
             names = sorted((set((outlets or "").split(",")) | set(dups)) - {"", None})
-            out.append({"id": sid, "size": size + len(dups), "articles": size, "duplicates": len(dups), "outlets": names,
-                        "first_published": first, "last_published": last,
-                        "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None})
+            out.append(
+                {
+                    "id": sid,
+                    "size": size + len(dups),
+                    "articles": size,
+                    "duplicates": len(dups),
+                    "outlets": names,
+                    "first_published": first,
+                    "last_published": last,
+                    "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None,
+                }
+            )
         return out
 
     def story_articles(self, story_id: str) -> list[Article]:
@@ -346,9 +371,11 @@ class Store:
             self.save_vectors(vectors, model)
             self._x(
                 "INSERT INTO story_reports (story_id, members_hash, version, report, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash, version = excluded.version,"
+                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash,"
+                " version = excluded.version,"
                 " report = excluded.report, created_at = excluded.created_at",
-                (story_id, members_hash, version, report, _now()))
+                (story_id, members_hash, version, report, _now()),
+            )
 
     def count(self, table: str) -> int:
         if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles"):

@@ -96,8 +96,16 @@ def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> 
     if first is not None:
         original, basis = next(m for m in members if m.id == first), "earliest"
     else:
-        original, basis = max(members, key=lambda m: (
-            sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))), -len(m.sentences))), "central"
+        original, basis = (
+            max(
+                members,
+                key=lambda m: (
+                    sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))),
+                    -len(m.sentences),
+                ),
+            ),
+            "central",
+        )
     by_id = {m.id: m for m in members}
     placed = [original.id]
     copies: list[Copy] = []

@@ -143,7 +143,9 @@ def verify_articles(
                 got = scored[ai].get((i, bi))
                 if got is None:
                     j = int(np.argmax(nears[ai][bi][i]))
-                    stances.append(_unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]])))
+                    stances.append(
+                        _unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]]))
+                    )
                     continue
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]

@@ -224,7 +224,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
         doc = story_doc(story_id)
         section = "\n".join(story_html(doc["story"], link="/articles/{article}#s-{sentence}"))
-        head = next((a["title"] for a in sorted(doc["articles"], key=lambda a: a["published"] or "~") if a["title"]), None)
+        head = next(
+            (a["title"] for a in sorted(doc["articles"], key=lambda a: a["published"] or "~") if a["title"]), None
+        )
         return templates.TemplateResponse(request, "story.html", {
             "title": head or doc["story"]["id"], "sid": doc["story"]["id"], "articles": doc["articles"],
             "story_section": section})
@@ -260,7 +262,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_form(request: Request) -> Response:
-        return templates.TemplateResponse(request, "compare.html", {"title": "Compare", "need_token": opts.token is not None})
+        return templates.TemplateResponse(
+            request, "compare.html", {"title": "Compare", "need_token": opts.token is not None}
+        )
 
     @app.post("/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_page(request: Request) -> Response:

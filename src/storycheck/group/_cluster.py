@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -13,29 +12,8 @@ from .._graph import components
 from .._types import Article
 from ..embed import EmbeddingBackend, default_backend
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._options import ClusterOptions
 from ._similarity import Similarity
-
-
-@dataclass(frozen=True)
-class ClusterOptions:
-    #: Weights of word, name and lead-embedding similarity. Names carry most: two
-    #: earthquakes share their vocabulary, not their places and people (ECB+ dev).
-    content_weight: float = 0.25
-    names_weight: float = 0.5
-    embedding_weight: float = 0.25
-    #: Average similarity at which two groups merge; tuned on ECB+ dev (bench/run.py cluster).
-    threshold: float = 0.34
-    #: Distinctive terms per article used to find candidates, and the most articles a
-    #: term may point to before it stops being distinctive (caps the cost per term).
-    block_terms: int = 15
-    max_postings: int = 300
-    #: Characters of title + lead that are embedded: 300 (~64 word pieces) costs half of
-    #: 600 for 0.01 less B³ F1 on ECB+ dev (0.873 vs 0.883), and speed is what lets archives scale.
-    lead_chars: int = 300
-    #: Days apart after which two dated articles are unlikely to be one story: their
-    #: similarity halves every this many days beyond it.
-    time_scale_days: float = 30.0
-
 
 #: Estimated shingle resemblance from which two articles are one text republished
 #: (an edited or re-headlined wire copy; one added paragraph in ten keeps it near 0.9):

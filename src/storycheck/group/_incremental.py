@@ -25,8 +25,9 @@ import numpy as np
 
 from .._types import Article
 from ..embed import EmbeddingBackend, text_key
-from ._cluster import ClusterOptions, _agglomerate, block_terms, embed_leads, near_duplicates, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, features
+from ._cluster import _agglomerate, block_terms, embed_leads, near_duplicates, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features
+from ._options import ClusterOptions
 from ._similarity import Similarity
 
 
@@ -85,8 +86,6 @@ def describe_batch(
     options: ClusterOptions | None = None,
 ) -> Batch:
     """Duplicates linked, the rest described: what a worker writes for a batch of new articles."""
-    from ..store._common import content_hash
-
     opts = options or ClusterOptions()
     batch = Batch()
     t0 = time.perf_counter()

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._types import Article, Sentence
 from ..embed import text_key
-from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys
+from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -402,22 +402,5 @@ def is_url(target: object) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-def content_hash(text: str) -> str:
-    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
-    return text_key(" ".join(text.split()))
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """A store from a path (SQLite) or a ``postgresql://`` URL; default: $STORYCHECK_DB or the user data dir."""
-    where = str(target) if target is not None else str(default_db_path())
-    if is_url(where):
-        from ._postgres import PostgresStore
-
-        return PostgresStore(where)
-    from ._sqlite import SQLiteStore
-
-    return SQLiteStore(where)

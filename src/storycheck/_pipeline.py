@@ -190,7 +190,8 @@ def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBac
     """The saved index at ``path`` (or a new one), with every stored lead vector in it."""
     from .index import load_index, new_index, sync
 
-    ann = load_index(path, fetch=lambda ids: {f.id: f.vector for f in store.load_features(ids, backend.model_id)})
+    ann = load_index(path, fetch=lambda ids: {
+        f.id: f.vector for f in store.load_features(ids, backend.model_id) if f.vector is not None})
     if ann is None:
         ann = new_index(backend.dim, expected=len(store.feature_ids()))
     sync(ann, store, backend.model_id)

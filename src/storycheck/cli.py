@@ -114,11 +114,12 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path
         try:
             n_parts = -(-len(arts) // 256)
             with _progress(f"adding on {workers} worker(s)", n_parts) as tick:
-                r = add_distributed(arts, target, client, progress=tick)
+                totals = add_distributed(arts, target, client, progress=tick)
         finally:
             client.close()
-        click.echo(f"added {r['added']} article(s), {r['already']} already stored, {r['duplicates']} duplicate(s) "
-                   f"linked, {r['stories']} story(ies) new or changed, in {target} ({workers} Dask worker(s))")
+        click.echo(f"added {totals['added']} article(s), {totals['already']} already stored, "
+                   f"{totals['duplicates']} duplicate(s) linked, {totals['stories']} story(ies) new or changed, "
+                   f"in {target} ({workers} Dask worker(s))")
         return
     with open_store(db) as store, _progress("adding", len(arts)) as tick:
         r = add_articles(arts, store=store, progress=tick, index=index_path)

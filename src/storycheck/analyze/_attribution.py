@@ -455,7 +455,7 @@ def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(
         if att.kind in ("none", "organization"):
             sm = _SURNAME_SAID.search(text)
             name = (sm.group("a") or sm.group("b")) if sm else None
-            if name and name in people:
+            if sm and name and name in people:
                 att = Attribution("named_person", people[name], sm.group(0))
             elif att.kind == "none" and prev.kind != "none" and (_PRONOUN_SAID.search(text) or
                                                                (find_quotes(text) and not _VERB.search(text))):

@@ -151,6 +151,8 @@ def _dates(text: str) -> list[DateMention]:
             continue  # the verb "may"
         if month_word and month_word.lower() in ("mar", "sat", "sun", "wed") and month_word.islower():
             continue
+        day: int | None
+        year: int | None
         if m.group("iy"):
             month, day, year = int(m.group("im")), int(m.group("id")), int(m.group("iy"))
         else:

@@ -19,8 +19,15 @@ from .._exceptions import ModelError
 class EmbeddingBackend(Protocol):
     """The whole contract a model must meet to serve storycheck."""
 
-    model_id: str
-    dim: int
+    @property
+    def model_id(self) -> str:
+        """Names the model and its settings: cached vectors are keyed by it."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return one L2-normalised float32 row per text."""

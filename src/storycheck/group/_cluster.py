@@ -191,7 +191,7 @@ def _agglomerate(members: list[int], total: np.ndarray, threshold: float,
         avg[~alive, :] = -1
         avg[:, ~alive] = -1
         np.fill_diagonal(avg, -1)
-        a, b = np.unravel_index(int(np.argmax(avg)), avg.shape)
+        a, b = (int(x) for x in np.unravel_index(int(np.argmax(avg)), avg.shape))
         if avg[a, b] < threshold:
             break
         total[a, :] += total[b, :]

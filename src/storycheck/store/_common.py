@@ -48,6 +48,7 @@ class Store:
     """
 
     path: Path | str  # what the user gave: a file path or a URL (password hidden)
+    conn: Any  # a DB-API connection (sqlite3 or psycopg), opened by the subclass
 
     # -- engine hooks -----------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -273,7 +274,9 @@ class Store:
     # -- reading stories --------------------------------------------------------
     def _story_filter(self, query: str | None, since: str | None, until: str | None,
                       min_size: int | None) -> tuple[str, list[Any]]:
-        where, having, args = [], [], []
+        where: list[str] = []
+        having: list[str] = []
+        args: list[Any] = []
         if query:
             where.append("sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2"
                          " ON a2.id = sa2.article_id WHERE LOWER(a2.title) LIKE ? OR LOWER(a2.outlet) LIKE ?"

@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .._exceptions import InputError, StorycheckError
@@ -276,10 +277,10 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         token = form.get("token")
         check_token(request, token if isinstance(token, str) else None)
         texts = [t for t in form.getlist("text") if isinstance(t, str) and t.strip()]
-        uploads = [f for f in form.getlist("files") if hasattr(f, "read") and getattr(f, "filename", "")]
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         try:
             arts = [parse_text_article(t, path=f"text {i + 1}") for i, t in enumerate(texts)]
-            arts += _read_uploads([(f.filename, await f.read()) for f in uploads])  # type: ignore[union-attr]
+            arts += _read_uploads([(f.filename or "", await f.read()) for f in uploads])
             doc = _compare(arts)
         except StorycheckError as exc:
             return templates.TemplateResponse(request, "compare.html", {

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, serve
+
 from storycheck import Article, compare, open_store
 from storycheck._pipeline import story_document
 from storycheck.report import render_html, render_terminal

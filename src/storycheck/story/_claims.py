@@ -113,7 +113,7 @@ def _cosines(articles: Sequence[Article]) -> list[tuple[tuple[Key, Key], float]]
     ok = np.triu(sim >= COS_FLOOR, 1) & (owner[:, None] != owner[None, :])
     rows, cols = np.nonzero(ok)
     return [(((keys[i], keys[j]) if keys[i] < keys[j] else (keys[j], keys[i])), float(sim[i, j]))
-            for i, j in zip(rows.tolist(), cols.tolist())]
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
 
 
 def average_link(items: Sequence[Key], weights: dict[tuple[Key, Key], float], cut: float) -> list[list[Key]]:

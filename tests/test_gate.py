@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SHARED
 
 FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["claims"]

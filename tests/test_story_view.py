@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, serve
+
 from storycheck import Article, compare, open_store
 from storycheck._pipeline import story_document
 from storycheck.report import render_html, render_terminal
@@ -160,3 +160,26 @@ def test_thirty_article_story_renders_without_overflow(browser, wide_db, tmp_pat
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(out.as_uri())
     _no_page_overflow(page)
+
+
+def test_a_sentence_with_two_claims_is_split_by_its_clauses():
+    arts = [
+        Article(id="a", outlet="Corvey Courier", published="2026-04-02", title="Fire at Corvey plant",
+                text="A fire broke out at the Corvey paint plant at 2 am on Tuesday, and twelve workers were taken to "
+                     "hospital with smoke injuries.\nThe plant will stay closed this week."),
+        Article(id="b", outlet="Northline News", published="2026-04-02", title="Blaze at paint plant",
+                text="The blaze started at the Corvey paint plant at 2 am on Tuesday.\nTwelve workers were taken to "
+                     "hospital with smoke injuries, officials said.\nThe plant will stay closed for the rest of the week."),
+        Article(id="c", outlet="Valley Post", published="2026-04-03", title="Corvey fire",
+                text="Firefighters said the fire at the Corvey paint plant began at 2 am on Tuesday.\nOfficials said "
+                     "twelve workers needed hospital treatment for smoke injuries.\nInvestigators are looking at the "
+                     "plant's drying ovens."),
+    ]
+    claims = build_story(compare(arts)).claims
+    fire = next(c for c in claims if any("blaze started" in v.text for v in c.versions))
+    hurt = next(c for c in claims if any(v.text.startswith("Twelve workers were taken") for v in c.versions))
+    assert fire is not hurt
+    assert fire.cells["a"] == "carries" and hurt.cells["a"] == "carries"  # one sentence, two claims
+    part = next(v for v in hurt.versions if v.article == "a")
+    assert part.text.startswith("twelve workers were taken") and "Tuesday" not in part.text
+    assert all(len([v for v in c.versions if v.article == "a"]) <= 1 for c in claims)

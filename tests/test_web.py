@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, serve
 
 fastapi = pytest.importorskip("fastapi")
@@ -81,7 +80,6 @@ def test_api_compare_and_errors(client):
     one = client.post("/api/compare", json={"articles": arts[:1]})
     assert one.status_code == 400 and "at least two" in one.json()["error"]["message"]
     assert client.post("/api/compare", json={"articles": [{"title": "no text"}]}).status_code == 400
-    files = {"files": ("a.txt", (EXAMPLES / "01_coastline_wire.txt").read_bytes()), }
     r = client.post("/api/compare", files=[("files", ("w.txt", (EXAMPLES / "01_coastline_wire.txt").read_bytes())),
                                           ("files", ("p.txt", (EXAMPLES / "04_patriot_pulse.txt").read_bytes()))])
     assert r.status_code == 200 and len(r.json()["articles"]) == 2

@@ -56,7 +56,7 @@ def source_articles(articles: Sequence[Article]) -> None:
     outlets = frozenset(a.outlet for a in articles if a.outlet)
     for a in articles:
         texts = [s.text for s in a.sentences]
-        for s, src in zip(a.sentences, source_article(texts, outlets=outlets, language=a.language)):
+        for s, src in zip(a.sentences, source_article(texts, outlets=outlets, language=a.language), strict=False):
             s.attribution, s.quotes = src.attribution, src.quotes
             s.hedges, s.loaded = hedges(s.text, s.language or a.language), loaded(s.text, s.language or a.language)
 
@@ -203,7 +203,8 @@ def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBac
     """The saved index at ``path`` (or a new one), with every stored lead vector in it."""
     from .index import load_index, new_index, sync
 
-    ann = load_index(path, fetch=lambda ids: {f.id: f.vector for f in store.load_features(ids, backend.model_id)})
+    ann = load_index(path, fetch=lambda ids: {
+        f.id: f.vector for f in store.load_features(ids, backend.model_id) if f.vector is not None})
     if ann is None:
         ann = new_index(backend.dim, expected=len(store.feature_ids()))
     sync(ann, store, backend.model_id)
@@ -225,7 +226,9 @@ def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBac
     update = group_batch(store, feats, vocab, backend, ann=ann)
     store.write_stories(update)
     if ann is not None:
-        ann.add([f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None]))
+        ann.add(
+            [f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None])
+        )
     return set(update.stories) - set(update.dropped_stories)
 
 

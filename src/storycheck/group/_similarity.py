@@ -4,16 +4,13 @@ that a million candidate pairs cost one vectorised pass, not a Python loop each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from ..lang import detect_language
 from ._features import ArticleFeatures, Vocabulary
-
-if TYPE_CHECKING:
-    from ._cluster import ClusterOptions
+from ._options import ClusterOptions
 
 
 class Similarity:

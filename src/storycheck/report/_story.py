@@ -156,13 +156,18 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
         for c in f["copies"]:
             extra = f" · adds {len(c['added'])}" if c["added"] else ""
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
-            out.append(f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}")
+            out.append(
+                f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
+            )
             for a in c["added"][:MAX_ADDED_LINES]:
                 out.append(f"      + {a['text']}")
             if len(c["added"]) > MAX_ADDED_LINES:
                 out.append(f"      + {len(c['added']) - MAX_ADDED_LINES} more sentence(s)")
         for d in doc["duplicates"]:
             if d["original"] in f["members"]:
-                out.append(f"  └ {d['outlet'] or d['id']} republishes {names[d['original']]} "
-                           f"({d['resemblance']:.0%} the same)" + (f" · adds {len(d['added_sentences'])}" if d["added_sentences"] else ""))
+                out.append(
+                    f"  └ {d['outlet'] or d['id']} republishes {names[d['original']]} "
+                    f"({d['resemblance']:.0%} the same)"
+                    + (f" · adds {len(d['added_sentences'])}" if d["added_sentences"] else "")
+                )
     return out

@@ -41,8 +41,14 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
             for e in s["evidence"][:evidence]:
-                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
-                               f"{e['text']}", style="dim"))
+                con.print(
+                    Text(
+                        f"      ↳ {names.get(e['article'], e['article'])} "
+                        f"{where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
+                        f"{e['text']}",
+                        style="dim",
+                    )
+                )
         sm = a["summary"]
         summary = Text("  summary: ", style="bold")
         for v in ("supported", "contradicted", "unsupported", "opinion"):
@@ -70,9 +76,8 @@ def _letter(i: int) -> str:
 
 def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -> None:
     """The story view: families, claim × outlet matrix, trails, copied passages, ranking."""
-    from rich.table import Table
-
     from rich import box
+    from rich.table import Table
 
     from ._story import CELL_MARK, change_text, column_groups, family_lines, first_text
 
@@ -102,7 +107,9 @@ def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -
     table.add_column("first", no_wrap=True, overflow="ellipsis", width=FIRST_WIDTH)
     for c in doc["claims"]:
         first = first_text(c, letter, more_after=3).replace(" (order within the day unknown)", " ?")
-        table.add_row(c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first)
+        table.add_row(
+            c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first
+        )
     con.print(table)
     if len(ordered) > len(shown):
         con.print(Text(f"  {len(ordered) - len(shown)} more outlet column(s) in --json and --html; "

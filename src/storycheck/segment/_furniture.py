@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .._types import Article, Sentence
+from ._split import split_sentences
 
 #: A line repeated across one outlet's articles is furniture only when it is this short:
 #: template lines are short, while a long repeated sentence is a reused paragraph that
@@ -125,8 +126,6 @@ def drop_furniture(articles: Sequence[Article]) -> None:
     short lines one outlet repeats across its articles. An article that holds such a
     line is split again without it (its sentences then carry no facts yet: verify finds
     them); the others only lose sentences that are furniture by themselves."""
-    from ._split import content_sentences
-
     repeated = repeated_lines(articles) if len(articles) > 1 else {}
     for a in articles:
         own = repeated.get((a.outlet or "").lower(), frozenset())
@@ -137,3 +136,19 @@ def drop_furniture(articles: Sequence[Article]) -> None:
             a.sentences = [s for s in a.sentences if not is_furniture(s.text)]
             for i, s in enumerate(a.sentences):
                 s.index = i
+
+
+def content_sentences(text: str, repeated: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """``split_sentences`` without site furniture: furniture lines (and the ``repeated``
+    template lines of the article's outlet) are blanked before splitting, so they never
+    join a neighbouring line's sentence; a sentence that is furniture by itself
+    ("Read more.") is dropped after."""
+    spans = furniture_lines(text, repeated)
+    if spans:
+        chars = list(text)
+        for a, b in spans:
+            chars[a:b] = " " * (b - a)
+        split = [(a, b, t) for a, b, t in split_sentences("".join(chars))]
+    else:
+        split = split_sentences(text)
+    return [x for x in split if not is_furniture(x[2])]

@@ -197,20 +197,3 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
     return [(a, b, _WS.sub(" ", text[a:b])) for a, b in sentence_spans(text)]
 
 
-
-def content_sentences(text: str, repeated: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
-    """``split_sentences`` without site furniture: furniture lines (and the ``repeated``
-    template lines of the article's outlet) are blanked before splitting, so they never
-    join a neighbouring line's sentence; a sentence that is furniture by itself
-    ("Read more.") is dropped after."""
-    from ._furniture import furniture_lines, is_furniture
-
-    spans = furniture_lines(text, repeated)
-    if spans:
-        chars = list(text)
-        for a, b in spans:
-            chars[a:b] = " " * (b - a)
-        split = [(a, b, t) for a, b, t in split_sentences("".join(chars))]
-    else:
-        split = split_sentences(text)
-    return [x for x in split if not is_furniture(x[2])]

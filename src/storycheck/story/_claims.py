@@ -13,15 +13,17 @@ each step.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from .._time import day_of, first_of, sort_key, surely_before
 from .._types import Article, Sentence
+from ..analyze import analyze_sentence, content_words
 from ..analyze._lexicon import STOPWORDS
 from ..verify._quotes import reworded
 from ..verify._typed import APPROX_TOLERANCE, same_value
@@ -111,7 +113,7 @@ def _cosines(articles: Sequence[Article]) -> list[tuple[tuple[Key, Key], float]]
     ok = np.triu(sim >= COS_FLOOR, 1) & (owner[:, None] != owner[None, :])
     rows, cols = np.nonzero(ok)
     return [(((keys[i], keys[j]) if keys[i] < keys[j] else (keys[j], keys[i])), float(sim[i, j]))
-            for i, j in zip(rows.tolist(), cols.tolist())]
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
 
 
 def average_link(items: Sequence[Key], weights: dict[tuple[Key, Key], float], cut: float) -> list[list[Key]]:
@@ -158,10 +160,11 @@ def _mean(total: float, n: int, m: int) -> float:
 def find_claims(articles: Sequence[Article]) -> list[Claim]:
     """Rows of the matrix: every sentence in exactly one claim; opinions only when others carry them."""
     key = {(a.id, s.index): (a, s) for a in articles for s in a.sentences}
-    groups = average_link(list(key), pair_weights(articles), MERGE_SCORE)
+    groups = [[key[m] for m in members] for members in average_link(list(key), pair_weights(articles), MERGE_SCORE)]
+    for g, part in split_clauses(groups):
+        groups[g].append(part)
     claims = []
-    for members in groups:
-        sents = [key[m] for m in members]
+    for sents in groups:
         if len(sents) == 1 and sents[0][1].verdict == "opinion":
             continue
         claims.append(_claim(sents, articles))
@@ -170,6 +173,60 @@ def find_claims(articles: Sequence[Article]) -> list[Claim]:
     for i, c in enumerate(claims, 1):
         c.id = f"c{i}"
     return claims
+
+
+#: Where a sentence may hold two claims: a semicolon, or a comma before "and", "while",
+#: "but", "whereas" that opens a new clause.
+_CLAUSE = re.compile(r"\s*;\s+|,\s+(?=(?:and|while|but|whereas)\s)")
+#: A clause joins another claim when this share of its content words is in one of that
+#: claim's sentences, and at most CLAUSE_OWN of them in any other sentence of its own claim.
+CLAUSE_COVER = 0.6
+CLAUSE_OWN = 0.4
+#: Clauses shorter than this (content words) are too small to be a claim of their own.
+CLAUSE_MIN_WORDS = 4
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a sentence that may each carry a claim ("…, and 12 workers were hurt")."""
+    parts = [p.strip(" ,;") for p in _CLAUSE.split(text)]
+    parts = [re.sub(r"^(?:and|while|but|whereas)\s+", "", p) for p in parts if p]
+    return parts if len(parts) > 1 else []
+
+
+def split_clauses(groups: list[list[tuple[Article, Sentence]]]) -> list[tuple[int, tuple[Article, Sentence]]]:
+    """A sentence that holds two claims also joins the claim its other clause states:
+    (group index, the clause as a sentence of its article) for each such clause.
+
+    A clause goes to another claim only when that claim's sentences cover it and its
+    own claim's other sentences do not, and when that claim has no sentence of its
+    article yet (the article would carry it twice)."""
+    words = [[frozenset(content_words(s.text)) for _, s in g] for g in groups]
+    sizable = [g for g in range(len(groups)) if len({a.id for a, _ in groups[g]}) >= 2]
+    out = []
+    for gx, group in enumerate(groups):
+        for k, (a, s) in enumerate(group):
+            for part in clauses(s.text):
+                cw = frozenset(content_words(part))
+                if len(cw) < CLAUSE_MIN_WORDS:
+                    continue
+                own = max((len(cw & w) / len(cw) for j, w in enumerate(words[gx]) if j != k), default=0.0)
+                if own > CLAUSE_OWN:
+                    continue
+                best, cover = None, CLAUSE_COVER
+                for gy in sizable:
+                    if gy == gx or any(b.id == a.id for b, _ in groups[gy]):
+                        continue
+                    c = max(len(cw & w) / len(cw) for w in words[gy])
+                    if c >= cover:
+                        best, cover = gy, c
+                if best is not None:
+                    out.append((best, (a, _clause_sentence(s, part))))
+    return out
+
+
+def _clause_sentence(s: Sentence, part: str) -> Sentence:
+    """A clause as a sentence of its own: same place and verdict, its own facts and wording."""
+    return replace(s, text=part, facts=analyze_sentence(part), quotes=[q for q in s.quotes if q.text in part])
 
 
 def _claim(sents: list[tuple[Article, Sentence]], articles: Sequence[Article]) -> Claim:

@@ -82,8 +82,8 @@ def shared_runs(articles: Sequence[Article], min_words: int = MIN_RUN_WORDS) -> 
                     key, pos = ((ai, bi), (pa, pb)) if ai < bi else ((bi, ai), (pb, pa))
                     hits[key].add(pos)
     out: list[Passage] = []
-    for (ai, bi), pos in sorted(hits.items()):
-        for pa0, pa1, pb0, pb1 in _runs(sorted(pos), min_words):
+    for (ai, bi), pairs in sorted(hits.items()):
+        for pa0, pa1, pb0, pb1 in _runs(sorted(pairs), min_words):
             a, b = articles[ai], articles[bi]
             ta, tb = toks[ai], toks[bi]
             a_start, a_end = ta[pa0][0], ta[pa1 - 1][1]

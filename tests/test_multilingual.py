@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import find
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "velmora-dam"

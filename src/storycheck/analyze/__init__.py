@@ -11,10 +11,8 @@ from ._attribution import (
     attribute,
     escalating,
     find_quotes,
-    hedges,
-    loaded,
-    source_article,
 )
+from ._languages import hedges, loaded, source_article
 from ._facts import analyze_sentence, content_words, stem
 from ._lexicon import STOPWORDS, SUBJECTIVE
 

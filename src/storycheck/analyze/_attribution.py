@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..lang import lexicon
 from ._lexicon import HEDGES, LOADED
 
 Kind = Literal["named_person", "anonymous", "outlet", "document", "organization", "none"]
@@ -433,31 +432,17 @@ _HEDGE_RE = _phrases(HEDGES)
 _LOADED_RE = _phrases(LOADED)
 
 
-def hedges(text: str, language: str | None = None) -> list[str]:
-    if (lex := lexicon(language or "en")) is not None:
-        from . import _intl
-
-        return _intl.hedges(text, lex)
+def hedges(text: str) -> list[str]:
     return [m.group(0) for m in _HEDGE_RE.finditer(text)]
 
 
-def loaded(text: str, language: str | None = None) -> list[str]:
-    if (lex := lexicon(language or "en")) is not None:
-        from . import _intl
-
-        return _intl.loaded(text, lex)
+def loaded(text: str) -> list[str]:
     return [m.group(0) for m in _LOADED_RE.finditer(text)]
 
 
-def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(),
-                   language: str | None = None) -> list[Sourcing]:
+def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset()) -> list[Sourcing]:
     """Sourcing of every sentence of one article, carrying a source into the
-    sentences that continue it ("..., he said"; a bare quote after a named one).
-    ``language`` other than English reads the sentences with that language's cues."""
-    if (lex := lexicon(language or "en")) is not None:
-        from . import _intl
-
-        return _intl.source_article(sentences, lex, outlets)
+    sentences that continue it ("..., he said"; a bare quote after a named one)."""
     out: list[Sourcing] = []
     people: dict[str, str] = {}  # surname -> full name seen earlier in the article
     prev: Attribution = NONE

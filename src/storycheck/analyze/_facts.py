@@ -4,7 +4,7 @@ import re
 
 from .._types import DateMention, Facts, Quantity
 from ..lang import Lexicon, detect_language, lexicon, script
-from . import _intl
+from ._intl import analyze as analyze_in
 from ._lexicon import (
     CURRENCY_WORDS,
     MONTHS,
@@ -222,7 +222,7 @@ def analyze_sentence(text: str, language: str | None = None) -> Facts:
     Cyrillic as Russian or Ukrainian and the rest as English)."""
     lex = lexicon_for(text, language)
     if lex is not None:
-        return _intl.analyze(text, lex)
+        return analyze_in(text, lex)
     dates = _dates(text)
     quantities = [
         q for q in _quantities(text)

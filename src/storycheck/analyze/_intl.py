@@ -238,7 +238,6 @@ def attribute(text: str, lex: Lexicon, outlets: frozenset[str] = frozenset()) ->
     for rx in _sourcing_res(lex):
         for m in rx.finditer(text):
             src = m.group("src").strip()
-            first = src.split()[0].lower()
             if _not_name(src.split()[0], lex):
                 continue
             kind = _kind(src, lex, outlets)

@@ -46,7 +46,7 @@ class MultilingualBackend:
         if todo:
             vecs = np.atleast_2d(np.asarray(self._model.encode([PREFIX + t for t in todo], True), dtype=np.float32))
             vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-            self._memory.update(zip(todo, vecs))
+            self._memory.update(zip(todo, vecs, strict=True))
             if len(self._memory) > MEMORY:
                 self._memory = dict(list(self._memory.items())[-MEMORY // 2 :])
         if not texts:

@@ -51,7 +51,7 @@ class Similarity:
             return set()
         rows = np.flatnonzero(~self.english)
         close = (self.multi[rows] @ self.multi.T) >= LEAD_FLOOR + LEAD_SPAN / 2
-        return {(min(int(rows[a]), int(b)), max(int(rows[a]), int(b))) for a, b in zip(*np.nonzero(close))
+        return {(min(int(rows[a]), int(b)), max(int(rows[a]), int(b))) for a, b in zip(*np.nonzero(close), strict=True)
                 if int(rows[a]) != int(b)}
 
     def _decay(self, gap: np.ndarray) -> np.ndarray:

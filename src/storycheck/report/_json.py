@@ -33,11 +33,11 @@ def sourcing_profile(article: Article) -> dict[str, Any]:
     anonymous or document sources, quote statuses, hedge and loaded-language rates."""
     n = len(article.sentences) or 1
     kinds = {k: 0 for k in KINDS}
-    quotes = {"verbatim": 0, "altered": 0, "only_here": 0, "translated": 0}
+    quotes = {"verbatim": 0, "altered": 0, "only_here": 0}
     for s in article.sentences:
         kinds[s.attribution.kind if s.attribution else "none"] += 1
         for q in s.quotes:
-            quotes[q.status] += 1
+            quotes[q.status] = quotes.get(q.status, 0) + 1  # "translated" appears only where there is one
     return {
         "attribution": kinds,
         "anonymous_or_document_share": round((kinds["anonymous"] + kinds["document"]) / n, 4),

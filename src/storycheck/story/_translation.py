@@ -36,7 +36,7 @@ def translation_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alig
             if (a.language or "en") == (b.language or "en") or not a.sentences or not b.sentences:
                 continue
             pairs, broken = _mutual(a, b)
-            in_order = all(p[1] < q[1] for p, q in zip(pairs, pairs[1:]))
+            in_order = all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False))
             short = min(len(a.sentences), len(b.sentences))
             if broken or not in_order or len(pairs) < max(TRANSLATION_MIN_SENTENCES, TRANSLATION_SHARE * short):
                 continue

@@ -41,7 +41,7 @@ MISSING_FACT_PENALTY = 0.35
 
 
 @dataclass
-class _Other:
+class Other:
     """One other article as the cross-language check sees it."""
 
     article: Article
@@ -51,21 +51,21 @@ class _Other:
     names: frozenset[str]  # name skeletons of its whole text
 
 
-def other_view(article: Article, units: list[Sentence], vectors: np.ndarray) -> _Other:
+def other_view(article: Article, units: list[Sentence], vectors: np.ndarray) -> Other:
     facts = [u.facts for u in units if u.facts is not None]
     keys = {k for f in facts for n in f.names for w in n.split() if len(k := skeleton(w)) >= 3}
-    return _Other(article, units, vectors, Carried.of(facts), frozenset(keys))
+    return Other(article, units, vectors, Carried.of(facts), frozenset(keys))
 
 
 _OPENING = "«„\"“‚'(—– "
 
 
-def _missing(text: str, f: Facts, other: _Other, tol: float, proper_only: bool) -> int:
+def _missing(text: str, f: Facts, other: Other, tol: float, proper_only: bool) -> int:
     """Figures (digits with a unit) and names of the claim the other article nowhere has.
     Numbers in words are left out ("восьми месяцев": their case forms are endless), and so
     is a capitalised first word, which is a name only by its place."""
-    n = sum(1 for q in f.quantities if q.unit and q.unit != "@year" and q.text[:1] in "0123456789$€£₽₴" and not any(
-        u == q.unit and same_value(v, q.value, tol) for u, v in other.carried.quantities))
+    figures = [q for q in f.quantities if q.unit and q.unit != "@year" and q.text[:1] in "0123456789$€£₽₴"]
+    n = sum(1 for q in figures if not any(u == q.unit and same_value(v, q.value, tol) for u, v in other.carried.quantities))
     if proper_only:  # German capitalises nouns: only names the other side could spell are asked for
         head = text.lstrip(_OPENING)
         names = [w for name in f.names for w in name.split() if len(skeleton(w)) >= 3
@@ -90,7 +90,7 @@ def probability(cos: float, missing: int) -> float:
     return p * (1.0 - MISSING_FACT_PENALTY) ** missing
 
 
-def stance(s: Sentence, vector: np.ndarray, language: str, other: _Other, opts: Options) -> Link:
+def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: Options) -> Link:
     """The other article's stance on ``s`` (its multilingual ``vector``), through its closest sentence."""
     f = s.facts
     assert f is not None

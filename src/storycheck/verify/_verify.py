@@ -11,9 +11,9 @@ from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import added_layers, analyze_sentence
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from . import _crosslang as crosslang
-from ._crosslang import involves_other_language
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
+from ._crosslang import Other, embed_units, involves_other_language, other_view
+from ._crosslang import stance as cross_stance
 from ._quotes import reworded
 from ._typed import attribution_conflict
 
@@ -152,7 +152,7 @@ def verify_articles(
             stances: list[tuple[Link, np.ndarray | None]] = []
             for bi in sorted(others_of[ai] + cross_of[ai]):
                 if bi in cross_of[ai]:
-                    stances.append((crosslang.stance(s, mvecs[ai][i], langs[ai], views[bi], opts), None))
+                    stances.append((cross_stance(s, mvecs[ai][i], langs[ai], views[bi], opts), None))
                     continue
                 got = scored[ai].get((i, bi))
                 if got is None:
@@ -172,20 +172,20 @@ def verify_articles(
 
 
 def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cross_of: list[list[int]],
-                  langs: list[str]) -> tuple[dict[int, np.ndarray], dict[int, crosslang._Other]]:
+                  langs: list[str]) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
     """Multilingual vectors and views of every article in a pair judged across languages."""
     which = sorted({ai for ai, cs in enumerate(cross_of) if cs} | {bi for cs in cross_of for bi in cs}
                    | {ai for ai, a in enumerate(articles) if langs[ai] != "en" and a.headline is not None})
     if not which:
         return {}, {}
-    mvecs = crosslang.embed_units(units, which, multilingual_backend())
+    mvecs = embed_units(units, which, multilingual_backend())
     body = {ai: [u for u in units[ai] if u.index >= 0] for ai in which}
-    views = {ai: crosslang.other_view(articles[ai], body[ai], mvecs[ai][len(units[ai]) - len(body[ai]):])
+    views = {ai: other_view(articles[ai], body[ai], mvecs[ai][len(units[ai]) - len(body[ai]):])
              for ai in which}
     return mvecs, views
 
 
-def _body_support_multilingual(art: Article, vectors: np.ndarray, body: crosslang._Other, lang: str,
+def _body_support_multilingual(art: Article, vectors: np.ndarray, body: Other, lang: str,
                                opts: Options) -> None:
     """Whether the body carries the headline, in the multilingual space (index -1 is unit 0)."""
     head = art.headline
@@ -193,7 +193,7 @@ def _body_support_multilingual(art: Article, vectors: np.ndarray, body: crosslan
     if not body.units:
         art.headline_support = BodySupport("unsupported", 0.0, [])
         return
-    ln = crosslang.stance(head, vectors[0], lang, body, opts)
+    ln = cross_stance(head, vectors[0], lang, body, opts)
     verdict: Verdict = "contradicted" if ln.stance == "contradicts" else "supported" if ln.stance == "carries" \
         else "unsupported"
     art.headline_support = BodySupport(verdict, ln.score, [ln.evidence] if ln.evidence else [], ln.contradiction)

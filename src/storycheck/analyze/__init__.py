@@ -12,8 +12,8 @@ from ._attribution import (
     escalating,
     find_quotes,
 )
-from ._languages import hedges, loaded, source_article
 from ._facts import analyze_sentence, content_words, stem
+from ._languages import hedges, loaded, source_article
 from ._lexicon import STOPWORDS, SUBJECTIVE
 
 __all__ = [

@@ -65,7 +65,7 @@ def _missing(text: str, f: Facts, other: Other, tol: float, proper_only: bool) -
     Numbers in words are left out ("восьми месяцев": their case forms are endless), and so
     is a capitalised first word, which is a name only by its place."""
     figures = [q for q in f.quantities if q.unit and q.unit != "@year" and q.text[:1] in "0123456789$€£₽₴"]
-    n = sum(1 for q in figures if not any(u == q.unit and same_value(v, q.value, tol) for u, v in other.carried.quantities))
+    n = sum(1 for q in figures if not other.carried.has_quantity(q, tol))
     if proper_only:  # German capitalises nouns: only names the other side could spell are asked for
         head = text.lstrip(_OPENING)
         names = [w for name in f.names for w in name.split() if len(skeleton(w)) >= 3
@@ -76,7 +76,8 @@ def _missing(text: str, f: Facts, other: Other, tol: float, proper_only: bool) -
 
 def _share_a_fact(a: Facts, b: Facts, tol: float) -> bool:
     """Whether two sentences hold one figure, day or name in common."""
-    if any(q.unit and q.unit == e.unit and same_value(q.value, e.value, tol) for q in a.quantities for e in b.quantities):
+    if any(q.unit == e.unit and same_value(q.value, e.value, tol)
+           for q in a.quantities if q.unit for e in b.quantities):
         return True
     if {(d.month, d.day) for d in a.dates if d.day} & {(d.month, d.day) for d in b.dates if d.day}:
         return True

@@ -43,6 +43,9 @@ def _unit_of(word: str, lex: Lexicon) -> str | None:
     w = word.lower().rstrip(".")
     if w in lex.units:
         return lex.units[w]
+    head = w.split("-")[0]  # "30 km-es", "3-km"
+    if head in lex.units:
+        return lex.units[head]
     best = max((k for k in lex.units if w.startswith(k) and len(k) >= 3), key=len, default=None)
     return lex.units[best] if best else None
 

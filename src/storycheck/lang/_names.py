@@ -75,7 +75,7 @@ def latin_name(word: str) -> str:
     return transliterate(stems[-1] if is_cyrillic(word) else word)
 
 
-_DIGRAPHS = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "s"), ("sz", "s"), ("ch", "c"), ("kh", "h"),
+_DIGRAPHS = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "s"), ("sz", "s"), ("cs", "c"), ("ch", "c"), ("kh", "h"),
              ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("ck", "k"), ("qu", "kv"))
 _LETTERS = str.maketrans({"w": "v", "z": "s", "x": "k", "q": "k", "c": "k", "y": "i", "j": "i"})
 
@@ -86,6 +86,7 @@ def skeleton(word: str) -> str:
     the first letter and the consonants, doubled letters once."""
     s = latin_name(word)
     s = re.sub(r"[^a-z]", "", s)
+    s = re.sub(r"^y(?=[aeiou])", "", s)  # Yelena / Elena, Yevgeny / Evgeny: the glide is a spelling choice
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
     s = s.translate(_LETTERS)

@@ -342,6 +342,14 @@ def bench_claims_grouping(shared: Path) -> dict:
     return evaluate()
 
 
+def bench_multilingual(shared: Path) -> dict:
+    """Stories in several languages on our fictional stories (bench/multilingual.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from multilingual import evaluate
+
+    return evaluate()
+
+
 def bench_sourcing(shared: Path) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     from sourcing_eval import SETS, evaluate
@@ -641,7 +649,7 @@ SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreeme
             "pipeline": bench_pipeline, "encoder": bench_encoder, "claims": bench_claims,
             "claims_grouping": bench_claims_grouping, "sourcing": bench_sourcing,
             "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies, "web": bench_web,
-            "scale_out": bench_scale_out}
+            "scale_out": bench_scale_out, "multilingual": bench_multilingual}
 
 
 def write_markdown(results: dict) -> None:

@@ -87,3 +87,93 @@ def test_names_across_scripts():
     assert skeleton("Уиткомб") == skeleton("Witcombe")
     assert skeleton("Selenskyj") == skeleton("Zelensky") == skeleton("Zelenszkij")
     assert skeleton("Witcombe") != skeleton("Wellington")
+
+
+def test_the_trail_marks_a_language_change(velmora):
+    from storycheck.story import build_story
+
+    report = build_story(list(velmora.values()))
+    steps = [ch for c in report.claims for v in c.versions for ch in v.changes]
+    langs = [ch for ch in steps if ch["type"] == "language"]
+    assert langs and all(ch["from"] != ch["to"] for ch in langs)
+    assert {"ru", "de", "fr"} <= {ch["to"] for ch in langs} | {ch["from"] for ch in langs}
+    # words are not compared across languages
+    assert not any(ch["type"] == "wording" and any("а" <= w[:1] <= "я" for w in ch["added"]) for ch in steps
+                   if ch["type"] == "wording")
+
+
+def test_language_is_in_the_json(velmora):
+    from storycheck.report import to_json_dict
+
+    doc = to_json_dict(list(velmora.values()))
+    langs = {a["outlet"]: a["language"] for a in doc["articles"]}
+    assert langs["Morgenruf24"] == "de" and langs["Вечерний экспресс"] == "ru"
+    morgenruf = next(a for a in doc["articles"] if a["outlet"] == "Morgenruf24")
+    assert morgenruf["sourcing"]["quotes"]["translated"] == 1
+    wire = next(a for a in doc["articles"] if a["outlet"] == "Northbridge Wire")
+    assert "language" not in wire["sentences"][0]  # only where a sentence differs from its article
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("В 2025 г. он заявил: «Мы проверили 33 страницы. Всё хорошо». Т. е. всё ясно. Он ушёл.", "ru", 3),
+    ("Am 3. Dezember sagte er: „Wir haben 33 Seiten geprüft. Alles ist gut.“ Danach ging er. Laut Nr. 5 ist es so.",
+     "de", 3),
+    ("Selon M. Dupont, le rapport est prêt. Mme Martin est partie.", "fr", 2),
+    ("A jelentés 2026. december 2. jelent meg. Orbán szerint ez jó.", "hu", 2),
+])
+def test_sentences_split_with_each_language_s_abbreviations_and_quotes(text, language, expected):
+    from storycheck.segment import split_sentences
+
+    assert len(split_sentences(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "value", "unit"), [
+    ("Администрация подготовила 33-страничный план.", "ru", 33, "page"),
+    ("План стоит 5 млрд долларов.", "ru", 5e9, "$"),
+    ("Der Plan kostet 5 Mrd. Dollar.", "de", 5e9, "$"),
+    ("Le plan coûte 5 milliards de dollars.", "fr", 5e9, "$"),
+    ("A terv 5 milliárd dollárba kerül.", "hu", 5e9, "$"),
+    ("Звіт коштує 2,5 млрд доларів.", "uk", 2.5e9, "$"),
+    ("Rund 12.000 Menschen leben dort.", "de", 12000, "people"),
+    ("Environ 12 000 habitants vivent là.", "fr", 12000, "resident"),
+])
+def test_numbers_with_scale_words_and_units(text, language, value, unit):
+    from storycheck.analyze import analyze_sentence
+
+    (q,) = analyze_sentence(text, language).quantities
+    assert (q.value, q.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(("text", "language", "day", "month"), [
+    ("Отчёт выйдет 2 декабря.", "ru", 2, 12), ("Звіт вийде 2 грудня.", "uk", 2, 12),
+    ("Der Bericht erscheint am 3. Dezember.", "de", 3, 12), ("Le rapport paraîtra le 2 décembre.", "fr", 2, 12),
+    ("A jelentés december 2. jelenik meg.", "hu", 2, 12),
+])
+def test_dates_with_month_names(text, language, day, month):
+    from storycheck.analyze import analyze_sentence
+
+    (d,) = analyze_sentence(text, language).dates
+    assert (d.day, d.month) == (day, month)
+
+
+@pytest.mark.parametrize(("sentence", "language", "kind", "source"), [
+    ("По словам Уиткоффа, план готов.", "ru", "named_person", "Уиткоффа"),
+    ("«Мы не отступим», — заявил мэр Иван Петров.", "ru", "named_person", "Иван Петров"),
+    ("Laut Witcombe ist der Damm sicher.", "de", "named_person", "Witcombe"),
+    ("Selon Witcombe, le barrage est sûr.", "fr", "named_person", "Witcombe"),
+    ("Orbán szerint ez jó.", "hu", "named_person", "Orbán"),
+    ("Источники в Кремле сообщили об этом.", "ru", "anonymous", None),
+])
+def test_attribution_cues(sentence, language, kind, source):
+    from storycheck.analyze import source_article
+
+    (src,) = source_article([sentence], language=language)
+    assert src.attribution.kind == kind and src.attribution.source == source
+
+
+def test_hedges_in_their_language():
+    from storycheck.analyze import hedges
+
+    assert hedges("Он якобы был там.", "ru") == ["якобы"]
+    assert hedges("Er soll angeblich dort gewesen sein.", "de") == ["soll", "angeblich"]
+    assert hedges("He was reportedly there.") == ["reportedly"]

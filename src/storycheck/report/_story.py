@@ -110,7 +110,7 @@ def shorten(items: list[str], keep: int = 3) -> str:
 def change_text(ch: dict[str, Any]) -> str:
     """One mutation step in words: 'number 14 cracks → 40 cracks'."""
     t = ch["type"]
-    if t in ("number", "date", "quote", "source_kind"):
+    if t in ("number", "date", "quote", "source_kind", "language"):
         return f"{t.replace('_', ' ')}: {ch['from']} → {ch['to']}"
     if t in ("hedge_dropped", "hedge_added", "loaded_added"):
         return f"{t.replace('_', ' ')}: {ch['word']}"

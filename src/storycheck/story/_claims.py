@@ -243,7 +243,7 @@ def _claim(sents: list[tuple[Article, Sentence]], articles: Sequence[Article]) -
     first = next((a for a, _ in sents if a.id == earliest), None)
     versions = [Version(a.id, s.index, s.text, a.published) for a, s in seq]
     for k in range(1, len(seq)):
-        versions[k].changes = mutation(seq[k - 1][1], seq[k][1])
+        versions[k].changes = mutation(seq[k - 1][1], seq[k][1], (_language(*seq[k - 1]), _language(*seq[k])))
     day, on_day, undated = first_day(published)
     return Claim("", rep[1].text, cells, first.id if first else None, first.published if first else None, versions,
                  day, on_day, undated)
@@ -266,11 +266,29 @@ def first_day(published: dict[str, str | None]) -> tuple[str | None, list[str], 
     return day, top, undated
 
 
-def mutation(before: Sentence, after: Sentence) -> list[dict[str, Any]]:
-    """What changed from one version of a claim to the next, typed where we can say what."""
+def _language(article: Article, s: Sentence) -> str:
+    return s.language or article.language or "en"
+
+
+def _marks(before: Sentence, after: Sentence, translated: bool) -> tuple[list[str], list[str], list[str]]:
+    """Hedges dropped, hedges added, loaded words added. Across languages which word cannot be
+    compared, only whether a version has one."""
+    hb, ha, lb, la = set(before.hedges), set(after.hedges), set(before.loaded), set(after.loaded)
+    if translated:
+        return (sorted(hb)[:1] if hb and not ha else [], sorted(ha)[:1] if ha and not hb else [],
+                sorted(la)[:1] if la and not lb else [])
+    return sorted(hb - ha), sorted(ha - hb), sorted(la - lb)
+
+
+def mutation(before: Sentence, after: Sentence, languages: tuple[str, str] = ("en", "en")) -> list[dict[str, Any]]:
+    """What changed from one version of a claim to the next, typed where we can say what;
+    a version told in another language says so first (its words are then not compared)."""
     out: list[dict[str, Any]] = []
     if before.text == after.text:
         return [{"type": "unchanged"}]
+    translated = languages[0] != languages[1]
+    if translated:
+        out.append({"type": "language", "from": languages[0], "to": languages[1]})
     kb = before.attribution.kind if before.attribution else "none"
     ka = after.attribution.kind if after.attribution else "none"
     sb = before.attribution.source if before.attribution else None
@@ -288,16 +306,17 @@ def mutation(before: Sentence, after: Sentence) -> list[dict[str, Any]]:
         for d in fa.dates:
             if d.day and days_b and (d.month, d.day) not in days_b:
                 out.append({"type": "date", "from": next(x.text for x in fb.dates if x.day), "to": d.text})
-    changed = reworded(after.quotes, before.quotes)
+    changed = None if translated else reworded(after.quotes, before.quotes)
     if changed:
         out.append({"type": "quote", "from": changed[1], "to": changed[0]})
-    for h in sorted(set(before.hedges) - set(after.hedges)):
+    dropped, added, loaded = _marks(before, after, translated)
+    for h in dropped:
         out.append({"type": "hedge_dropped", "word": h})
-    for h in sorted(set(after.hedges) - set(before.hedges)):
+    for h in added:
         out.append({"type": "hedge_added", "word": h})
-    for w in sorted(set(after.loaded) - set(before.loaded)):
+    for w in loaded:
         out.append({"type": "loaded_added", "word": w})
     wb, wa = (set(word_set(x.text)) - STOPWORDS for x in (before, after))
-    if wa - wb or wb - wa:
+    if not translated and (wa - wb or wb - wa):
         out.append({"type": "wording", "added": sorted(wa - wb)[:8], "removed": sorted(wb - wa)[:8]})
     return out

@@ -40,7 +40,7 @@ def segment_article(article: Article) -> Article:
         article.sentences = [Sentence(index=i, start=a, end=b, text=t)
                              for i, (a, b, t) in enumerate(content_sentences(article.text))]
     for s in article.sentences:
-        if s.language is None and lang is not None and lang != "en":
+        if s.language is None and lang is not None:  # cheap for English: ASCII letters never go to lingua
             s.language = sentence_language(s.text, lang)
         if s.facts is None:
             s.facts = analyze_sentence(s.text, s.language or lang)

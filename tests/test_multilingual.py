@@ -177,3 +177,24 @@ def test_hedges_in_their_language():
     assert hedges("Он якобы был там.", "ru") == ["якобы"]
     assert hedges("Er soll angeblich dort gewesen sein.", "de") == ["soll", "angeblich"]
     assert hedges("He was reportedly there.") == ["reportedly"]
+
+
+def test_add_stores_one_story_across_languages_and_checks_it(tmp_path):
+    from storycheck import add
+    from storycheck._pipeline import check_stored_story
+    from storycheck.ingest import read_paths
+    from storycheck.store import open_store
+
+    store = open_store(tmp_path / "s.db")
+    try:
+        res = add([EXAMPLE], store=store)
+        assert res.added == 9
+        arts = read_paths([EXAMPLE])
+        story_of = store.stories_of([a.id for a in arts])
+        by_outlet = {a.outlet: story_of[a.id] for a in arts}
+        assert by_outlet["Северный вестник"] == by_outlet["Talblatt"] == by_outlet["Northbridge Wire"]
+        doc = check_stored_story(store, by_outlet["Northbridge Wire"])
+        langs = {a["outlet"]: a["language"] for a in doc["articles"]}
+        assert langs["Северный вестник"] == "ru" and langs["Le Courrier du Val"] == "fr"
+    finally:
+        store.close()

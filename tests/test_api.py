@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_all_is_exactly_the_public_names():
     public = {n for n in dir(storycheck) if not n.startswith("_")} - {
-        "analyze", "cli", "distribute", "embed", "group", "index", "ingest", "report", "segment", "store", "story", "verify",
+        "analyze", "cli", "distribute", "embed", "group", "index", "ingest", "lang", "report", "segment", "store", "story", "verify",
         "web"}
     assert set(storycheck.__all__) == public | {"__version__"}
     for name in storycheck.__all__:

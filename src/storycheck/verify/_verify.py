@@ -77,8 +77,8 @@ def verify_articles(
     """
     opts = options or Options()
     mdl = model or ClaimModel.bundled()
-    units = [_units(a) for a in articles]
-    langs = [a.language or "en" for a in articles]  # the headline (when there is one), then the sentences
+    units = [_units(a) for a in articles]  # the headline (when there is one), then the sentences
+    langs = [a.language or "en" for a in articles]  # unknown is English: the path every article took before
     flat: list[tuple[int, Sentence]] = [(ai, s) for ai, us in enumerate(units) for s in us]
     if not flat:
         return

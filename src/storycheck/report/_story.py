@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._types import Article
-from ..story import StoryReport
+from ..story import Copy, StoryReport
 from ._style import label
 
 CELL_MARK = {"carries": "●", "contradicts": "✗", "silent": "·"}
@@ -57,7 +57,8 @@ def story_dict(
                 "copies": [
                     {"copy": c.copy, "parent": c.parent, "share": c.share, "changes": c.changes,
                      "added": [{"index": i, "text": text(c.copy, i)} for i in c.added],
-                     "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped]}
+                     "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped],
+                     "evidence": evidence_dict(c)}
                     for c in f.copies
                 ],
             }
@@ -77,6 +78,17 @@ def story_dict(
             for r in report.ranking
         ],
     }
+
+
+def evidence_dict(c: Copy) -> dict[str, Any] | None:
+    """What links a copy to its parent: aligned claims as [parent sentence, copy sentence]."""
+    d = c.evidence
+    if d is None:
+        return None
+    pairs = d.swapped() if c.flipped else d.pairs
+    return {"claim_order": d.claim_order, "aligned_claims": len(pairs), "pairs": [list(p) for p in pairs],
+            "shared_details": [{"kind": x.kind, "text": x.text} for x in d.shared_details],
+            "shared_innovations": [{"kind": x.kind, "text": x.text} for x in d.shared_innovations]}
 
 
 def change_text(ch: dict[str, Any]) -> str:

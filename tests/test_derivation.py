@@ -5,11 +5,10 @@ independent reports (examples/brackwell-derailment)."""
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, find
+
 from storycheck import compare
 from storycheck._pipeline import story_document
 from storycheck.ingest import read_paths

@@ -119,7 +119,12 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
         for c in f["copies"]:
             extra = f" · adds {len(c['added'])}" if c["added"] else ""
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
-            out.append(f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}")
+            ev = c.get("evidence")
+            verb = "derives from" if {"rewritten", "derived"} & set(c["changes"]) else "copies"
+            if ev and verb != "copies":
+                extra += f" · {ev['aligned_claims']} claims, {ev['claim_order']:.0%} in order"
+                extra += "".join(f" · shares {x['kind']} “{x['text']}”" for x in ev["shared_innovations"][:2])
+            out.append(f"  └ {names[c['copy']]} {verb} {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}")
             for a in c["added"]:
                 out.append(f"      + {a['text']}")
         for d in doc["duplicates"]:

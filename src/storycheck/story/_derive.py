@@ -26,11 +26,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Literal
 
 from .._graph import components
 from .._time import first_of
-from .._types import Article, Sentence
+from .._types import Article, Quantity, Sentence
 from ..analyze import STOPWORDS
 from ..verify import name_key
 
@@ -169,11 +170,10 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def _quantity_key(q: object) -> str | None:
-    value, unit, text = getattr(q, "value"), getattr(q, "unit"), getattr(q, "text")
-    if unit in ("year", "") and value < 10:  # small bare numbers and counts of years are everywhere
+def _quantity_key(q: Quantity) -> str | None:
+    if q.unit in ("year", "") and q.value < 10:  # small bare numbers and counts of years are everywhere
         return None
-    return f"{value:g} {unit}".strip() if text else None
+    return f"{q.value:g} {q.unit}".strip() if q.text else None
 
 
 def _sentence_details(s: Sentence) -> Iterable[tuple[DetailKind, str, str]]:
@@ -187,8 +187,7 @@ def _sentence_details(s: Sentence) -> Iterable[tuple[DetailKind, str, str]]:
         for n in f.names:
             if len(n.split()) >= 2:  # a full name; one capitalised word is often just a sentence's first
                 yield "name", name_key(n), n
-    words = [w for w in _tokens(s.text)]
-    for x, y in zip(words, words[1:]):
+    for x, y in pairwise(_tokens(s.text)):
         if x not in STOPWORDS and y not in STOPWORDS and not (x.isdigit() or y.isdigit()):
             yield "phrase", f"{x} {y}", f"{x} {y}"
     for ln in s.links:  # a claim others contradict with a typed check is an error the carriers share

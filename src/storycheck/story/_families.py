@@ -77,14 +77,16 @@ def copy_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
     return out
 
 
-def find_families(articles: Sequence[Article]) -> list[Family]:
+def find_families(articles: Sequence[Article], derive: bool = True) -> list[Family]:
     """Every article in exactly one family; a family of one is an independent source.
 
     Copies come from sentence alignment; rewrites and derived articles from the
-    claims verify aligned (articles not yet verified have none, so only copies)."""
+    claims verify aligned (articles not yet verified have none, so only copies;
+    ``derive=False`` finds copies only, as before derivation groups)."""
     by_id = {a.id: a for a in articles}
     pairs = copy_pairs(articles)
-    derived = derivations(articles, pairs) if any(s.links for a in articles for s in a.sentences) else {}
+    verified = any(s.links for a in articles for s in a.sentences)
+    derived = derivations(articles, pairs) if derive and verified else {}
     edges = list(pairs) + [p for p, d in derived.items() if d.linked and p not in pairs and p[::-1] not in pairs]
     ids = sorted(by_id, key=lambda x: (_when(by_id[x]), x))  # input order does not change the groups
     groups = components(ids, edges)

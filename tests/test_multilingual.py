@@ -89,6 +89,15 @@ def test_names_across_scripts():
     assert skeleton("Witcombe") != skeleton("Wellington")
 
 
+def test_name_index_finds_a_name_written_in_another_script():
+    from storycheck.verify import name_key
+    from storycheck.verify._names import NameIndex
+
+    assert name_key("Уиткоффа") == name_key("Witkoff") == "witkoff"
+    index = NameIndex(["Спецпосланник Стив Уиткофф прибыл в Москву."])
+    assert index.has("Steve Witkoff") and index.has("Moscow") and not index.has("Trump")
+
+
 def test_the_trail_marks_a_language_change(velmora):
     from storycheck.story import build_story
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..lang import is_cyrillic, latin_name
+
 _ALIASES = {
     "united states": "us", "united states of america": "us", "america": "us", "usa": "us",
     "american": "us", "americans": "us", "washington": "washington",
@@ -15,17 +17,24 @@ _ALIASES = {
 
 
 def name_key(name: str) -> str:
-    """A spelling-independent key: lower case, no dots, aliases folded."""
+    """A spelling-independent key: lower case, no dots, aliases folded; a Cyrillic word in the
+    Latin letters an English text would use ("Уиткоффа" → "witkoff", "Киев" → "kyiv")."""
     k = re.sub(r"[.’']", "", name.lower()).strip()
     k = re.sub(r"\s+", " ", k)
+    if is_cyrillic(k):
+        k = " ".join(latin_name(w) if is_cyrillic(w) else w for w in k.split())
     if k in _ALIASES:
         return _ALIASES[k]
     return " ".join(_ALIASES.get(w, w) for w in k.split())
 
 
+_WORDS = re.compile(r"[A-Za-zА-яЁёЄєІіЇїҐґ][A-Za-zА-яЁёЄєІіЇїҐґ.’'\-]*")
+_CAPS = re.compile(r"(?<![\w])[A-ZА-ЯЁЄІЇҐ][A-Za-zА-яЁёЄєІіЇїҐґ.’'\-]*")
+
+
 def _index(text: str) -> tuple[str, set[str]]:
-    norm = " " + " ".join(name_key(w) for w in re.findall(r"[A-Za-z][A-Za-z.’'\-]*", text)) + " "
-    caps = {name_key(w) for w in re.findall(r"\b[A-Z][A-Za-z.’'\-]*", text)}
+    norm = " " + " ".join(name_key(w) for w in _WORDS.findall(text)) + " "
+    caps = {name_key(w) for w in _CAPS.findall(text)}
     return norm, caps
 
 

@@ -209,3 +209,20 @@ def test_add_stores_one_story_across_languages_and_checks_it(tmp_path):
         assert langs["Северный вестник"] == "ru" and langs["Le Courrier du Val"] == "fr"
     finally:
         store.close()
+
+
+def test_a_sentence_left_in_another_language_is_judged_across_languages():
+    from storycheck import Article, compare
+
+    ru = Article(id="ru", title="Плотина закрыта", text=(
+        "Инженеры обнаружили 14 трещин в водосбросе плотины Вельмора, сообщило управление во вторник.\n"
+        "Ремонт обойдётся примерно в 45 млн долларов, говорится в отчёте."))
+    en = Article(id="en", title="Dam repairs", text=(
+        "The Velmora dam will be repaired over the winter, officials in the valley said.\n"
+        "A Russian newspaper wrote: Ремонт обойдётся примерно в 450 млн долларов, говорится в отчёте.\n"
+        "Engineers found 14 cracks in the spillway of the Velmora dam on Tuesday."))
+    arts = {a.id: a for a in compare([ru, en])}
+    quoted = find(arts["en"], "450 млн")
+    assert arts["en"].language == "en" and quoted.language == "ru"
+    link = next(ln for ln in quoted.links if ln.article == "ru")
+    assert link.stance == "contradicts" and link.contradiction.type == "number"

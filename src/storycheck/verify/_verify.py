@@ -104,7 +104,9 @@ def verify_articles(
     cross_of = [[bi for bi, src in enumerate(sources) if bi != ai and src is not None
                  and involves_other_language(langs[ai], langs[bi])] if len(rows_of[ai]) else []
                 for ai in range(len(articles))]
-    mvecs, views = _multilingual(articles, units, cross_of, langs)
+    # a sentence in another language than its article's (a quote left in Russian) is judged across languages too
+    foreign = [{i for i, u in enumerate(us) if u.language and u.language != langs[ai]} for ai, us in enumerate(units)]
+    mvecs, views = _multilingual(articles, units, cross_of, langs, foreign)
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
         others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None
@@ -151,8 +153,8 @@ def verify_articles(
         for i, s in enumerate(units[ai]):
             stances: list[tuple[Link, np.ndarray | None]] = []
             for bi in sorted(others_of[ai] + cross_of[ai]):
-                if bi in cross_of[ai]:
-                    stances.append((cross_stance(s, mvecs[ai][i], langs[ai], views[bi], opts), None))
+                if bi in cross_of[ai] or (i in foreign[ai] and bi in views):
+                    stances.append((cross_stance(s, mvecs[ai][i], s.language or langs[ai], views[bi], opts), None))
                     continue
                 got = scored[ai].get((i, bi))
                 if got is None:
@@ -172,10 +174,12 @@ def verify_articles(
 
 
 def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cross_of: list[list[int]],
-                  langs: list[str]) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
-    """Multilingual vectors and views of every article in a pair judged across languages."""
+                  langs: list[str], foreign: list[set[int]]) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
+    """Multilingual vectors and views of every article in a pair judged across languages (all of
+    them when some sentence is in another language than its article)."""
     which = sorted({ai for ai, cs in enumerate(cross_of) if cs} | {bi for cs in cross_of for bi in cs}
-                   | {ai for ai, a in enumerate(articles) if langs[ai] != "en" and a.headline is not None})
+                   | {ai for ai, a in enumerate(articles) if langs[ai] != "en" and a.headline is not None}
+                   | (set(range(len(articles))) if any(foreign) else set()))
     if not which:
         return {}, {}
     mvecs = embed_units(units, which, multilingual_backend())

@@ -645,7 +645,8 @@ def bench_kill(shared: Path) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     from kill import bench_kill as run
 
-    return run(kills=int(os.environ.get("STORYCHECK_KILLS", "50")))
+    return run(kills={"single": int(os.environ.get("STORYCHECK_KILLS", "50")),
+                      "dask": int(os.environ.get("STORYCHECK_DASK_KILLS", os.environ.get("STORYCHECK_KILLS", "50")))})
 
 
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,

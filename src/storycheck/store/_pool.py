@@ -13,10 +13,13 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import StoreError
 from ._common import Store, is_url
+
+if TYPE_CHECKING:
+    from ._sqlite import SQLiteStore
 
 #: Connections per pool: a few more than the worker threads that hold one at a time
 #: (Starlette runs sync routes on 40 threads, but CPU work on 2 cores keeps few busy).
@@ -40,13 +43,13 @@ class SQLitePool(StorePool):
         from ._sqlite import SQLiteStore
 
         self._open = lambda: SQLiteStore(path)
-        self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
+        self._idle: queue.LifoQueue[SQLiteStore] = queue.LifoQueue()
         self._idle.put(self._open())  # opens and migrates now: a bad path fails at start, not per request
         self._made, self._size, self._timeout = 1, size, timeout
         self._lock = threading.Lock()
-        self._all: list[Store] = [self._idle.queue[0]]
+        self._all: list[SQLiteStore] = [self._idle.queue[0]]
 
-    def _take(self) -> Store:
+    def _take(self) -> SQLiteStore:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
@@ -84,12 +87,14 @@ class PostgresPool(StorePool):
         try:
             from psycopg_pool import ConnectionPool
         except ImportError:
-            raise StoreError("serving a postgresql:// store needs psycopg_pool: pip install 'storycheck[postgres]'") from None
+            raise StoreError("serving a postgresql:// store needs psycopg_pool:"
+                             " pip install 'storycheck[postgres]'") from None
         PostgresStore(url).close()  # migrate once, and fail with a clear message when unreachable
         self._url = url
+        # check on borrow: after a server restart a dead connection is replaced, not handed out
         self._pool = ConnectionPool(url, min_size=1, max_size=size, timeout=timeout, open=True,
                                     kwargs={"autocommit": True, "connect_timeout": 10},
-                                    check=ConnectionPool.check_connection)  # a server restart costs one retry, not errors
+                                    check=ConnectionPool.check_connection)
 
     @contextmanager
     def store(self) -> Iterator[Store]:

@@ -1,0 +1,162 @@
+"""Kill test of `storycheck add`: SIGKILL at random points, rerun, compare with a clean run.
+
+For each store (SQLite, PostgreSQL) and mode (single process, `--dask local[1]`):
+one clean run gives the expected article, duplicate and story counts and the
+stories themselves (as sets of article ids). Then, ``kills`` times, a fresh store
+gets `storycheck add` started as its own process group, killed with SIGKILL
+(the whole group: the driver and its Dask workers) after a random delay between
+0 and the clean run's duration, and `add` rerun to the end; the store must then
+hold what the clean run left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fiction import corpus  # noqa: E402
+
+MODES = {"single": [], "dask": ["--dask", "local[1]"]}  # one worker: partitions in a fixed order, as the clean run
+
+
+def write_corpus(path: Path, stories: int, seed: int = 0) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in corpus(stories, seed=seed)))
+    return path
+
+
+def _command(files: Path, target: str, mode: str) -> list[str]:
+    return [sys.executable, "-m", "storycheck", "add", str(files), "--db", target, *MODES[mode]]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
+def state(target: str) -> dict[str, Any]:
+    """Counts and stories (as sorted lists of member ids) of a store."""
+    from storycheck import open_store
+
+    with open_store(target) as st:
+        members = st.story_members([s for (s,) in st._x("SELECT id FROM stories").fetchall()])
+        return {"articles": st.count("articles"), "duplicates": st.count("duplicates"),
+                "stories": st.count("stories"), "unassigned": len(st.unassigned(10**9)),
+                "partition": sorted(sorted(ids) for ids in members.values())}
+
+
+def clean_run(files: Path, target: str, mode: str) -> tuple[dict[str, Any], float]:
+    t = time.perf_counter()
+    subprocess.run(_command(files, target, mode), env=_env(), check=True, capture_output=True)
+    return state(target), time.perf_counter() - t
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    proc.wait()
+    for _ in range(50):  # the group's other processes (Dask nanny and worker) die with it
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
+
+def kill_once(files: Path, target: str, mode: str, delay: float, expected: dict[str, Any]) -> dict[str, Any]:
+    """Start `add`, SIGKILL its process group after ``delay`` s, rerun it, compare with ``expected``."""
+    proc = subprocess.Popen(_command(files, target, mode), env=_env(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(timeout=delay)
+        killed = False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        killed = True
+    at_kill = state(target)
+    rerun = subprocess.run(_command(files, target, mode), env=_env(), capture_output=True, text=True)
+    after = state(target)
+    same_counts = all(after[k] == expected[k] for k in ("articles", "duplicates", "stories"))
+    return {"delay_s": round(delay, 2), "killed": killed,
+            "at_kill": {k: at_kill[k] for k in ("articles", "duplicates", "stories", "unassigned")},
+            "rerun_exit": rerun.returncode,
+            "rerun_error": rerun.stderr.strip().splitlines()[-1:] if rerun.returncode else [],
+            "after": {k: after[k] for k in ("articles", "duplicates", "stories", "unassigned")},
+            "counts_equal": same_counts, "stories_equal": after["partition"] == expected["partition"],
+            "ok": rerun.returncode == 0 and same_counts and after["unassigned"] == 0}
+
+
+def kill_series(files: Path, fresh: Callable[[str], str], mode: str, kills: int, seed: int) -> dict[str, Any]:
+    """A clean run, then ``kills`` killed-and-rerun runs on fresh stores; ``fresh(name)`` makes an empty store."""
+    expected, seconds = clean_run(files, fresh("clean"), mode)
+    rnd = random.Random(seed)
+    runs = [kill_once(files, fresh(f"k{i}"), mode, rnd.uniform(0.0, seconds), expected) for i in range(kills)]
+    return {"clean": {k: expected[k] for k in ("articles", "duplicates", "stories")}, "clean_s": seconds,
+            "kills": sum(r["killed"] for r in runs), "runs": len(runs), "ok": sum(r["ok"] for r in runs),
+            "stories_equal": sum(r["stories_equal"] for r in runs), "details": runs}
+
+
+@contextmanager
+def stores(engine: str) -> Iterator[Callable[[str], str]]:
+    """``fresh(name)`` → a new empty store of ``engine`` (a SQLite file or a PostgreSQL database)."""
+    if engine == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield lambda name: str(Path(tmp) / f"{name}.db")
+        return
+    import pg
+
+    with pg.server() as url:
+        yield lambda name: pg.new_database(url, name)
+
+
+def bench_kill(kills: dict[str, int], stories: int = 100, seed: int = 16) -> dict[str, Any]:
+    """``kills``: runs per mode (single, dask), on each store."""
+    import pg
+
+    out: dict[str, Any] = {"corpus": f"bench/fiction.py: {stories} invented stories, seed {seed}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_corpus(Path(tmp) / "corpus.jsonl", stories, seed)
+        out["articles_in"] = sum(1 for _ in files.open())
+        for mode in MODES:
+            for engine in ("sqlite", "postgres"):
+                why = pg.available() if engine == "postgres" else None
+                if why:
+                    out[f"{engine}_{mode}"] = {"skipped": why}
+                    continue
+                with stores(engine) as fresh:
+                    r = out[f"{engine}_{mode}"] = kill_series(files, fresh, mode, kills[mode], seed)
+                print(f"kill: {engine} {mode}: " + json.dumps({k: v for k, v in r.items() if k != "details"}),
+                      file=sys.stderr, flush=True)
+    out["table"] = table(out)
+    return out
+
+
+def table(out: dict[str, Any]) -> list[str]:
+    rows = ["| store | mode | clean run (articles / duplicates / stories) | runs | killed before the end | "
+            "rerun equal to clean: counts | same stories |", "|---|---|---|---|---|---|---|"]
+    for key, r in out.items():
+        if not isinstance(r, dict) or ("runs" not in r and "skipped" not in r):
+            continue
+        engine, mode = key.split("_", 1)
+        if "skipped" in r:
+            rows.append(f"| {engine} | {mode} | skipped: {r['skipped']} | | | | |")
+            continue
+        c = r["clean"]
+        rows.append(f"| {engine} | {mode} | {c['articles']} / {c['duplicates']} / {c['stories']} "
+                    f"({r['clean_s']:.1f} s) | {r['runs']} | {r['kills']} | {r['ok']} | {r['stories_equal']} |")
+    return rows + ["", f"Corpus: {out['corpus']} ({out['articles_in']} articles in one JSONL file). "
+                   "Each run: a fresh store, "
+                   "`storycheck add` started as its own process group and SIGKILLed (the whole group: driver and Dask "
+                   "worker) after a random delay within the clean run's duration, then rerun; `--dask local[1]`. "
+                   "Kill points and the store's state at each kill are in bench/results/kill.json."]

@@ -97,9 +97,11 @@ def kill_once(files: Path, target: str, mode: str, delay: float, expected: dict[
             "ok": rerun.returncode == 0 and same_counts and after["unassigned"] == 0}
 
 
-def kill_series(files: Path, fresh: Callable[[str], str], mode: str, kills: int, seed: int) -> dict[str, Any]:
-    """A clean run, then ``kills`` killed-and-rerun runs on fresh stores; ``fresh(name)`` makes an empty store."""
-    expected, seconds = clean_run(files, fresh("clean"), mode)
+def kill_series(files: Path, fresh: Callable[[str], str], mode: str, kills: int, seed: int,
+                clean: tuple[dict[str, Any], float] | None = None) -> dict[str, Any]:
+    """A clean run (or ``clean``: its state and the span of kill delays), then ``kills`` killed-and-rerun
+    runs on fresh stores; ``fresh(name)`` makes an empty store."""
+    expected, seconds = clean or clean_run(files, fresh("clean"), mode)
     rnd = random.Random(seed)
     runs = [kill_once(files, fresh(f"k{i}"), mode, rnd.uniform(0.0, seconds), expected) for i in range(kills)]
     return {"clean": {k: expected[k] for k in ("articles", "duplicates", "stories")}, "clean_s": seconds,

@@ -646,7 +646,8 @@ def bench_kill(shared: Path) -> dict:
     from kill import bench_kill as run
 
     return run(kills={"single": int(os.environ.get("STORYCHECK_KILLS", "50")),
-                      "dask": int(os.environ.get("STORYCHECK_DASK_KILLS", os.environ.get("STORYCHECK_KILLS", "50")))})
+                      "dask": int(os.environ.get("STORYCHECK_DASK_KILLS", os.environ.get("STORYCHECK_KILLS", "50")))},
+               stories=int(os.environ.get("STORYCHECK_KILL_STORIES", "100")))
 
 
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,

@@ -4,9 +4,9 @@ For each store (SQLite, PostgreSQL) and mode (single process, `--dask local[1]`)
 one clean run gives the expected article, duplicate and story counts and the
 stories themselves (as sets of article ids). Then, ``kills`` times, a fresh store
 gets `storycheck add` started as its own process group, killed with SIGKILL
-(the whole group: the driver and its Dask workers) after a random delay between
-0 and the clean run's duration, and `add` rerun to the end; the store must then
-hold what the clean run left.
+(the whole group: the driver and its Dask workers) at a random point of its write
+phase (a delay after it opened the store, up to the clean run's write phase), and
+`add` rerun to the end; the store must then hold what the clean run left.
 """
 
 from __future__ import annotations
@@ -54,10 +54,35 @@ def state(target: str) -> dict[str, Any]:
                 "partition": sorted(sorted(ids) for ids in members.values())}
 
 
-def clean_run(files: Path, target: str, mode: str) -> tuple[dict[str, Any], float]:
+def opened(target: str) -> bool:
+    """Whether `add` has opened the store (created its tables): the write phase has begun."""
+    if not target.startswith("postgresql://"):
+        return Path(target).exists()
+    import psycopg
+
+    with psycopg.connect(target, autocommit=True) as conn:
+        return conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()[0]  # type: ignore[index]
+
+
+def _wait_opened(proc: subprocess.Popen[Any], target: str) -> float:
+    """Poll until the store is opened or the process ends; the seconds since start."""
     t = time.perf_counter()
-    subprocess.run(_command(files, target, mode), env=_env(), check=True, capture_output=True)
-    return state(target), time.perf_counter() - t
+    while proc.poll() is None and not opened(target):
+        time.sleep(0.02)  # 20 ms: fine next to a write phase of seconds
+    return time.perf_counter() - t
+
+
+def clean_run(files: Path, target: str, mode: str) -> tuple[dict[str, Any], float]:
+    """The clean result and the length of its write phase (store opened → process done)."""
+    proc = subprocess.Popen(_command(files, target, mode), env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    t = time.perf_counter()
+    _wait_opened(proc, target)
+    t_open = time.perf_counter()
+    _, err = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"clean add failed: {err.decode()[-300:]}")
+    return state(target), time.perf_counter() - max(t, t_open)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -74,10 +99,25 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.1)
 
 
-def kill_once(files: Path, target: str, mode: str, delay: float, expected: dict[str, Any]) -> dict[str, Any]:
-    """Start `add`, SIGKILL its process group after ``delay`` s, rerun it, compare with ``expected``."""
+def _wait_written(proc: subprocess.Popen[Any], target: str) -> None:
+    """Poll until the first articles are committed or the process ends."""
+    from storycheck import open_store
+
+    _wait_opened(proc, target)
+    while proc.poll() is None:
+        with open_store(target) as st:
+            if st.count("articles"):
+                return
+        time.sleep(0.02)
+
+
+def kill_once(files: Path, target: str, mode: str, delay: float, expected: dict[str, Any],
+              trigger: str = "opened") -> dict[str, Any]:
+    """Start `add`, SIGKILL its process group ``delay`` s after it opened the store (``trigger``
+    "opened") or committed its first articles ("written"), rerun it, compare with ``expected``."""
     proc = subprocess.Popen(_command(files, target, mode), env=_env(), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (_wait_written if trigger == "written" else _wait_opened)(proc, target)
     try:
         proc.wait(timeout=delay)
         killed = False
@@ -88,7 +128,7 @@ def kill_once(files: Path, target: str, mode: str, delay: float, expected: dict[
     rerun = subprocess.run(_command(files, target, mode), env=_env(), capture_output=True, text=True)
     after = state(target)
     same_counts = all(after[k] == expected[k] for k in ("articles", "duplicates", "stories"))
-    return {"delay_s": round(delay, 2), "killed": killed,
+    return {"trigger": trigger, "delay_s": round(delay, 2), "killed": killed,
             "at_kill": {k: at_kill[k] for k in ("articles", "duplicates", "stories", "unassigned")},
             "rerun_exit": rerun.returncode,
             "rerun_error": rerun.stderr.strip().splitlines()[-1:] if rerun.returncode else [],
@@ -103,7 +143,9 @@ def kill_series(files: Path, fresh: Callable[[str], str], mode: str, kills: int,
     runs on fresh stores; ``fresh(name)`` makes an empty store."""
     expected, seconds = clean or clean_run(files, fresh("clean"), mode)
     rnd = random.Random(seed)
-    runs = [kill_once(files, fresh(f"k{i}"), mode, rnd.uniform(0.0, seconds), expected) for i in range(kills)]
+    # every other kill waits for the first committed articles: the points between a batch's transactions
+    runs = [kill_once(files, fresh(f"k{i}"), mode, rnd.uniform(0.0, seconds / (1 + i % 2)), expected,
+                      trigger=("opened", "written")[i % 2]) for i in range(kills)]
     return {"clean": {k: expected[k] for k in ("articles", "duplicates", "stories")}, "clean_s": seconds,
             "kills": sum(r["killed"] for r in runs), "runs": len(runs), "ok": sum(r["ok"] for r in runs),
             "stories_equal": sum(r["stories_equal"] for r in runs), "details": runs}
@@ -160,5 +202,7 @@ def table(out: dict[str, Any]) -> list[str]:
     return rows + ["", f"Corpus: {out['corpus']} ({out['articles_in']} articles in one JSONL file). "
                    "Each run: a fresh store, "
                    "`storycheck add` started as its own process group and SIGKILLed (the whole group: driver and Dask "
-                   "worker) after a random delay within the clean run's duration, then rerun; `--dask local[1]`. "
+                   "worker) after a random delay from its opening the store (within the clean run's write phase, "
+                   "seconds in brackets) or, every other run, from its first committed articles (within half "
+                   "that), then rerun; `--dask local[1]`. "
                    "Kill points and the store's state at each kill are in bench/results/kill.json."]

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -186,19 +187,33 @@ def bench_kill(kills: dict[str, int], stories: int = 100, seed: int = 16) -> dic
     return out
 
 
+def _at_kill(run: dict[str, Any], clean: dict[str, int]) -> str:
+    """What the store held when the process died."""
+    held = run["at_kill"]
+    if not run["killed"]:
+        return "finished"
+    if held["articles"] == 0:
+        return "nothing"
+    if held["unassigned"]:
+        return "articles without stories"
+    return "all" if held["articles"] == clean["articles"] and held["stories"] == clean["stories"] else "some batches"
+
+
 def table(out: dict[str, Any]) -> list[str]:
     rows = ["| store | mode | clean run (articles / duplicates / stories) | runs | killed before the end | "
-            "rerun equal to clean: counts | same stories |", "|---|---|---|---|---|---|---|"]
+            "store at the kill | rerun equal to clean: counts | same stories |", "|---|---|---|---|---|---|---|---|"]
     for key, r in out.items():
         if not isinstance(r, dict) or ("runs" not in r and "skipped" not in r):
             continue
         engine, mode = key.split("_", 1)
         if "skipped" in r:
-            rows.append(f"| {engine} | {mode} | skipped: {r['skipped']} | | | | |")
+            rows.append(f"| {engine} | {mode} | skipped: {r['skipped']} | | | | | |")
             continue
         c = r["clean"]
+        held = Counter(_at_kill(d, c) for d in r["details"])
         rows.append(f"| {engine} | {mode} | {c['articles']} / {c['duplicates']} / {c['stories']} "
-                    f"({r['clean_s']:.1f} s) | {r['runs']} | {r['kills']} | {r['ok']} | {r['stories_equal']} |")
+                    f"({r['clean_s']:.1f} s) | {r['runs']} | {r['kills']} | "
+                    + ", ".join(f"{k} {n}" for k, n in held.most_common()) + f" | {r['ok']} | {r['stories_equal']} |")
     return rows + ["", f"Corpus: {out['corpus']} ({out['articles_in']} articles in one JSONL file). "
                    "Each run: a fresh store, "
                    "`storycheck add` started as its own process group and SIGKILLed (the whole group: driver and Dask "

@@ -23,6 +23,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		echo "make test: no Chromium found: the end-to-end browser tests will be SKIPPED (apt-get install chromium)"
+	$(PY) -m ruff check src tests
+	$(PY) -m mypy src
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -33,7 +35,7 @@ train: $(STAMP)
 	$(PY) train/train_claims.py --shared $(SHARED)
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
 
 # The entailment cross-encoder in src/storycheck/verify/data/nli (docs/nli_model.md): CPU-capped
 # defaults (20,000 pairs, 2 epochs, max_length 128, <= 28 min of training); uses CUDA + bf16 when present.

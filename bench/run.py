@@ -336,6 +336,14 @@ def bench_claims(shared: Path) -> dict:
     return {"sets": res, "fast": fast, "speed": speed, "table": table}
 
 
+def bench_claims_grouping(shared: Path) -> dict:
+    """Claim grouping of the story view on our labelled fictional stories (bench/claims_grouping.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from claims_grouping import evaluate
+
+    return evaluate()
+
+
 def bench_sourcing(shared: Path) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     from sourcing_eval import SETS, evaluate
@@ -651,7 +659,8 @@ def bench_kill(shared: Path) -> dict:
 
 
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,
-            "pipeline": bench_pipeline, "encoder": bench_encoder, "claims": bench_claims, "sourcing": bench_sourcing,
+            "pipeline": bench_pipeline, "encoder": bench_encoder, "claims": bench_claims,
+            "claims_grouping": bench_claims_grouping, "sourcing": bench_sourcing,
             "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies, "web": bench_web,
             "scale_out": bench_scale_out, "load": bench_load, "kill": bench_kill}
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from conftest import EXAMPLES
+
 from storycheck import read_paths
 from storycheck.group import cluster_articles, story_id
 

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
+
 from storycheck import StoreError, add, open_store
 from storycheck.ingest import read_paths
 

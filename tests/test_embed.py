@@ -131,7 +131,7 @@ def test_fast_model_is_close_to_the_shipped_graph(fast_build):
     assert not np.allclose(a, b, atol=1e-3)  # it is a different graph, not the shipped one copied
     assert b[0] @ b[1] > b[0] @ b[2] + 0.2
     ta, tb = shipped.embed_tokens(NEWS[:2]), fast.embed_tokens(NEWS[:2])
-    for x, y in zip(ta, tb):
+    for x, y in zip(ta, tb, strict=False):
         assert x.tokens == y.tokens
         assert (x.pieces * y.pieces).sum(axis=1).min() >= 0.9  # word pieces move more than their mean
 

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SHARED
 
 FLOORS = json.loads((ROOT / "eval" / "floors.json").read_text())["claims"]
@@ -96,3 +95,20 @@ def test_copy_detection_stays_above_its_floor():
     for name, floors in COPY_FLOORS.items():
         for metric, floor in floors.items():
             assert got[name][metric] >= floor, f"copies/{name}: {metric} {got[name][metric]:.3f} < floor {floor}"
+
+
+GROUPING = json.loads((ROOT / "eval" / "floors.json").read_text())["claims_grouping"]
+
+
+@pytest.mark.parametrize("story", sorted(p.stem for p in (ROOT / "bench" / "claims").glob("*.json")))
+def test_claim_grouping_stays_above_its_floor(story):
+    """Our labelled stories (bench/claims): the story view's claims as labelled, within the goals."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from claims_grouping import score_story
+
+    got = score_story(ROOT / "bench" / "claims" / f"{story}.json")
+    assert got["b3_f1"] >= GROUPING["b3_f1"], got
+    assert got["largest_ratio"] <= GROUPING["largest_ratio_max"], got
+    assert got["furniture_in_claims"] <= GROUPING["furniture_in_claims_max"], got

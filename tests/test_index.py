@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from conftest import EXAMPLES
+
 from storycheck import add, open_store
 from storycheck.index import ExactIndex, load_index
 
@@ -22,7 +22,7 @@ def _unit(n, dim=32, seed=0):
 def _recall(index, exact, queries, k=10):
     got = index.search(queries, k)
     ref = exact.search(queries, k)
-    return np.mean([len({i for i, _ in g} & {i for i, _ in r}) / k for g, r in zip(got, ref)])
+    return np.mean([len({i for i, _ in g} & {i for i, _ in r}) / k for g, r in zip(got, ref, strict=False)])
 
 
 def test_hnsw_matches_exact_search_and_survives_a_reload(tmp_path):
@@ -45,7 +45,7 @@ def test_hnsw_matches_exact_search_and_survives_a_reload(tmp_path):
 def test_ivfpq_reranks_exactly_from_stored_vectors():
     data, queries = _unit(5000, seed=2), _unit(30, seed=3)
     ids = [f"b{i}" for i in range(5000)]
-    stored = dict(zip(ids, data))
+    stored = dict(zip(ids, data, strict=False))
     ivf = IvfPqIndex(32, fetch=lambda keys: {k: stored[k] for k in keys}, nlist=32, m=8, nprobe=8, rerank=100)
     ivf.add(ids, data)
     exact = ExactIndex(32)

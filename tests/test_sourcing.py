@@ -1,8 +1,8 @@
 """Who says so: attribution, quotes and speakers, cross-outlet quote status, hedges."""
 
 import pytest
-
 from conftest import find
+
 from storycheck import Article, compare
 from storycheck.analyze import attribute, find_quotes, hedges, loaded, source_article
 

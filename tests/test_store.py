@@ -1,11 +1,10 @@
 """The store's test suite, run unchanged against a real SQLite file and a real PostgreSQL
 started by the test suite (see conftest: store_target)."""
 
-import sqlite3
 
 import pytest
-
 from conftest import EXAMPLES
+
 from storycheck import InputError, StoreError, add, open_store
 from storycheck.store import SCHEMA_VERSION
 

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, find
+
 from storycheck import Article, add, compare, open_store
 from storycheck._pipeline import check_stored_story, story_document
 from storycheck._time import first_of, surely_before

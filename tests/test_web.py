@@ -2,15 +2,10 @@
 
 import json
 import os
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-
-from conftest import EXAMPLES
+from conftest import EXAMPLES, serve
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -85,7 +80,6 @@ def test_api_compare_and_errors(client):
     one = client.post("/api/compare", json={"articles": arts[:1]})
     assert one.status_code == 400 and "at least two" in one.json()["error"]["message"]
     assert client.post("/api/compare", json={"articles": [{"title": "no text"}]}).status_code == 400
-    files = {"files": ("a.txt", (EXAMPLES / "01_coastline_wire.txt").read_bytes()), }
     r = client.post("/api/compare", files=[("files", ("w.txt", (EXAMPLES / "01_coastline_wire.txt").read_bytes())),
                                           ("files", ("p.txt", (EXAMPLES / "04_patriot_pulse.txt").read_bytes()))])
     assert r.status_code == 200 and len(r.json()["articles"]) == 2
@@ -161,43 +155,9 @@ def test_html_pages_render(client):
 
 # -- a real browser -------------------------------------------------------------------------
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 @pytest.fixture(scope="module")
 def live_server(db):
-    uvicorn = pytest.importorskip("uvicorn")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(WebOptions(db=str(db))), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("no Chromium found (apt-get install chromium): the end-to-end browser tests did not run")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+    yield from serve(db)
 
 
 def test_browser_story_to_article_to_evidence(browser, live_server):

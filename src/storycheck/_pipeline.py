@@ -17,7 +17,7 @@ from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import read_paths
-from .segment import split_sentences
+from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
 from .verify import verify_articles
 
@@ -30,7 +30,7 @@ def segment_article(article: Article) -> Article:
     if not article.sentences:
         article.sentences = [
             Sentence(index=i, start=a, end=b, text=t, facts=analyze_sentence(t))
-            for i, (a, b, t) in enumerate(split_sentences(article.text))
+            for i, (a, b, t) in enumerate(content_sentences(article.text))
         ]
     return article
 
@@ -44,7 +44,7 @@ def source_articles(articles: Sequence[Article]) -> None:
     outlets = frozenset(a.outlet for a in articles if a.outlet)
     for a in articles:
         texts = [s.text for s in a.sentences]
-        for s, src in zip(a.sentences, source_article(texts, outlets=outlets)):
+        for s, src in zip(a.sentences, source_article(texts, outlets=outlets), strict=False):
             s.attribution, s.quotes = src.attribution, src.quotes
             s.hedges, s.loaded = hedges(s.text), loaded(s.text)
 
@@ -67,6 +67,7 @@ def _check(
 ) -> tuple[list[Article], list[Family]]:
     """The stages in order; the copy families are returned so the story view need not find them again."""
     arts = [segment_article(a) for a in articles]
+    drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
     families = find_families_and_apply(arts)  # copies of one article count as one source
@@ -190,7 +191,8 @@ def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBac
     """The saved index at ``path`` (or a new one), with every stored lead vector in it."""
     from .index import load_index, new_index, sync
 
-    ann = load_index(path, fetch=lambda ids: {f.id: f.vector for f in store.load_features(ids, backend.model_id)})
+    ann = load_index(path, fetch=lambda ids: {
+        f.id: f.vector for f in store.load_features(ids, backend.model_id) if f.vector is not None})
     if ann is None:
         ann = new_index(backend.dim, expected=len(store.feature_ids()))
     sync(ann, store, backend.model_id)
@@ -201,7 +203,7 @@ def split_only(article: Article) -> Article:
     """Sentence offsets without analysis: what the store keeps (facts are found when a story is checked)."""
     if not article.sentences:
         article.sentences = [Sentence(index=k, start=x, end=y, text=t)
-                             for k, (x, y, t) in enumerate(split_sentences(article.text))]
+                             for k, (x, y, t) in enumerate(content_sentences(article.text))]
     return article
 
 
@@ -211,7 +213,9 @@ def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBac
     update = group_batch(store, feats, vocab, backend, ann=ann)
     store.write_stories(update)
     if ann is not None:
-        ann.add([f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None]))
+        ann.add(
+            [f.id for f in feats if f.vector is not None], _stack([f.vector for f in feats if f.vector is not None])
+        )
     return set(update.stories) - set(update.dropped_stories)
 
 

@@ -59,3 +59,8 @@ def first_of(published: dict[str, str | None]) -> str | None:
         if all(surely_before(p, q) for j, q in published.items() if j != k):
             return k
     return None
+
+
+def day_of(published: str | None) -> str | None:
+    """The calendar day as written (YYYY-MM-DD), None when undated or unreadable."""
+    return published.strip()[:10] if published and interval(published) else None

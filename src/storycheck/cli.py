@@ -50,8 +50,15 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a self-contained HTML report here.")
-@click.option("--top-k", type=click.IntRange(1, 20), default=3, show_default=True, help="Evidence sentences per sentence.")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML report here.",
+)
+@click.option(
+    "--top-k", type=click.IntRange(1, 20), default=3, show_default=True, help="Evidence sentences per sentence."
+)
 def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: int) -> None:
     """Compare articles about one story, sentence by sentence.
 
@@ -60,9 +67,11 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
     from ._options import Options
     from ._pipeline import compare_document, segment_article
     from .ingest import read_paths
+    from .segment import drop_furniture
 
-    arts = read_paths(files)
-    total = sum(len(segment_article(a).sentences) for a in arts)  # segmenting is idempotent: done once
+    arts = [segment_article(a) for a in read_paths(files)]  # segmenting is idempotent: done once
+    drop_furniture(arts)
+    total = sum(len(a.sentences) for a in arts)
     with _progress("verifying", total) as tick:
         doc = compare_document(arts, options=Options(top_k=top_k), progress=tick)
     _show(doc, as_json, html_out)
@@ -107,11 +116,12 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path
         try:
             n_parts = -(-len(arts) // 256)
             with _progress(f"adding on {workers} worker(s)", n_parts) as tick:
-                r = add_distributed(arts, target, client, progress=tick)
+                totals = add_distributed(arts, target, client, progress=tick)
         finally:
             client.close()
-        click.echo(f"added {r['added']} article(s), {r['already']} already stored, {r['duplicates']} duplicate(s) "
-                   f"linked, {r['stories']} story(ies) new or changed, in {target} ({workers} Dask worker(s))")
+        click.echo(f"added {totals['added']} article(s), {totals['already']} already stored, "
+                   f"{totals['duplicates']} duplicate(s) linked, {totals['stories']} story(ies) new or changed, "
+                   f"in {target} ({workers} Dask worker(s))")
         return
     with open_store(db) as store, _progress("adding", len(arts)) as tick:
         r = add_articles(arts, store=store, progress=tick, index=index_path)
@@ -159,11 +169,13 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
     from rich.console import Console
     from rich.table import Table
 
+    from .report._story import shorten
+
     table = Table(title="stories")
     for col in ("id", "size", "outlets", "first", "last", "headline"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], str(r["size"]), ", ".join(r["outlets"])[:60], (r["first_published"] or "-")[:16],
+        table.add_row(r["id"], str(r["size"]), shorten(r["outlets"], 3), (r["first_published"] or "-")[:16],
                       (r["last_published"] or "-")[:16], r["headline"] or "")
     Console().print(table)
 
@@ -172,7 +184,12 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
 @click.argument("story_id")
 @_DB
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a self-contained HTML report here.")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML report here.",
+)
 @click.option("--refresh", is_flag=True, help="Check the story again even if a cached result is valid.")
 def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, refresh: bool) -> None:
     """Show one stored story: claim × outlet matrix, first reporters, copy families,
@@ -193,7 +210,12 @@ def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, r
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback, writes need $STORYCHECK_TOKEN.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; off loopback, writes need $STORYCHECK_TOKEN.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @_DB
 def serve(host: str, port: int, db: str | None) -> None:
@@ -217,11 +239,15 @@ def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
 
 @main.command("score-claims")
 @click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout."
+)
 @click.option("--skip-bad", is_flag=True, help="Report malformed lines on stderr and go on.")
 @click.option("--fast", is_flag=True,
               help="No encoder: ~10x faster, a little less accurate (docs/benchmarks.md, claims).")
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Support probability cut (default: the trained model's).")
+@click.option(
+    "--threshold", type=click.FloatRange(0, 1), help="Support probability cut (default: the trained model's)."
+)
 def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, fast: bool, threshold: float | None) -> None:
     """Score claims against their sources (one JSON object per line:
     id, claim, and source or sources). Works for any generated text, such as

@@ -89,7 +89,7 @@ _BODY = re.compile(
     r"(?:said|says|told|declined|confirmed|announced|stated|added|denied|warned|reported)\b"
 )
 _TITLE = (
-    r"(?:Former\s+|former\s+)?(?:[Aa]mbassador|Mayor|President|Senator|Sen\.|Rep\.|Governor|Gov\.|Minister|Prime Minister|Chancellor|Secretary|"
+    r"(?:Former\s+|former\s+)?(?:[Aa]mbassador|Mayor|President|Senator|Sen\.|Rep\.|Governor|Gov\.|Minister|Prime Minister|Chancellor|Secretary|"  # noqa: E501 (one alternation)
     r"General|Gen\.|Colonel|Col\.|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Professor|Judge|Chief|Coach|Ambassador|Envoy|"
     r"Director|Spokesman|Spokeswoman|Spokesperson|Pope|King|Queen|Prince|Sheriff|Commissioner|Russian Senator|"
     r"Foreign Minister|Defence Minister|Defense Minister)"
@@ -105,8 +105,8 @@ _NAMED = re.compile(
     rf"|(?P<src7>{_PERSON}),?\s+(?:called|described)\s+(?:the|it|them|his|her|their)\b"
     rf"|(?:{_TITLE}\s+)?(?P<src8>{_PERSON})(?:,[^,.]{{3,60}},)?\s+[^.“\"‘:]{{0,40}}:\s*[“\"‘]",
 )
-_SURNAME_SAID = re.compile(rf"(?:(?P<a>[A-Z][a-z’'-]+)\s+(?:later\s+|also\s+|has\s+|had\s+)?(?:{SPEECH_VERBS})\b|\b(?:said|says|told)\s+(?P<b>[A-Z][a-z’'-]+)\b)")
-_PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|it|the\s+(?:senator|mayor|minister|official|spokesman|spokeswoman|president|document|report))\s+(?:also\s+)?(?:{SPEECH_VERBS})\b|\b(?:{SPEECH_VERBS})\s+(?:he|she)\b", re.IGNORECASE)
+_SURNAME_SAID = re.compile(rf"(?:(?P<a>[A-Z][a-z’'-]+)\s+(?:later\s+|also\s+|has\s+|had\s+)?(?:{SPEECH_VERBS})\b|\b(?:said|says|told)\s+(?P<b>[A-Z][a-z’'-]+)\b)")  # noqa: E501 (a regular expression reads best unbroken)
+_PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|it|the\s+(?:senator|mayor|minister|official|spokesman|spokeswoman|president|document|report))\s+(?:also\s+)?(?:{SPEECH_VERBS})\b|\b(?:{SPEECH_VERBS})\s+(?:he|she)\b", re.IGNORECASE)  # noqa: E501 (a regular expression reads best unbroken)
 
 _QUOTE = re.compile(
     r"“(?P<a>[^”]{2,}?)”|\"(?P<b>[^\"]{2,}?)\"|(?:(?<=[\s(—–-])|^)‘(?P<c>[^’]*?(?:’[a-z][^’]*?)*)’(?![a-z])"
@@ -190,7 +190,7 @@ def _primary(text: str, *, outlets: frozenset[str] = frozenset()) -> Attribution
     m = _ANONYMOUS.search(text)
     if m:
         if m.group("cue"):
-            head = re.search(r"(?P<s>(?:[A-Z][\w.’'-]*\s+)*(?:officials?|sources?|diplomats?|engineers?|people))\s*,\s*$",
+            head = re.search(r"(?P<s>(?:[A-Z][\w.’'-]*\s+)*(?:officials?|sources?|diplomats?|engineers?|people))\s*,\s*$",  # noqa: E501 (a regular expression reads best unbroken)
                              text[: m.start()], re.IGNORECASE)
             return Attribution("anonymous", _clean(head.group("s")) if head else None, m.group(0))
         return Attribution("anonymous", _clean(m.group("src")), m.group(0))
@@ -455,7 +455,7 @@ def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(
         if att.kind in ("none", "organization"):
             sm = _SURNAME_SAID.search(text)
             name = (sm.group("a") or sm.group("b")) if sm else None
-            if name and name in people:
+            if sm and name and name in people:
                 att = Attribution("named_person", people[name], sm.group(0))
             elif att.kind == "none" and prev.kind != "none" and (_PRONOUN_SAID.search(text) or
                                                                (find_quotes(text) and not _VERB.search(text))):

@@ -108,7 +108,14 @@ def _quantities(text: str) -> list[Quantity]:
         if low in NUMBER_WORDS and not unit:
             continue
         plural = bool(m.group("unit")) and m.group("unit").lower().endswith("s")
-        if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not m.group("cur") and not scale and not plural:
+        if (
+            raw.isdigit()
+            and len(raw) == 4
+            and 1900 <= value <= 2100
+            and not m.group("cur")
+            and not scale
+            and not plural
+        ):
             end = m.end("num")
             unit = "@year"  # a calendar year, never compared with "62-year-old"
         if unit in MONTHS or unit in WEEKDAYS:
@@ -144,6 +151,8 @@ def _dates(text: str) -> list[DateMention]:
             continue  # the verb "may"
         if month_word and month_word.lower() in ("mar", "sat", "sun", "wed") and month_word.islower():
             continue
+        day: int | None
+        year: int | None
         if m.group("iy"):
             month, day, year = int(m.group("im")), int(m.group("id")), int(m.group("iy"))
         else:

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .._exceptions import InputError
 from .._types import Article
@@ -66,7 +66,7 @@ def process_partition(records: list[dict[str, Any]], db: str) -> PartitionResult
     from ..group import describe_batch
     from ..store import open_store
 
-    backend = get_worker().plugins[PLUGIN_NAME].backend
+    backend = cast(ModelPlugin, get_worker().plugins[PLUGIN_NAME]).backend
     t0 = time.perf_counter()
     arts = [split_only(Article(**r)) for r in records]
     t1 = time.perf_counter()
@@ -151,5 +151,9 @@ def add_distributed(
     with open_store(db) as store:
         changed = group_unassigned(store, default_backend())
     t2 = time.perf_counter()
-    return {**totals, "stories": len(changed), "partitions": len(parts),
-            "seconds": {"workers_wall": t1 - t0, "group_wall": t2 - t1, **{f"worker_{k}": v for k, v in seconds.items()}}}
+    return {
+        **totals,
+        "stories": len(changed),
+        "partitions": len(parts),
+        "seconds": {"workers_wall": t1 - t0, "group_wall": t2 - t1, **{f"worker_{k}": v for k, v in seconds.items()}},
+    }

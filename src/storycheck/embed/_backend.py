@@ -19,8 +19,15 @@ from .._exceptions import ModelError
 class EmbeddingBackend(Protocol):
     """The whole contract a model must meet to serve storycheck."""
 
-    model_id: str
-    dim: int
+    @property
+    def model_id(self) -> str:
+        """Names the model and its settings: cached vectors are keyed by it."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return one L2-normalised float32 row per text."""
@@ -72,7 +79,9 @@ class OnnxEmbeddingBackend:
         self._tokenizer.enable_truncation(max_length=max_length)
         opts = ort.SessionOptions()
         # STORYCHECK_THREADS: several workers on one machine share its cores instead of each taking all
-        opts.intra_op_num_threads = threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
+        opts.intra_op_num_threads = (
+            threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
+        )
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
@@ -188,7 +197,9 @@ def default_backend() -> OnnxEmbeddingBackend:
                 # same vector, which the caches keyed by text need
                 return OnnxEmbeddingBackend(fast, tok, model_id=FAST_MODEL_ID, batch_size=1)
             except ModelError as exc:
-                print(f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr)
+                print(
+                    f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr
+                )
     return OnnxEmbeddingBackend(shipped, tok, model_id=SHIPPED_MODEL_ID)
 
 
@@ -226,9 +237,9 @@ class CachedEmbedder:
             self._memory.update(self._load(missing))
             missing = [k for k in missing if k not in self._memory]
         if missing:
-            first = {k: t for k, t in zip(keys, texts)}
+            first = {k: t for k, t in zip(keys, texts, strict=False)}
             vecs = self.backend.embed([first[k] for k in missing])
-            fresh = dict(zip(missing, vecs))
+            fresh = dict(zip(missing, vecs, strict=False))
             self._memory.update(fresh)
             self.computed += len(missing)
             if self._save is not None:

@@ -7,12 +7,13 @@ candidates. The store keeps the same description per article, so new articles
 join stored stories without recomputing everything (``describe_batch``, then ``group_batch``).
 """
 
-from ._cluster import NEAR_DUPLICATE, ClusterOptions, cluster_articles, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._cluster import NEAR_DUPLICATE, cluster_articles, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features, resemblance
 from ._incremental import Batch, Duplicate, StoryIndex, StoryUpdate, describe_batch, group_batch
+from ._options import ClusterOptions
 
 __all__ = [
     "NEAR_DUPLICATE", "ArticleFeatures", "Batch", "ClusterOptions", "Duplicate", "StoryIndex", "StoryUpdate",
-    "Vocabulary", "band_keys", "cluster_articles", "describe_batch", "features", "group_batch", "resemblance",
-    "story_id",
+    "Vocabulary", "band_keys", "cluster_articles", "content_hash", "describe_batch", "features", "group_batch",
+    "resemblance", "story_id",
 ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -14,28 +12,8 @@ from .._graph import components
 from .._types import Article
 from ..embed import EmbeddingBackend, default_backend
 from ._features import ArticleFeatures, Vocabulary, band_keys, features, resemblance
+from ._options import ClusterOptions
 from ._similarity import Similarity
-
-@dataclass(frozen=True)
-class ClusterOptions:
-    #: Weights of word, name and lead-embedding similarity. Names carry most: two
-    #: earthquakes share their vocabulary, not their places and people (ECB+ dev).
-    content_weight: float = 0.25
-    names_weight: float = 0.5
-    embedding_weight: float = 0.25
-    #: Average similarity at which two groups merge; tuned on ECB+ dev (bench/run.py cluster).
-    threshold: float = 0.34
-    #: Distinctive terms per article used to find candidates, and the most articles a
-    #: term may point to before it stops being distinctive (caps the cost per term).
-    block_terms: int = 15
-    max_postings: int = 300
-    #: Characters of title + lead that are embedded: 300 (~64 word pieces) costs half of
-    #: 600 for 0.01 less B³ F1 on ECB+ dev (0.873 vs 0.883), and speed is what lets archives scale.
-    lead_chars: int = 300
-    #: Days apart after which two dated articles are unlikely to be one story: their
-    #: similarity halves every this many days beyond it.
-    time_scale_days: float = 30.0
-
 
 #: Estimated shingle resemblance from which two articles are one text republished
 #: (an edited or re-headlined wire copy; one added paragraph in ten keeps it near 0.9):
@@ -48,7 +26,9 @@ def story_id(article_ids: Sequence[str]) -> str:
     return "s-" + hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()[:12]
 
 
-def describe(articles: Sequence[Article], embedder: EmbeddingBackend | None, opts: ClusterOptions) -> list[ArticleFeatures]:
+def describe(
+    articles: Sequence[Article], embedder: EmbeddingBackend | None, opts: ClusterOptions
+) -> list[ArticleFeatures]:
     feats = [features(a, opts.lead_chars) for a in articles]
     embed_leads(feats, embedder)
     return feats
@@ -57,7 +37,7 @@ def describe(articles: Sequence[Article], embedder: EmbeddingBackend | None, opt
 def embed_leads(feats: Sequence[ArticleFeatures], embedder: EmbeddingBackend | None) -> None:
     todo = [f for f in feats if f.vector is None]
     if todo:
-        for f, v in zip(todo, (embedder or default_backend()).embed([f.lead for f in todo])):
+        for f, v in zip(todo, (embedder or default_backend()).embed([f.lead for f in todo]), strict=False):
             f.vector = v
 
 
@@ -130,7 +110,7 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
 
     # candidates: articles sharing one of their most distinctive terms
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, (c, nm) in enumerate(zip(content, names)):
+    for i, (c, nm) in enumerate(zip(content, names, strict=False)):
         for term in block_terms(c, nm, opts.block_terms):
             postings[term].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -143,7 +123,7 @@ def _cluster_distinct(feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts:
     arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     values = sim.pairs(arr[:, 0], arr[:, 1])
     keep = values >= opts.threshold * 0.5  # far below the merge level: cannot matter to an average
-    sims = {(int(i), int(j)): float(v) for (i, j), v in zip(arr[keep], values[keep])}
+    sims = {(int(i), int(j)): float(v) for (i, j), v in zip(arr[keep], values[keep], strict=False)}
     return [[feats[i].id for i in group]
             for group in _average_link(len(feats), sims, opts.threshold, dense=lambda ms: sim.block(ms, ms))]
 
@@ -211,7 +191,7 @@ def _agglomerate(members: list[int], total: np.ndarray, threshold: float,
         avg[~alive, :] = -1
         avg[:, ~alive] = -1
         np.fill_diagonal(avg, -1)
-        a, b = np.unravel_index(int(np.argmax(avg)), avg.shape)
+        a, b = (int(x) for x in np.unravel_index(int(np.argmax(avg)), avg.shape))
         if avg[a, b] < threshold:
             break
         total[a, :] += total[b, :]

@@ -19,6 +19,7 @@ import numpy as np
 
 from .._types import Article
 from ..analyze import content_words
+from ..embed import text_key
 
 #: Capitalised words not at a sentence start, from the body only: headlines
 #: capitalise every word ("Hid Crumbling Death Trap For Years").
@@ -119,3 +120,8 @@ class Vocabulary:
         vec = {w: (1 + math.log(c)) * self.idf(prefix + w) for w, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {w: v / norm for w, v in vec.items()}
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
+    return text_key(" ".join(text.split()))

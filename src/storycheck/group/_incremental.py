@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,8 +25,9 @@ import numpy as np
 
 from .._types import Article
 from ..embed import EmbeddingBackend, text_key
-from ._cluster import ClusterOptions, _agglomerate, block_terms, embed_leads, near_duplicates, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, features
+from ._cluster import _agglomerate, block_terms, embed_leads, near_duplicates, story_id
+from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features
+from ._options import ClusterOptions
 from ._similarity import Similarity
 
 
@@ -65,9 +66,9 @@ class StoryIndex(Protocol):
     def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
     def block_candidates(self, terms: Sequence[str], max_postings: int) -> dict[str, list[str]]: ...
     def unassigned(self, limit: int) -> list[str]: ...
-    def load_features(self, ids: Sequence[str], model: str) -> list[ArticleFeatures]: ...
-    def stories_of(self, ids: Sequence[str]) -> dict[str, str]: ...
-    def story_members(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
+    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]: ...
+    def stories_of(self, ids: Iterable[str]) -> dict[str, str]: ...
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]: ...
     def get_article(self, article_id: str) -> Article | None: ...
 
 
@@ -85,8 +86,6 @@ def describe_batch(
     options: ClusterOptions | None = None,
 ) -> Batch:
     """Duplicates linked, the rest described: what a worker writes for a batch of new articles."""
-    from ..store._common import content_hash
-
     opts = options or ClusterOptions()
     batch = Batch()
     t0 = time.perf_counter()
@@ -105,12 +104,16 @@ def describe_batch(
 
     # near-duplicates: of stored articles, or of an earlier article of this batch
     known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
-    stored_sigs = {f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)}
+    stored_sigs = {
+        f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)
+    }
     repeats = near_duplicates(feats, known, stored_sigs)
     for f in feats:
         if f.id in repeats:
             original, r = repeats[f.id]
-            batch.duplicates.append(Duplicate(by_id[f.id], original, round(r, 4), _added(by_id[f.id], original, index, by_id)))
+            batch.duplicates.append(
+                Duplicate(by_id[f.id], original, round(r, 4), _added(by_id[f.id], original, index, by_id))
+            )
     kept = [f for f in feats if f.id not in repeats]
 
     t1 = time.perf_counter()
@@ -159,8 +162,15 @@ def group_batch(
         shared = Counter(c for t in update.blocks[f.id] for c in postings.get(t, ()) if c not in mine)
         found |= {(f.id, c) for c, _ in shared.most_common(MAX_CANDIDATES)}
     if ann is not None and len(ann):
-        hits = ann.search(np.stack([f.vector for f in kept]), ANN_NEIGHBOURS)
-        found |= {(f.id, c) for f, row in zip(kept, hits) for c, score in row if score >= ANN_FLOOR and c not in mine}
+        vectors = [f.vector for f in kept if f.vector is not None]
+        assert len(vectors) == len(kept)  # embed_missing gave each a lead vector
+        hits = ann.search(np.stack(vectors), ANN_NEIGHBOURS)
+        found |= {
+            (f.id, c)
+            for f, row in zip(kept, hits, strict=False)
+            for c, score in row
+            if score >= ANN_FLOOR and c not in mine
+        }
     pairs = sorted(found)
     cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
     embed_missing(cand_feats, index, embedder, opts)

@@ -4,15 +4,12 @@ that a million candidate pairs cost one vectorised pass, not a Python loop each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from ._features import ArticleFeatures, Vocabulary
-
-if TYPE_CHECKING:
-    from ._cluster import ClusterOptions
+from ._options import ClusterOptions
 
 
 class Similarity:
@@ -55,7 +52,9 @@ class Similarity:
         c = np.asarray(self.content[i].multiply(self.content[j]).sum(axis=1)).ravel()
         n = np.asarray(self.names[i].multiply(self.names[j]).sum(axis=1)).ravel()
         e = np.einsum("ij,ij->i", self.vectors[i], self.vectors[j])
-        return (o.content_weight * c + o.names_weight * n + o.embedding_weight * e) * self._decay(self.days[i] - self.days[j])
+        return (o.content_weight * c + o.names_weight * n + o.embedding_weight * e) * self._decay(
+            self.days[i] - self.days[j]
+        )
 
     def block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Dense similarity matrix between two sets of articles."""

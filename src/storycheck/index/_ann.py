@@ -15,9 +15,12 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import faiss
 
 
 class VectorIndex(Protocol):
@@ -69,7 +72,7 @@ class ExactIndex:
         k = min(k, len(m))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         out = []
-        for row, cand in zip(scores, top):
+        for row, cand in zip(scores, top, strict=False):
             order = cand[np.argsort(-row[cand])]
             out.append([(self.ids[j], float(row[j])) for j in order])
         return out
@@ -93,9 +96,10 @@ class HnswIndex:
         self.dim = dim
         self.ids: list[str] = []
         self._have: set[str] = set()
-        self.index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        self.index.hnsw.efConstruction = ef_construction
-        self.index.hnsw.efSearch = ef_search
+        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = ef_construction
+        index.hnsw.efSearch = ef_search
+        self.index: faiss.Index = index
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         ids, vectors = _fresh(ids, vectors, self._have)
@@ -107,7 +111,10 @@ class HnswIndex:
         if not self.ids:
             return [[] for _ in range(len(vectors))]
         scores, idx = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), min(k, len(self.ids)))
-        return [[(self.ids[j], float(s)) for s, j in zip(srow, irow) if j >= 0] for srow, irow in zip(scores, idx)]
+        return [
+            [(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0]
+            for srow, irow in zip(scores, idx, strict=False)
+        ]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         import faiss
@@ -131,22 +138,23 @@ class IvfPqIndex:
         self.nlist, self.m, self.nprobe = nlist, m, nprobe
         self.ids: list[str] = []
         self._have: set[str] = set()
-        self.index = None
+        self.index: faiss.Index | None = None  # trained on the first vectors added
 
-    def train(self, sample: np.ndarray) -> None:
+    def train(self, sample: np.ndarray) -> faiss.Index:
         import faiss
 
         quantizer = faiss.IndexFlatIP(self.dim)
-        self.index = faiss.IndexIVFPQ(quantizer, self.dim, self.nlist, self.m, 8, faiss.METRIC_INNER_PRODUCT)
-        self.index.train(np.ascontiguousarray(sample, dtype=np.float32))
-        self.index.nprobe = self.nprobe
+        index = faiss.IndexIVFPQ(quantizer, self.dim, self.nlist, self.m, 8, faiss.METRIC_INNER_PRODUCT)
+        index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        index.nprobe = self.nprobe
+        self.index = index
+        return index
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         ids, vectors = _fresh(ids, vectors, self._have)
-        if self.index is None and len(ids):
-            self.train(vectors)
         if len(ids):
-            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))  # type: ignore[union-attr]
+            index = self.index if self.index is not None else self.train(vectors)
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
             self.ids.extend(ids)
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
@@ -155,8 +163,8 @@ class IvfPqIndex:
         q = np.ascontiguousarray(vectors, dtype=np.float32)
         scores, idx = self.index.search(q, min(max(k, self.rerank), len(self.ids)))
         out = []
-        for qv, srow, irow in zip(q, scores, idx):
-            cand = [(self.ids[j], float(s)) for s, j in zip(srow, irow) if j >= 0]
+        for qv, srow, irow in zip(q, scores, idx, strict=False):
+            cand = [(self.ids[j], float(s)) for s, j in zip(srow, irow, strict=False) if j >= 0]
             if self.fetch is not None and cand:
                 exact = self.fetch([c for c, _ in cand])
                 cand = sorted(((c, float(exact[c] @ qv)) for c, _ in cand if c in exact), key=lambda x: -x[1])
@@ -166,6 +174,8 @@ class IvfPqIndex:
     def save(self, path: str | os.PathLike[str]) -> None:
         import faiss
 
+        if self.index is None:
+            raise ValueError("an IVF-PQ index is trained on its first vectors: an empty one cannot be saved")
         faiss.write_index(self.index, str(path) + ".faiss")
         _save_meta(path, self.kind, self.dim, self.ids)
 
@@ -187,7 +197,6 @@ def load_index(path: str | os.PathLike[str],
         return None
     meta = json.loads(meta_file.read_text())
     kind, dim = meta["kind"], int(meta["dim"])
-    index: VectorIndex
     if kind == "exact":
         exact = ExactIndex(dim)
         exact.add(meta["ids"], np.load(Path(str(path) + ".npy")))
@@ -195,14 +204,11 @@ def load_index(path: str | os.PathLike[str],
     import faiss
 
     raw = faiss.read_index(str(path) + ".faiss")
-    if kind == "hnsw":
-        index = HnswIndex(dim)
-    else:
-        index = IvfPqIndex(dim, fetch)
-    index.index = raw  # type: ignore[union-attr]
-    index.ids = list(meta["ids"])  # type: ignore[union-attr]
-    index._have = set(index.ids)  # type: ignore[union-attr]
-    return index
+    loaded = HnswIndex(dim) if kind == "hnsw" else IvfPqIndex(dim, fetch)
+    loaded.index = raw
+    loaded.ids = list(meta["ids"])
+    loaded._have = set(loaded.ids)
+    return loaded
 
 
 #: Up to this many vectors HNSW (no training, best recall); beyond, IVF-PQ with exact re-ranking.
@@ -220,7 +226,7 @@ def new_index(dim: int, expected: int = 0,
 
 def sync(index: VectorIndex, store: object, model: str, batch: int = 20_000) -> int:
     """Add the lead vectors of stored articles the index does not hold yet; returns how many."""
-    have = getattr(index, "_have", set())
+    have: set[str] = getattr(index, "_have", set())
     todo = [a for a in store.feature_ids() if a not in have]  # type: ignore[attr-defined]
     added = 0
     for i in range(0, len(todo), batch):

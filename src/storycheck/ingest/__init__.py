@@ -4,6 +4,6 @@
 Every failure is an InputError naming the file and the reason.
 """
 
-from ._readers import article_id, read_path, read_paths, parse_text_article
+from ._readers import article_id, parse_text_article, read_path, read_paths
 
 __all__ = ["article_id", "read_path", "read_paths", "parse_text_article"]

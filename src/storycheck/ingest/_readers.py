@@ -274,7 +274,7 @@ def _read_feed(text: str, source: str) -> list[Article]:
         raise MalformedInput(f"not a readable RSS/Atom feed: {reason}", source=source)
     outlet = feed.feed.get("title") if feed.get("feed") else None
     out = []
-    for n, e in enumerate(feed.entries):
+    for e in feed.entries:
         content = ""
         if e.get("content"):
             content = " ".join(c.get("value", "") for c in e.content)

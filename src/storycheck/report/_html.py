@@ -16,16 +16,20 @@ h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2.5rem;border-bottom:1px so
 .s summary{cursor:pointer;list-style:none} .s summary::-webkit-details-marker{display:none}
 .v{font:600 .7rem monospace;text-transform:uppercase;margin-right:.4rem}
 .ev{font-size:.85rem;color:#333;margin:.3rem 0 .3rem 1.5rem} .ev li{margin:.15rem 0}
-.cx{color:#7f1d1d;font-size:.85rem;margin-left:1.5rem} .headline{font-size:.9rem;color:#555} .clickbait{color:#7f1d1d;font-weight:600} .src{color:#0e5a6b;font-size:.85rem;margin:.1rem 0 .1rem 1.5rem} .sum{font-size:.9rem;margin:.5rem 0}
+.cx{color:#7f1d1d;font-size:.85rem;margin-left:1.5rem} .headline{font-size:.9rem;color:#555}
+.clickbait{color:#7f1d1d;font-weight:600} .src{color:#0e5a6b;font-size:.85rem;margin:.1rem 0 .1rem 1.5rem}
+.sum{font-size:.9rem;margin:.5rem 0}
 .legend span{padding:.1rem .4rem;border-radius:3px;margin-right:.4rem;font-size:.8rem}
-table.m{border-collapse:collapse;font-size:.8rem;margin:1rem 0} table.m th,table.m td{border:1px solid #ddd;padding:.2rem .35rem}
+table.m{border-collapse:collapse;font-size:.8rem;margin:1rem 0}
+table.m th,table.m td{border:1px solid #ddd;padding:.2rem .35rem}
 table.m th.o{writing-mode:vertical-rl;transform:rotate(180deg);max-height:9rem;font-weight:500}
-td.carries{background:#d8f3dc;text-align:center} td.contradicts{background:#ffd6d6;text-align:center} td.silent{color:#bbb;text-align:center}
+td.carries{background:#d8f3dc;text-align:center} td.contradicts{background:#ffd6d6;text-align:center}
+td.silent{color:#bbb;text-align:center}
 td.c a{color:inherit;text-decoration:none} .fam{font-size:.9rem;white-space:pre-wrap;font-family:ui-monospace,monospace}
+.mx{overflow-x:auto;max-width:100%} td.t{min-width:14rem;max-width:30rem} td.f{min-width:8rem;max-width:16rem}
+th.fg{font-weight:500;font-size:.75rem;background:#f3f3f3} .fold summary{cursor:pointer}
 .trail{font-size:.85rem;margin:.2rem 0 .8rem 1rem} .trail li{margin:.1rem 0}
-""" + "".join(
-    f".{v}{{background:{bg};color:{fg}}}" for v, (_, bg, fg) in COLOURS.items()
-)
+""" + "".join(f".{v}{{background:{bg};color:{fg}}}" for v, (_, bg, fg) in COLOURS.items())
 
 
 def _e(x: object) -> str:
@@ -78,8 +82,10 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
                    f"<span class='v'>{v} {s['score'] or 0:.2f}</span>{_e(s['text'])}</summary>")
         c = s.get("contradiction")
         if c is not None:
-            out.append(f"<p class='cx'>✗ {_e(c['type'])}: “{_e(c['claim_span'])}” here vs “{_e(c['evidence_span'])}” in "
-                       f"{_e(names.get(c['article'], c['article']))} {where(c['sentence'])}</p>")
+            out.append(
+                f"<p class='cx'>✗ {_e(c['type'])}: “{_e(c['claim_span'])}” here vs “{_e(c['evidence_span'])}” in "
+                f"{_e(names.get(c['article'], c['article']))} {where(c['sentence'])}</p>"
+            )
         for extra in sourcing_lines(s, names):
             out.append(f"<p class='src'>{_e(extra)}</p>")
         if s["evidence"]:
@@ -93,10 +99,23 @@ def article_html(a: dict[str, Any], names: dict[str, str], link: str = "#s-{arti
     return out
 
 
+#: Claim text longer than this is folded in the matrix (the rest one click away).
+FOLD_CHARS = 140
+
+
+def folded(text: str, limit: int = FOLD_CHARS) -> str:
+    """Escaped text, long text folded into a <details> whose summary is its start."""
+    if len(text) <= limit:
+        return _e(text)
+    cut = text.rfind(" ", 0, limit - 20)
+    head = text[: cut if cut > 0 else limit - 20]
+    return f"<details class='fold'><summary>{_e(head)} …</summary>{_e(text[len(head):])}</details>"
+
+
 def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> list[str]:
     """The story section as HTML fragments; ``link`` says where a sentence lives
     (an anchor in the report, a page in the web UI)."""
-    from ._story import CELL_MARK, change_text, family_lines
+    from ._story import CELL_MARK, change_text, column_groups, family_lines, first_text
 
     names = doc["outlets"]
     ids = list(names)
@@ -106,20 +125,25 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> li
 
     out = ["<h2>Story</h2>", f"<p class='meta'>{len(ids)} articles · {len(doc['families'])} independent source(s)"
            + (f" · id {_e(doc['id'])}" if doc.get("id") else "") + "</p>"]
-    out.append("<h3>Claims × outlets</h3><table class='m'><tr><th>claim</th><th>text</th>")
+    groups = column_groups(doc)
+    ids = [a for _, members in groups for a in members]
+    out.append("<h3>Claims × outlets</h3><p class='meta'>columns grouped by copy family; the table scrolls on its own"
+               "</p><div class='mx'><table class='m'><tr><th rowspan='2'>claim</th><th rowspan='2'>text</th>")
+    out.extend(f"<th class='fg' colspan='{len(members)}'>{_e(label)}</th>" for label, members in groups)
+    out.append("<th rowspan='2'>independent sources</th><th rowspan='2'>first reported by</th></tr><tr>")
     out.extend(f"<th class='o'>{_e(names[a])}</th>" for a in ids)
-    out.append("<th>independent sources</th><th>first reported by</th></tr>")
+    out.append("</tr>")
     for c in doc["claims"]:
         at = {v["article"]: v["sentence"] for v in c["trail"]}
-        first = (f"{_e(c['first_outlet'])} {_e((c['first_published'] or '')[:16])}" if c["first_outlet"] else "unknown")
-        out.append(f"<tr><td>{_e(c['id'])}</td><td>{_e(c['text'])}</td>")
+        first = _e(first_text(c, names))
+        out.append(f"<tr><td>{_e(c['id'])}</td><td class='t'>{folded(c['text'])}</td>")
         for a in ids:
             cell = c["cells"][a]
             mark = CELL_MARK[cell]
             inner = f"<a href='{href(a, at[a])}'>{mark}</a>" if a in at else mark
             out.append(f"<td class='c {_e(cell)}' title='{_e(names[a])}: {_e(cell)}'>{inner}</td>")
-        out.append(f"<td>{c['independent_sources']}</td><td>{first}</td></tr>")
-    out.append("</table>")
+        out.append(f"<td>{c['independent_sources']}</td><td class='f'>{first}</td></tr>")
+    out.append("</table></div>")
     fam = family_lines(doc)
     if fam:
         out.append("<h3>Copy families</h3><div class='fam'>" + "\n".join(_e(x) for x in fam) + "</div>")
@@ -144,8 +168,10 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> li
         out.append("</ul>")
     out.append("<h3>Articles by share no independent outlet carries</h3><ol class='trail'>")
     for r in doc["ranking"]:
-        drivers = "".join(f"<li><a href='{href(r['article'], d['index'])}'>[{_e(d['verdict'])}]</a> {_e(d['text'])}</li>"
-                          for d in r["drivers"][:3])
+        drivers = "".join(
+            f"<li><a href='{href(r['article'], d['index'])}'>[{_e(d['verdict'])}]</a> {_e(d['text'])}</li>"
+            for d in r["drivers"][:3]
+        )
         out.append(f"<li>{r['unique_share']:.0%} · {_e(r['outlet'])}<ul>{drivers}</ul></li>")
     out.append("</ol>")
     return out

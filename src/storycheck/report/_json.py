@@ -59,12 +59,23 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         "supported_by": list(s.supported_by),
         "contradicted_by": list(s.contradicted_by),
         "attribution": (
-            {"kind": s.attribution.kind, "source": s.attribution.source, "cue": s.attribution.cue,
-             "layers": [{"kind": x.kind, "source": x.source, "cue": x.cue} for x in s.attribution.layers]}
-            if s.attribution else {"kind": "none", "source": None, "cue": None, "layers": []}
+            {
+                "kind": s.attribution.kind,
+                "source": s.attribution.source,
+                "cue": s.attribution.cue,
+                "layers": [{"kind": x.kind, "source": x.source, "cue": x.cue} for x in s.attribution.layers],
+            }
+            if s.attribution
+            else {"kind": "none", "source": None, "cue": None, "layers": []}
         ),
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "status": q.status, "found_in": list(q.found_in), "closest": q.closest}
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "status": q.status,
+                "found_in": list(q.found_in),
+                "closest": q.closest,
+            }
             for q in s.quotes
         ],
         "independent_sources": s.independent_sources,

@@ -41,6 +41,10 @@ def story_dict(
             "first_reporter": c.first_reporter or "unknown",
             "first_outlet": names[c.first_reporter] if c.first_reporter else None,
             "first_published": c.first_published,
+            "first_day": c.first_day,
+            "first_day_articles": c.first_day_articles,
+            "first_day_outlets": [names[a] for a in c.first_day_articles],
+            "undated_carriers": c.undated,
             "trail": [
                 {"article": v.article, "outlet": names[v.article], "published": v.published, "sentence": v.sentence,
                  "text": v.text, "changes": v.changes}
@@ -79,6 +83,30 @@ def story_dict(
     }
 
 
+def first_text(c: dict[str, Any], names: dict[str, str], more_after: int = 3) -> str:
+    """Who reported a claim first, in words: the outlet when one was surely first, else the
+    earliest day and its carriers ("2025-12-06: Aloha Digest, NY News Daily"), with what
+    is unknown said rather than hidden."""
+    undated = len(c.get("undated_carriers") or [])
+    note = f" · {undated} undated carrier(s) not ordered" if undated else ""
+    if c["first_outlet"]:
+        who = names.get(c["first_reporter"], c["first_outlet"])
+        return f"{who} {(c['first_published'] or '')[:16]}".strip() + note
+    day = c.get("first_day")
+    if not day:
+        return "unknown" + note
+    outlets = shorten([names.get(a, a) for a in c["first_day_articles"]], more_after)
+    if len(c["first_day_articles"]) > 1:
+        return f"{day}: {outlets} (order within the day unknown){note}"
+    return f"{day}: {outlets}{note}"
+
+
+def shorten(items: list[str], keep: int = 3) -> str:
+    """'A, B, C +4 more': long outlet lists stay one readable line."""
+    head = ", ".join(items[:keep])
+    return head + (f" +{len(items) - keep} more" if len(items) > keep else "")
+
+
 def change_text(ch: dict[str, Any]) -> str:
     """One mutation step in words: 'number 14 cracks → 40 cracks'."""
     t = ch["type"]
@@ -96,6 +124,27 @@ def change_text(ch: dict[str, Any]) -> str:
     return t
 
 
+def column_groups(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The matrix's outlet columns grouped by copy family, largest family first: (label, article ids).
+    A family of one is an independent source."""
+    names = doc["outlets"]
+    groups, seen = [], set()
+    for f in doc["families"]:
+        members = [m for m in f["members"] if m in names and m not in seen]
+        seen.update(members)
+        if members:
+            label = f"family of {len(members)}" if len(members) > 1 else "alone"
+            groups.append((label, members))
+    rest = [a for a in names if a not in seen]
+    if rest:
+        groups.append(("alone", rest))
+    return groups
+
+
+#: Sentences an article adds to its parent listed under the family tree; the rest are counted.
+MAX_ADDED_LINES = 3
+
+
 def family_lines(doc: dict[str, Any]) -> list[str]:
     """Plain lines for the family trees, shared by the terminal and HTML reports."""
     names = doc["outlets"]
@@ -107,11 +156,18 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
         for c in f["copies"]:
             extra = f" · adds {len(c['added'])}" if c["added"] else ""
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
-            out.append(f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}")
-            for a in c["added"]:
+            out.append(
+                f"  └ {names[c['copy']]} copies {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
+            )
+            for a in c["added"][:MAX_ADDED_LINES]:
                 out.append(f"      + {a['text']}")
+            if len(c["added"]) > MAX_ADDED_LINES:
+                out.append(f"      + {len(c['added']) - MAX_ADDED_LINES} more sentence(s)")
         for d in doc["duplicates"]:
             if d["original"] in f["members"]:
-                out.append(f"  └ {d['outlet'] or d['id']} republishes {names[d['original']]} "
-                           f"({d['resemblance']:.0%} the same)" + (f" · adds {len(d['added_sentences'])}" if d["added_sentences"] else ""))
+                out.append(
+                    f"  └ {d['outlet'] or d['id']} republishes {names[d['original']]} "
+                    f"({d['resemblance']:.0%} the same)"
+                    + (f" · adds {len(d['added_sentences'])}" if d["added_sentences"] else "")
+                )
     return out

@@ -41,8 +41,14 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
             for extra in sourcing_lines(s, names):
                 con.print(Text("      · " + extra, style="cyan"))
             for e in s["evidence"][:evidence]:
-                con.print(Text(f"      ↳ {names.get(e['article'], e['article'])} {where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
-                               f"{e['text']}", style="dim"))
+                con.print(
+                    Text(
+                        f"      ↳ {names.get(e['article'], e['article'])} "
+                        f"{where(e['sentence'], e.get('sentences'))} ({e['score']:.2f}): "
+                        f"{e['text']}",
+                        style="dim",
+                    )
+                )
         sm = a["summary"]
         summary = Text("  summary: ", style="bold")
         for v in ("supported", "contradicted", "unsupported", "opinion"):
@@ -56,14 +62,24 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
 
 
 #: Outlet columns shown in the terminal matrix; JSON and HTML carry them all.
-MAX_TERMINAL_COLUMNS = 10
+MAX_TERMINAL_COLUMNS = 26
+#: The claim text keeps at least this many characters; outlet columns give way first.
+MIN_TEXT_WIDTH = 28
+#: Width of the "first reported" column.
+FIRST_WIDTH = 22
+
+
+def _letter(i: int) -> str:
+    """A, B, … Z, then a, b, … z, then 52, 53, … (a one-character column while it lasts)."""
+    return chr(ord("A") + i) if i < 26 else chr(ord("a") + i - 26) if i < 52 else str(i)
 
 
 def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -> None:
     """The story view: families, claim × outlet matrix, trails, copied passages, ranking."""
+    from rich import box
     from rich.table import Table
 
-    from ._story import CELL_MARK, change_text, family_lines
+    from ._story import CELL_MARK, change_text, column_groups, family_lines, first_text
 
     con = console or Console()
     names = doc["outlets"]
@@ -72,23 +88,32 @@ def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -
                    style="bold underline"))
     for line in family_lines(doc):
         con.print(Text(line, style="cyan"))
-    shown = ids[:MAX_TERMINAL_COLUMNS]
-    letter = {a: chr(ord("A") + i) for i, a in enumerate(shown)}
+    groups = column_groups(doc)
+    ordered = [a for _, members in groups for a in members]
+    shown = ordered[:max(1, min(MAX_TERMINAL_COLUMNS, (con.width - MIN_TEXT_WIDTH - FIRST_WIDTH - 20) // 3))]
+    letter = {a: _letter(i) for i, a in enumerate(ordered)}
     con.print(Text("outlets: " + " · ".join(f"{letter[a]} {names[a]}" for a in shown), style="dim"))
-    table = Table(title="claims × outlets (● carries, ✗ contradicts, · silent)", show_lines=False, expand=False)
-    table.add_column("claim", no_wrap=True)
-    table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=max(20, con.width - 24 - 4 * len(shown)))
+    fams = [" ".join(letter[a] for a in members) for label, members in groups if len(members) > 1]
+    if fams:
+        con.print(Text("copy families: " + " · ".join(f"[{f}]" for f in fams), style="dim"))
+    table = Table(title="claims × outlets (● carries, ✗ contradicts, · silent)", box=box.SIMPLE_HEAD,
+                  pad_edge=False, padding=(0, 1), collapse_padding=True)
+    table.add_column("id", no_wrap=True, width=4)
+    text_width = max(MIN_TEXT_WIDTH, con.width - 3 * len(shown) - FIRST_WIDTH - 20)
+    table.add_column("text", no_wrap=True, overflow="ellipsis", width=text_width)
     for aid in shown:
-        table.add_column(letter[aid], justify="center", no_wrap=True, min_width=1)
-    table.add_column("ind", justify="right", no_wrap=True)
-    table.add_column("first", no_wrap=True)
+        table.add_column(letter[aid], justify="center", no_wrap=True, width=1)
+    table.add_column("ind", justify="right", no_wrap=True, width=3)
+    table.add_column("first", no_wrap=True, overflow="ellipsis", width=FIRST_WIDTH)
     for c in doc["claims"]:
-        first = (letter.get(c["first_reporter"], names.get(c["first_reporter"], "?")) + " " + (c["first_published"] or "")[:10]
-                 if c["first_outlet"] else "unknown")
-        table.add_row(c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first)
+        first = first_text(c, letter, more_after=3).replace(" (order within the day unknown)", " ?")
+        table.add_row(
+            c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first
+        )
     con.print(table)
-    if len(ids) > len(shown):
-        con.print(Text(f"  {len(ids) - len(shown)} more outlet column(s) in --json and --html", style="dim"))
+    if len(ordered) > len(shown):
+        con.print(Text(f"  {len(ordered) - len(shown)} more outlet column(s) in --json and --html; "
+                       "\"?\" marks a first day with several carriers nothing orders", style="dim"))
     trails = [c for c in doc["claims"] if any(
         ch["type"] not in ("unchanged", "wording") for v in c["trail"] for ch in v["changes"])]
     if trails:

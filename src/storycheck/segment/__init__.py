@@ -5,6 +5,7 @@ rule plus an abbreviation list, quote tracking and line repair beat a general
 splitter on the cases that matter here (see tests/test_segment.py).
 """
 
-from ._split import split_sentences, sentence_spans
+from ._furniture import content_sentences, drop_furniture, is_furniture
+from ._split import sentence_spans, split_sentences
 
-__all__ = ["split_sentences", "sentence_spans"]
+__all__ = ["content_sentences", "drop_furniture", "is_furniture", "split_sentences", "sentence_spans"]

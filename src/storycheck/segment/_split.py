@@ -182,3 +182,5 @@ _WS = re.compile(r"\s+")
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
     """(start, end, text) per sentence; text is the span with whitespace runs collapsed."""
     return [(a, b, _WS.sub(" ", text[a:b])) for a, b in sentence_spans(text)]
+
+

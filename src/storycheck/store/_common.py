@@ -1,8 +1,12 @@
+"""The store, one code path over two engines: SQLite (the default, one file) and
+PostgreSQL (selected by a ``postgresql://`` URL). SQL is written once, in the
+dialect both share; ``_PG_SQL`` rewrites the few words PostgreSQL spells differently."""
+
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -10,15 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import StoreError
 from .._types import Article, Sentence
 from ..embed import text_key
-from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys
-
-
-"""The store, one code path over two engines: SQLite (the default, one file) and
-PostgreSQL (selected by a ``postgresql://`` URL). SQL is written once, in the
-dialect both share; ``_PG_SQL`` rewrites the few words PostgreSQL spells differently."""
+from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -50,6 +48,7 @@ class Store:
     """
 
     path: Path | str  # what the user gave: a file path or a URL (password hidden)
+    conn: Any  # a DB-API connection (sqlite3 or psycopg), opened by the subclass
 
     # -- engine hooks -----------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -172,8 +171,13 @@ class Store:
 
     def feature_ids(self) -> list[str]:
         """Every described article, in the order it was stored."""
-        return [a for (a,) in self._x("SELECT f.article_id FROM article_features f JOIN articles a ON a.id = f.article_id"
-                                      " ORDER BY a.added_at, f.article_id").fetchall()]
+        return [
+            a
+            for (a,) in self._x(
+                "SELECT f.article_id FROM article_features f JOIN articles a ON a.id = f.article_id"
+                " ORDER BY a.added_at, f.article_id"
+            ).fetchall()
+        ]
 
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]:
         return dict(self._rows_in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids))
@@ -200,15 +204,26 @@ class Store:
                 if f.id not in mine:
                     continue
                 self._x(
-                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash) VALUES (?, ?, ?, ?, ?, ?)",
-                    (f.id, json.dumps(f.terms, ensure_ascii=False), json.dumps(f.names, ensure_ascii=False),
-                     text_key(f.lead), f.day.isoformat() if f.day else None, np.asarray(f.minhash, np.uint64).tobytes()),
+                    "INSERT INTO article_features (article_id, terms, names, lead_hash, day, minhash)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        f.id,
+                        json.dumps(f.terms, ensure_ascii=False),
+                        json.dumps(f.names, ensure_ascii=False),
+                        text_key(f.lead),
+                        f.day.isoformat() if f.day else None,
+                        np.asarray(f.minhash, np.uint64).tobytes(),
+                    ),
                 )
                 self._many("INSERT INTO minhash_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            [(k, f.id) for k in band_keys(f.minhash)])
-                terms = sorted(set(f.terms) | {"@" + n for n in f.names})  # sorted: concurrent writers lock rows in one order
-                self._many("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
-                           [(t,) for t in terms])
+                terms = sorted(
+                    set(f.terms) | {"@" + n for n in f.names}
+                )  # sorted: concurrent writers lock rows in one order
+                self._many(
+                    "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
+                    [(t,) for t in terms],
+                )
             for d in batch.duplicates:
                 self._x(
                     "INSERT INTO duplicates (id, original_id, resemblance, title, outlet, url, published, path,"
@@ -259,7 +274,9 @@ class Store:
     # -- reading stories --------------------------------------------------------
     def _story_filter(self, query: str | None, since: str | None, until: str | None,
                       min_size: int | None) -> tuple[str, list[Any]]:
-        where, having, args = [], [], []
+        where: list[str] = []
+        having: list[str] = []
+        args: list[Any] = []
         if query:
             where.append("sa.story_id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2"
                          " ON a2.id = sa2.article_id WHERE LOWER(a2.title) LIKE ? OR LOWER(a2.outlet) LIKE ?"
@@ -310,9 +327,18 @@ class Store:
             dups = dup_outlets.get(sid, [])
             head = heads.get(sid)
             names = sorted((set((outlets or "").split(",")) | set(dups)) - {"", None})
-            out.append({"id": sid, "size": size + len(dups), "articles": size, "duplicates": len(dups), "outlets": names,
-                        "first_published": first, "last_published": last,
-                        "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None})
+            out.append(
+                {
+                    "id": sid,
+                    "size": size + len(dups),
+                    "articles": size,
+                    "duplicates": len(dups),
+                    "outlets": names,
+                    "first_published": first,
+                    "last_published": last,
+                    "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None,
+                }
+            )
         return out
 
     def story_articles(self, story_id: str) -> list[Article]:
@@ -348,9 +374,11 @@ class Store:
             self.save_vectors(vectors, model)
             self._x(
                 "INSERT INTO story_reports (story_id, members_hash, version, report, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash, version = excluded.version,"
+                " ON CONFLICT (story_id) DO UPDATE SET members_hash = excluded.members_hash,"
+                " version = excluded.version,"
                 " report = excluded.report, created_at = excluded.created_at",
-                (story_id, members_hash, version, report, _now()))
+                (story_id, members_hash, version, report, _now()),
+            )
 
     def count(self, table: str) -> int:
         if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles"):
@@ -377,22 +405,5 @@ def is_url(target: object) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-def content_hash(text: str) -> str:
-    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
-    return text_key(" ".join(text.split()))
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """A store from a path (SQLite) or a ``postgresql://`` URL; default: $STORYCHECK_DB or the user data dir."""
-    where = str(target) if target is not None else str(default_db_path())
-    if is_url(where):
-        from ._postgres import PostgresStore
-
-        return PostgresStore(where)
-    from ._sqlite import SQLiteStore
-
-    return SQLiteStore(where)

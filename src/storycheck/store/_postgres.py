@@ -77,8 +77,10 @@ class PostgresStore(Store):
         if not vectors:
             return
         cur = self.conn.cursor()
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS embeddings_in (text_hash TEXT, model TEXT, dim INTEGER, vector BYTEA)"
-                    " ON COMMIT DELETE ROWS")
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS embeddings_in (text_hash TEXT, model TEXT, dim INTEGER, vector BYTEA)"
+            " ON COMMIT DELETE ROWS"
+        )
         with cur.copy("COPY embeddings_in (text_hash, model, dim, vector) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["text", "text", "int4", "bytea"])
             for k, v in vectors.items():

@@ -96,8 +96,16 @@ def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> 
     if first is not None:
         original, basis = next(m for m in members if m.id == first), "earliest"
     else:
-        original, basis = max(members, key=lambda m: (
-            sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))), -len(m.sentences))), "central"
+        original, basis = (
+            max(
+                members,
+                key=lambda m: (
+                    sum(len(al.pairs) for o in members if o.id != m.id and (al := link(m.id, o.id))),
+                    -len(m.sentences),
+                ),
+            ),
+            "central",
+        )
     by_id = {m.id: m for m in members}
     placed = [original.id]
     copies: list[Copy] = []
@@ -113,14 +121,18 @@ def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment]) -> 
                     best = (al.share, c, p)
         if best is None:  # only reachable through a later member: attach to the closest anyway
             c = min(rest, key=lambda x: _when(by_id[x]))
-            p = max(placed, key=lambda q: (link(q, c).share if link(q, c) else 0.0))
-            best = (link(p, c).share if link(p, c) else 0.0, c, p)
+            p = max(placed, key=lambda q: _share(link(q, c)))
+            best = (_share(link(p, c)), c, p)
         _, c, p = best
         copies.append(describe_copy(by_id[p], by_id[c], link(p, c), flipped=(p, c) not in pairs))
         placed.append(c)
         rest.discard(c)
     order = [original.id] + sorted((c.copy for c in copies), key=lambda x: (_when(by_id[x]), x))
     return Family(fid, original.id, basis, order, copies)  # type: ignore[arg-type]
+
+
+def _share(al: Alignment | None) -> float:
+    return al.share if al else 0.0
 
 
 def _later(a: Article, b: Article) -> bool:
@@ -144,7 +156,7 @@ def describe_copy(parent: Article, copy: Article, al: Alignment | None, flipped:
         changes.append("trimmed")
     if spun:
         changes.append("spun")
-    if any(x > y for x, y in zip(seq, seq[1:])):
+    if any(x > y for x, y in zip(seq, seq[1:], strict=False)):
         changes.append("reordered")
     if added:
         changes.append("extended")

@@ -65,7 +65,7 @@ def shared_runs(articles: Sequence[Article], min_words: int = MIN_RUN_WORDS) -> 
     Word n-grams go into one index, so the cost follows the number of shared
     n-grams, not the number of article pairs.
     """
-    toks = [words(a.text) for a in articles]
+    toks = [_sentence_words(a) for a in articles]
     index: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
     for ai, t in enumerate(toks):
         seq = [w for _, _, w in t]
@@ -82,14 +82,28 @@ def shared_runs(articles: Sequence[Article], min_words: int = MIN_RUN_WORDS) -> 
                     key, pos = ((ai, bi), (pa, pb)) if ai < bi else ((bi, ai), (pb, pa))
                     hits[key].add(pos)
     out: list[Passage] = []
-    for (ai, bi), pos in sorted(hits.items()):
-        for pa0, pa1, pb0, pb1 in _runs(sorted(pos), min_words):
+    for (ai, bi), pairs in sorted(hits.items()):
+        for pa0, pa1, pb0, pb1 in _runs(sorted(pairs), min_words):
             a, b = articles[ai], articles[bi]
             ta, tb = toks[ai], toks[bi]
             a_start, a_end = ta[pa0][0], ta[pa1 - 1][1]
             b_start, b_end = tb[pb0][0], tb[pb1 - 1][1]
             out.append(Passage(a.id, b.id, a_start, a_end, b_start, b_end, pa1 - pa0,
                                a.text[a_start:a_end], copier_of(a, b)))
+    return out
+
+
+def _sentence_words(a: Article) -> list[tuple[int, int, str]]:
+    """The words of ``a`` that lie in its sentences (site furniture and headings left out)."""
+    spans = [(s.start, s.end) for s in a.sentences]
+    if not spans:
+        return words(a.text)
+    out, k = [], 0
+    for w in words(a.text):
+        while k < len(spans) and spans[k][1] <= w[0]:
+            k += 1
+        if k < len(spans) and spans[k][0] <= w[0]:
+            out.append(w)
     return out
 
 

@@ -45,7 +45,9 @@ FEATURES = (
 #: Features that need the encoder; the fast model does without them.
 DENSE = ("cos_best", "cos_mean_top", "cos_x_cov", "tok_mean", "tok_min", "tok_second", "tok_low", "tok_best_mean",
          "span_cos_gain")
-CANDIDATES = 3  # source sentences sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md); 3 is the fastest
+# source sentences sent to the encoder per claim: 3, 6 or all gave the same CV AUC (docs/claim_model.md);
+# 3 is the fastest
+CANDIDATES = 3
 SPANS = 2  # windows of 2-3 sentences sent to the encoder per claim, besides the sentences
 #: Evidence windows are 1 to WINDOW consecutive sentences, so that a claim a rewrite
 #: spreads over two or three sentences is found whole.
@@ -145,8 +147,8 @@ def prepare_sentences(sents: list[str], facts: Sequence[Facts] | None = None,
         idf=idf,
         default_idf=math.log((n + 1) / 0.5) + 1.0,
         all_words=set().union(*sent_content) if sent_content else set(),
-        bigrams=set(zip(raw_words, raw_words[1:])),
-        trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:])),
+        bigrams=set(zip(raw_words, raw_words[1:], strict=False)),
+        trigrams=set(zip(raw_words, raw_words[1:], raw_words[2:], strict=False)),
         tokens=[[w for i in range(a, b) for w in tokens[i]] for a, b in windows],
         names=NameIndex(list(sources)),
         quantities=[(q.unit, q.value) for f in facts for q in f.quantities],
@@ -179,7 +181,7 @@ def _casing(sentences: list[str]) -> dict[str, str]:
 #: A dateline or agency tag at the head of a sentence: "(MENAFN) ", "WASHINGTON (Reuters) - ",
 #: "LONDON, England (CNN) -- ". It says who filed the text, not what happened, and its
 #: rare word would otherwise weigh as a missing fact.
-_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)?)?\s*)?"
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)?)?\s*)?"  # noqa: E501 (a regular expression reads best unbroken)
                        r"\([A-Z][\w .&'-]{1,30}\)\s*(?:--|[-–—:])?\s*")
 
 
@@ -210,7 +212,7 @@ def _pairings(lx: _Lex, src: _Source) -> tuple[float, float]:
     """Share of pairs of the claim's rarest found words that the source puts in one
     sentence, and within a sentence of each other. Words found apart and joined
     in the claim are how a summary fuses the wrong subject with the wrong act."""
-    found = [(wt, w) for w, wt, ok in zip(lx.words, lx.weights, lx.present) if ok]
+    found = [(wt, w) for w, wt, ok in zip(lx.words, lx.weights, lx.present, strict=False) if ok]
     top = [w for _, w in sorted(found, reverse=True)[:PAIR_WORDS]]
     if len(top) < 2:
         return 1.0, 1.0
@@ -260,9 +262,12 @@ def _lexical(claim: str, src: _Source) -> _Lex:
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
-    win_cov = np.array([
-        float(sum(wt for w, wt in zip(words, weights) if w in c) / total) if words else 0.0 for c in src.content
-    ])
+    win_cov = np.array(
+        [
+            float(sum(wt for w, wt in zip(words, weights, strict=False) if w in c) / total) if words else 0.0
+            for c in src.content
+        ]
+    )
     n = len(src.sentences)  # windows_of lists the single sentences first
     multi = win_cov[n:] - SPAN_COST * (src.span[n:] - 1)
     return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
@@ -301,15 +306,25 @@ def claim_features(
         span_cov = max(float(win_cov[lx.spans[m]] - win_cov[best]), 0.0)
         if span_cos > SPAN_MARGIN:
             shown = int(lx.spans[m])
-    cov_top = float(sum(wt for w, wt in zip(words, weights) if any(w in src.content[i] for i in order[:3])) / total) if words else 1.0
+    cov_top = (
+        float(
+            sum(wt for w, wt in zip(words, weights, strict=False) if any(w in src.content[i] for i in order[:3]))
+            / total
+        )
+        if words
+        else 1.0
+    )
     raw = _WORD.findall(claim.lower())
-    bigrams = list(zip(raw, raw[1:]))
+    bigrams = list(zip(raw, raw[1:], strict=False))
     bigram_cov = sum(1 for b in bigrams if b in src.bigrams) / len(bigrams) if bigrams else 1.0
     novel = [n for n in f.names if not src.names.has(n)]
     qty = [q for q in f.quantities]
     novel_q = [
-        q for q in qty
-        if not any((u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities)
+        q
+        for q in qty
+        if not any(
+            (u == q.unit or not q.unit or not u) and same_value(v, q.value, tolerance) for u, v in src.quantities
+        )
     ]
     hit = None
     for i in order[:3]:  # the candidate sentences (windows of one)
@@ -321,20 +336,24 @@ def claim_features(
     # the window's sentence that shares most with the claim speaks for its polarity
     focus = max(src.sentences_of(shown), key=lambda i: win_cov[i]) if len(win_cov) else 0
     neg = bool(len(cos) and cos[best_local] >= 0.8 and f.negated != src.facts[focus].negated)
-    quote_missing = any(" " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3)
+    quote_missing = any(
+        " " + " ".join(_WORD.findall(q.lower())) + " " not in src.norm for q in f.quotes if len(q.split()) >= 3
+    )
     cos_best = float(cos[best_local]) if k else 0.0
-    trigrams = list(zip(raw, raw[1:], raw[2:]))
+    trigrams = list(zip(raw, raw[1:], raw[2:], strict=False))
     trigram_cov = sum(1 for t in trigrams if t in src.trigrams) / len(trigrams) if trigrams else 1.0
     # how much of the claim is copied from its single best-matching window, and in what order
     lex_best = src.tokens[int(order[0])] if len(order) else []
-    win_bigrams = set(zip(lex_best, lex_best[1:]))
+    win_bigrams = set(zip(lex_best, lex_best[1:], strict=False))
     bigram_best = sum(1 for b in bigrams if b in win_bigrams) / len(bigrams) if bigrams else 1.0
     sm = SequenceMatcher(None, raw, lex_best, autojunk=False)
     blocks = sm.get_matching_blocks()
     matched = sum(b.size for b in blocks) / max(len(raw), 1)
     longest = max((b.size for b in blocks), default=0) / max(len(raw), 1)
     win_norm = " " + " ".join(lex_best) + " "
-    names_best = sum(1 for n in f.names if " " + " ".join(_WORD.findall(n.lower())) + " " in win_norm) / max(len(f.names), 1)
+    names_best = sum(1 for n in f.names if " " + " ".join(_WORD.findall(n.lower())) + " " in win_norm) / max(
+        len(f.names), 1
+    )
     x = np.array([
         cov_doc, float(win_cov[best]) if len(win_cov) else 0.0, cov_top, cos_best,
         float(np.mean(np.sort(cos[:k])[-3:])) if k else 0.0, bigram_cov,
@@ -417,7 +436,7 @@ def encode(texts: Sequence[str], embedder: EmbeddingBackend, cache: dict[str, To
         found = backend.embed_tokens(todo)
     else:
         found = [TokenStates(v, v[None, :], ["text"]) for v in embedder.embed(todo)]
-    cache.update(zip(todo, found))
+    cache.update(zip(todo, found, strict=False))
 
 
 def features_batch(
@@ -432,10 +451,10 @@ def features_batch(
     """
     lexes = [_lexical(c, src) for c, src in items]
     if embedder is None:
-        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
     states = cache if cache is not None else {}
-    encode([t for (_, src), lx in zip(items, lexes) for t in lx.texts(src)], embedder, states)
-    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes)]
+    encode([t for (_, src), lx in zip(items, lexes, strict=False) for t in lx.texts(src)], embedder, states)
+    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
 
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat
@@ -477,7 +496,9 @@ class ClaimModel:
     def __init__(self, spec: dict[str, Any]) -> None:
         unknown = set(spec["features"]) - set(FEATURES)
         if unknown:
-            raise ValueError(f"claim model uses features this code lacks ({', '.join(sorted(unknown))}); run `make train`")
+            raise ValueError(
+                f"claim model uses features this code lacks ({', '.join(sorted(unknown))}); run `make train`"
+            )
         self.columns = [FEATURES.index(f) for f in spec["features"]]
         self.dense = any(f in DENSE for f in spec["features"])  # needs the encoder
         self.mean = np.array(spec["mean"])
@@ -592,10 +613,18 @@ def score_claims(
         if len(states) > STATES_KEPT:  # claims rarely repeat; keep memory flat on long inputs
             states.clear()
         rows = features_batch(items, emb, cache=states)
-        second = (nli.entail([(src.texts[best] if src.texts else "", _as_written(claim, src))
-                              for (claim, src), (_, _, best) in zip(items, rows)]) if nli is not None else None)
+        second = (
+            nli.entail(
+                [
+                    (src.texts[best] if src.texts else "", _as_written(claim, src))
+                    for (claim, src), (_, _, best) in zip(items, rows, strict=False)
+                ]
+            )
+            if nli is not None
+            else None
+        )
         probs = mdl.probability(np.stack([x for x, _, _ in rows]))
-        for k, (rec, (x, hit, _)) in enumerate(zip(chunk, rows)):
+        for k, (rec, (_, hit, _)) in enumerate(zip(chunk, rows, strict=False)):
             p = float(probs[k])
             if second is not None:
                 p = NLI_WEIGHT * float(second[k]) + (1 - NLI_WEIGHT) * p
@@ -620,7 +649,9 @@ def _verdict(rec: dict[str, Any], p: float, hit: Contradiction | None, cut: floa
     return row
 
 
-def read_claims(path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def read_claims(
+    path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
     """Read score-claims input; a bad line raises MalformedInput naming it, or is skipped."""
     from .._exceptions import MalformedInput
     from ..ingest._readers import _decode, _read_bytes, json_lines

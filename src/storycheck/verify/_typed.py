@@ -148,7 +148,9 @@ def entity_swap(
             if _is_calendar(m) or _same_entity(n, m):
                 continue
             other = _slot(etoks, m)
-            if other and ((slot[0] is not None and slot[0] == other[0]) or (slot[1] is not None and slot[1] == other[1])):
+            if other and (
+                (slot[0] is not None and slot[0] == other[0]) or (slot[1] is not None and slot[1] == other[1])
+            ):
                 return n, m
     return None
 

@@ -143,7 +143,9 @@ def verify_articles(
                 got = scored[ai].get((i, bi))
                 if got is None:
                     j = int(np.argmax(nears[ai][bi][i]))
-                    stances.append(_unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]])))
+                    stances.append(
+                        _unrelated(articles[bi].id, units[bi][j], float(vecs[rows[i]] @ vecs[rows_of[bi][j]]))
+                    )
                     continue
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
@@ -243,7 +245,7 @@ def _record(s: Sentence, stances: list[tuple[Link, np.ndarray | None]], opts: Op
     s.supported_by = [ln.article for ln in s.links if ln.stance == "carries"]
     s.contradicted_by = [ln.article for ln in s.links if ln.stance == "contradicts"]
     best = max((st for st in stances if st[1] is not None), key=lambda st: st[0].score, default=None)
-    s.features = dict(zip(FEATURES, best[1].tolist())) if best and best[1] is not None else None
+    s.features = dict(zip(FEATURES, best[1].tolist(), strict=False)) if best and best[1] is not None else None
     settle(s, top_k=opts.top_k)
 
 

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .._exceptions import InputError, StorycheckError
@@ -268,7 +269,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
         doc = story_doc(story_id)
         section = "\n".join(story_html(doc["story"], link="/articles/{article}#s-{sentence}"))
-        head = next((a["title"] for a in sorted(doc["articles"], key=lambda a: a["published"] or "~") if a["title"]), None)
+        head = next(
+            (a["title"] for a in sorted(doc["articles"], key=lambda a: a["published"] or "~") if a["title"]), None
+        )
         return templates.TemplateResponse(request, "story.html", {
             "title": head or doc["story"]["id"], "sid": doc["story"]["id"], "articles": doc["articles"],
             "story_section": section})
@@ -304,7 +307,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_form(request: Request) -> Response:
-        return templates.TemplateResponse(request, "compare.html", {"title": "Compare", "need_token": opts.token is not None})
+        return templates.TemplateResponse(
+            request, "compare.html", {"title": "Compare", "need_token": opts.token is not None}
+        )
 
     @app.post("/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_page(request: Request) -> Response:
@@ -316,10 +321,10 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         token = form.get("token")
         check_token(request, token if isinstance(token, str) else None)
         texts = [t for t in form.getlist("text") if isinstance(t, str) and t.strip()]
-        uploads = [f for f in form.getlist("files") if hasattr(f, "read") and getattr(f, "filename", "")]
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         try:
             arts = [parse_text_article(t, path=f"text {i + 1}") for i, t in enumerate(texts)]
-            arts += _read_uploads([(f.filename, await f.read()) for f in uploads])  # type: ignore[union-attr]
+            arts += _read_uploads([(f.filename or "", await f.read()) for f in uploads])
             doc = await run_in_threadpool(_compare, arts)
         except StorycheckError as exc:
             return templates.TemplateResponse(request, "compare.html", {

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,9 @@ def run_load(target: str, *, clients: int = 20, seconds: float = 120, stories: i
     try:
         warm_s = warm(port, seeded)
         run = _Run(seeded, fresh, random.Random(seed))
-        wall = asyncio.run(_drive(run, port, clients, seconds, think))
+        # on a thread of its own: the caller may be inside an event loop already (a test after playwright's)
+        with ThreadPoolExecutor(1) as pool:
+            wall = pool.submit(asyncio.run, _drive(run, port, clients, seconds, think)).result()
     finally:
         proc.terminate()
         try:

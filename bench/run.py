@@ -4,6 +4,8 @@ Sections (run all by default, or name some with --only):
   compare   latency of `storycheck compare` on the seed pair: cold process and warm
   pipeline  sentences/s of the whole pipeline against the raw embedding model, same sentences
   encoder   the default (re-quantised) encoder against the shipped graph: speed, agreement, build time
+  load      `serve` under 20 concurrent clients (POSTs and page views) on SQLite and PostgreSQL, count check after
+  kill      `add` killed with SIGKILL at random points, then rerun: counts equal a clean run's
 """
 
 from __future__ import annotations
@@ -673,12 +675,31 @@ def bench_scale_out(shared: Path) -> dict:
     return {"throughput": tp, "million": mm, "table": rows}
 
 
+def bench_load(shared: Path) -> dict:
+    """`storycheck serve` under 20 concurrent clients for 2 minutes, SQLite then PostgreSQL (bench/load.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load import bench_load as run
+
+    return run(clients=int(os.environ.get("STORYCHECK_LOAD_CLIENTS", "20")),
+               seconds=float(os.environ.get("STORYCHECK_LOAD_SECONDS", "120")))
+
+
+def bench_kill(shared: Path) -> dict:
+    """`storycheck add` (single process and --dask) killed with SIGKILL at random points (bench/kill.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from kill import bench_kill as run
+
+    return run(kills={"single": int(os.environ.get("STORYCHECK_KILLS", "50")),
+                      "dask": int(os.environ.get("STORYCHECK_DASK_KILLS", os.environ.get("STORYCHECK_KILLS", "50")))},
+               stories=int(os.environ.get("STORYCHECK_KILL_STORIES", "100")))
+
+
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,
             "pipeline": bench_pipeline, "encoder": bench_encoder, "claims": bench_claims,
             "claims_grouping": bench_claims_grouping, "sourcing": bench_sourcing,
             "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies,
             "derivation": bench_derivation, "web": bench_web,
-            "scale_out": bench_scale_out}
+            "scale_out": bench_scale_out, "load": bench_load, "kill": bench_kill}
 
 
 def write_markdown(results: dict) -> None:

@@ -12,7 +12,9 @@ import hmac
 import json
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,6 +25,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -52,18 +55,54 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
+class _Stores:
+    """The app's store connections: a pool opened on the first request (so a bad
+    store fails that request with its error), closed when the server stops."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target, self.pool, self.lock = target, None, threading.Lock()
+        # one add at a time per server: grouping reads the stories, then rewrites them,
+        # and two interleaved adds could each miss the other's new articles
+        self.writing = threading.Lock()
+        self._checking: dict[str, threading.Lock] = {}
+
+    @contextmanager
+    def store(self) -> Iterator[Any]:
+        from ..store import default_db_path
+        from ..store._pool import open_pool
+
+        with self.lock:
+            if self.pool is None:
+                self.pool = open_pool(self.target or default_db_path())  # type: ignore[assignment]
+        with self.pool.store() as st:  # type: ignore[attr-defined]
+            yield st
+
+    def checking(self, story_id: str) -> threading.Lock:
+        """One check of a story at a time: concurrent first views wait and read the cached report."""
+        with self.lock:
+            return self._checking.setdefault(story_id, threading.Lock())
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
 def create_app(options: WebOptions | None = None) -> FastAPI:
     opts = options or WebOptions()
-    app = FastAPI(title="storycheck", version=__version__,
+    stores = _Stores(opts.db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        yield
+        stores.close()
+
+    app = FastAPI(title="storycheck", version=__version__, lifespan=lifespan,
                   description="Check news against other news: stories, articles and comparisons.")
     root = resources.files("storycheck.web")
     templates = Jinja2Templates(directory=str(root.joinpath("templates")))
     app.mount("/static", StaticFiles(directory=str(root.joinpath("static"))), name="static")
-
-    def store():  # type: ignore[no-untyped-def]
-        from ..store import default_db_path, open_store
-
-        return open_store(opts.db or default_db_path())
+    store = stores.store
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -115,9 +154,11 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         from .._pipeline import check_stored_story
 
         with store() as st:
-            if st.find_story(story_id) is None:
+            sid = st.find_story(story_id)
+            if sid is None:
                 raise ApiError(404, f"no story {story_id!r}")
-            return check_stored_story(st, story_id)
+        with stores.checking(sid), store() as st:
+            return check_stored_story(st, sid)
 
     def article_doc(article_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         with store() as st:
@@ -156,11 +197,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         `outlet`, `url`, `published`), or files as multipart `files`."""
         check_token(request)
         arts = await _articles_from(request)
-        from .._pipeline import add
-
-        with store() as st:
-            r = add(arts, store=st)
-            stories = st.stories_of([a.id for a in arts])
+        r, stories = await run_in_threadpool(add_articles, arts)  # off the event loop: pages keep being served
         return {"added": r.added, "already": r.already, "duplicates": r.duplicates, "stories_changed": r.stories,
                 "articles": [{"id": a.id, "story": stories.get(a.id)} for a in arts]}
 
@@ -168,7 +205,14 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     async def api_compare(request: Request) -> dict[str, Any]:
         """Compare two or more articles (same input as POST /api/articles); nothing is stored."""
         check_token(request)
-        return _compare(await _articles_from(request))
+        return await run_in_threadpool(_compare, await _articles_from(request))  # CPU work off the event loop
+
+    def add_articles(arts: list[Any]) -> tuple[Any, dict[str, str]]:
+        from .._pipeline import add
+
+        with stores.writing, store() as st:
+            r = add(arts, store=st)
+            return r, st.stories_of([a.id for a in arts])
 
     async def _articles_from(request: Request) -> list[Any]:
         from ..ingest._readers import article_from_record
@@ -281,7 +325,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         try:
             arts = [parse_text_article(t, path=f"text {i + 1}") for i, t in enumerate(texts)]
             arts += _read_uploads([(f.filename or "", await f.read()) for f in uploads])
-            doc = _compare(arts)
+            doc = await run_in_threadpool(_compare, arts)
         except StorycheckError as exc:
             return templates.TemplateResponse(request, "compare.html", {
                 "title": "Compare", "error": str(exc), "texts": texts, "need_token": opts.token is not None},

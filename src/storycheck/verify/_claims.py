@@ -623,7 +623,8 @@ def _verdict(rec: dict[str, Any], p: float, hit: Contradiction | None, cut: floa
 def read_claims(path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Read score-claims input; a bad line raises MalformedInput naming it, or is skipped."""
     from .._exceptions import MalformedInput
-    from ..ingest._readers import _decode, _read_bytes, json_lines
+    from ..ingest._readers import _decode, _read_bytes
+    from ..ingest._records import json_lines
 
     text = _decode(_read_bytes(Path(path)), str(path))
     out = []

@@ -8,6 +8,7 @@ recovers from the broken markup real feeds carry.
 
 from __future__ import annotations
 
+import codecs
 import html as _html
 import re
 from collections.abc import Iterator
@@ -15,12 +16,13 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .._exceptions import EmptyInput, InputError, MalformedInput
+from .._exceptions import EmptyInput, InputError, MalformedInput, UnreadableInput
 from .._types import Article
-from ._options import ReadOptions
+from ._options import MAX_FIELD_CHARS, ReadOptions
 from ._records import article_id, iso_date, text_problem
-from ._options import MAX_FIELD_CHARS
 
+#: Bytes read from the file per parser request.
+_CHUNK = 1 << 16
 _ENTRY = {"item", "entry"}
 _FEED = {"channel", "feed"}
 _BODY = ("encoded", "content", "summary", "description")  # content:encoded first: the whole text
@@ -127,11 +129,25 @@ def _free(el: Any) -> None:
         del parent[0]
 
 
-def iter_feed(fh: BinaryIO, source: str, encoding: str | None, options: ReadOptions) -> Iterator[Article]:
-    """Every article of an RSS/Atom feed read from ``fh``, one at a time."""
+class _AsUtf8:
+    """A binary stream in any Python codec, read as UTF-8: the parser then needs no codec of its own,
+    and the file's encoding is decided by ingest._encoding like every other format's."""
+
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
+        self.raw = raw
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size if size and size > 0 else _CHUNK)
+        return self.decoder.decode(chunk, final=not chunk).encode("utf-8", "surrogatepass")
+
+
+def iter_feed(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) -> Iterator[Article]:
+    """Every article of an RSS/Atom feed read from ``fh`` (bytes in ``encoding``), one at a time."""
     from lxml import etree
 
-    parser = etree.iterparse(fh, events=("end",), encoding=encoding, resolve_entities=False, no_network=True,
+    stream = _AsUtf8(fh, encoding)
+    parser = etree.iterparse(stream, events=("end",), encoding="utf-8", resolve_entities=False, no_network=True,
                              load_dtd=False, huge_tree=False, recover=True, remove_comments=True, remove_pis=True)
     outlet: str | None = None
     entries = kept = 0
@@ -156,12 +172,14 @@ def iter_feed(fh: BinaryIO, source: str, encoding: str | None, options: ReadOpti
                 yield art
     except etree.LxmlError as exc:
         raise MalformedInput(f"not a readable RSS/Atom feed: {exc}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableInput(f"not valid {encoding} ({exc.reason})", source=source) from None
     if not entries:
         raise MalformedInput("not a readable RSS/Atom feed: no entries", source=source)
     if not kept:
         raise EmptyInput("feed entries carry no text", source=source)
 
 
-def read_feed_file(path: Path, encoding: str | None, options: ReadOptions) -> Iterator[Article]:
+def read_feed_file(path: Path, encoding: str, options: ReadOptions) -> Iterator[Article]:
     with path.open("rb") as fh:
         yield from iter_feed(fh, str(path), encoding, options)

@@ -66,8 +66,6 @@ def _wide_lines(fh: BinaryIO, encoding: str, limit: int) -> Iterator[tuple[int, 
             yield n, line, None
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"line {n + 1}: not valid {encoding} ({exc.reason})", source=getattr(fh, "name", None)) from None
-    finally:
-        text.detach()
 
 
 def iter_jsonl(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) -> Iterator[Article]:

@@ -9,4 +9,5 @@ from ._options import ReadOptions
 from ._readers import article_id, iter_paths, parse_text_article, read_path, read_paths
 from ._source import CheckedArticles
 
-__all__ = ["CheckedArticles", "ReadOptions", "article_id", "iter_paths", "read_path", "read_paths", "parse_text_article"]
+__all__ = ["CheckedArticles", "ReadOptions", "article_id", "iter_paths", "read_path", "read_paths",
+           "parse_text_article"]

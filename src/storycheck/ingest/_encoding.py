@@ -101,7 +101,7 @@ def _rank(name: str) -> int:
 
 
 def _detect(data: bytes) -> Guess | None:
-    from charset_normalizer import from_bytes
+    from charset_normalizer import CharsetMatch, from_bytes
 
     matches = list(from_bytes(data))
     if not matches:
@@ -109,8 +109,8 @@ def _detect(data: bytes) -> Guess | None:
     cleanest = min(m.chaos for m in matches)
     rivals = [m for m in matches if m.chaos <= cleanest + RIVAL_CHAOS]
 
-    def best_name(m: object) -> tuple[int, str]:
-        names = getattr(m, "could_be_from_charset", None) or [getattr(m, "encoding")]
+    def best_name(m: CharsetMatch) -> tuple[int, str]:
+        names = m.could_be_from_charset or [m.encoding]
         top = min(names, key=_rank)
         return _rank(top), top
 
@@ -118,8 +118,9 @@ def _detect(data: bytes) -> Guess | None:
     text = str(chosen)
     evidence = sum(1 for b in data if b >= 0x80)
     # weak: little to go on, a messy decoding, or a rival that reads as more coherent language
-    weak = (evidence < MIN_EVIDENCE or chosen.chaos > 0.2
-            or any(str(m) != text and m.coherence > chosen.coherence + RIVAL_COHERENCE for m in rivals if m is not chosen))
+    rival_reads_better = any(str(m) != text and m.coherence > chosen.coherence + RIVAL_COHERENCE
+                             for m in rivals if m is not chosen)
+    weak = evidence < MIN_EVIDENCE or chosen.chaos > 0.2 or rival_reads_better
     return Guess(best_name(chosen)[1], weak)
 
 

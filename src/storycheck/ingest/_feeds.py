@@ -62,7 +62,7 @@ def strip_tags(html: str) -> str:
 
 def _inner(el: Any) -> str:
     """An element's content as markup: escaped HTML stays as it is, inline XHTML is serialised."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
 
     parts = [el.text or ""]
     for child in el:
@@ -144,7 +144,7 @@ class _AsUtf8:
 
 def iter_feed(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) -> Iterator[Article]:
     """Every article of an RSS/Atom feed read from ``fh`` (bytes in ``encoding``), one at a time."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
 
     stream = _AsUtf8(fh, encoding)
     parser = etree.iterparse(stream, events=("end",), encoding="utf-8", resolve_entities=False, no_network=True,

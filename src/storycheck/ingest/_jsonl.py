@@ -65,7 +65,8 @@ def _wide_lines(fh: BinaryIO, encoding: str, limit: int) -> Iterator[tuple[int, 
                 continue
             yield n, line, None
     except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"line {n + 1}: not valid {encoding} ({exc.reason})", source=getattr(fh, "name", None)) from None
+        where = getattr(fh, "name", None)
+        raise UnreadableInput(f"line {n + 1}: not valid {encoding} ({exc.reason})", source=where) from None
 
 
 def iter_jsonl(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) -> Iterator[Article]:

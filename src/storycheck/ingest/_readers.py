@@ -55,7 +55,8 @@ def _head(path: Path) -> bytes:
 def _guess(data: bytes, source: str, options: ReadOptions, *, partial: bool = False) -> Guess:
     found = guess(data, partial=partial, override=options.encoding, source=source)
     if found.weak:
-        options.note(f"{source}: encoding guessed as {found.encoding}, a weak guess (pass --encoding if the text is wrong)")
+        options.note(f"{source}: encoding guessed as {found.encoding}, "
+                     "a weak guess (pass --encoding if the text is wrong)")
     return found
 
 

@@ -35,7 +35,7 @@ def iso_date(value: str | None) -> str | None:
     if len(value) > _DATE_CHARS:
         return None
     try:
-        import dateparser  # optional: only when installed
+        import dateparser  # type: ignore[import-untyped]  # optional: only when installed
 
         dt = dateparser.parse(value, settings={"STRICT_PARSING": True})
         return dt.isoformat() if dt else None

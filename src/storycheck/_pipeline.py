@@ -74,11 +74,11 @@ def _check(
     return arts, families
 
 
-def _gather(inputs: Iterable[str | os.PathLike[str] | Article], read_options: ReadOptions | None = None) -> list[Article]:
+def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
     """Articles given as objects plus those read from paths (read once, checked before any work)."""
     items = list(inputs)
     paths = [p for p in items if not isinstance(p, Article)]
-    return [a for a in items if isinstance(a, Article)] + (read_paths(paths, read_options) if paths else [])
+    return [a for a in items if isinstance(a, Article)] + (read_paths(paths) if paths else [])
 
 
 def _checked(inputs: Iterable[str | os.PathLike[str] | Article] | CheckedArticles,

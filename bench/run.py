@@ -680,8 +680,8 @@ def bench_ingest_stream(shared: Path) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     from ingest_stream import peak_add, peak_check, write_archive
 
-    check_sizes = [int(x) for x in os.environ.get("STORYCHECK_STREAM_CHECK_MB", "100,500,2000").split(",")]
-    add_sizes = [int(x) for x in os.environ.get("STORYCHECK_STREAM_ADD_MB", "2,10,25").split(",")]
+    check_sizes = [int(x) for x in os.environ.get("STORYCHECK_STREAM_CHECK_MB", "100,500,2000").split(",") if x]
+    add_sizes = [int(x) for x in os.environ.get("STORYCHECK_STREAM_ADD_MB", "2,10,25").split(",") if x]
     out: dict = {"check": [], "add": []}
     with tempfile.TemporaryDirectory(dir=os.environ.get("STORYCHECK_STREAM_DIR")) as d:
         for mb in sorted(set(check_sizes + add_sizes)):
@@ -692,6 +692,11 @@ def bench_ingest_stream(shared: Path) -> dict:
             if mb in add_sizes:
                 out["add"].append({"mb": mb, "articles": n, **peak_add(f, Path(d) / f"{mb}.db")})
             f.unlink()
+    out["table"] = _stream_table(out)
+    return out
+
+
+def _stream_table(out: dict) -> list[str]:
     rows = ["| archive | articles | what | seconds | peak RSS |", "|---|---|---|---|---|"]
     rows += [f"| {r['mb']} MB | {r['articles']} | read + check (first pass of `add`) | {r['seconds']} | "
              f"{r['peak_rss_mb']:.0f} MB |" for r in out["check"]]
@@ -704,8 +709,7 @@ def bench_ingest_stream(shared: Path) -> dict:
              "`add` end to end was run only on the smaller archives: it runs ~15–30 articles/s on this machine "
              "(embedding leads and grouping), so 2 GB (~1M articles) would take half a day; its memory beyond "
              "reading grows with the number of articles stored (ids seen, the grouping vocabulary), not with file size."]
-    out["table"] = rows
-    return out
+    return rows
 
 
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,

@@ -54,11 +54,21 @@ class CheckedArticles:
 
     @property
     def reread(self) -> bool:
-        """True when iterating reads the files again (the input was over the memory budget)."""
+        """True when iterating reads the files (over the memory budget, or already iterated once)."""
         return self._kept is None
 
     def __iter__(self) -> Iterator[Article]:
         if self._kept is not None:
-            return iter(self._kept)
+            # handed out once and let go: what a consumer attaches (add's sentences) is freed with
+            # its batch instead of piling up here; a second iteration reads the files again
+            kept, self._kept = self._kept, None
+            return _drain(kept)
         # the first pass already reported what is bad: skip it silently this time
         return self._distinct(replace(self.options, skip_bad=True, warn=None))
+
+
+def _drain(items: list[Article]) -> Iterator[Article]:
+    """The items in order, each dropped from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()

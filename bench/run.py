@@ -708,13 +708,15 @@ def _stream_table(out: dict) -> list[str]:
              f"{r['peak_rss_mb']:.0f} MB |" for r in out["add"]]
     rows += ["", "Synthetic JSONL (bench/ingest_stream.py: our template sentences, ~1.9 kB articles). Peak RSS is "
              "ru_maxrss of a child process. A JSONL archive or feed is read one line / one entry at a time; "
-             "`add` checks every article first (nothing is written when one is bad), keeps them in memory only up to 50 M "
+             "`add` checks every article first (nothing is written when one is bad), keeps them in memory "
+             "only up to 50 M "
              "characters of text and otherwise reads the file a second time while adding in batches of 256.", "",
              "Reading is flat: the same peak at 100 MB, 500 MB and 2 GB (it is the 50 M-character budget of articles "
              "kept from the first pass plus the interpreter; past the budget nothing more is held). `storycheck add` "
              "end to end was run only up to 25 MB: it added 10–26 articles/s here (segmenting, embedding leads, "
              "grouping; the 2 cores were shared with other jobs), so the 2 GB archive (~1M articles) would take "
-             "most of a day. Its peak still grows with the number of articles added (~34 kB per article between 10 and 25 MB), in the grouping and story "
+             "most of a day. Its peak still grows with the number of articles added (~34 kB per article between "
+             "10 and 25 MB), in the grouping and story "
              "stages after reading, not in the readers; before `CheckedArticles` let go of handed-out articles the "
              "same runs peaked at 238, 420 and 852 MB."]
     return rows

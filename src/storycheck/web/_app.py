@@ -9,7 +9,6 @@ non-loopback address, every POST needs the token from $STORYCHECK_TOKEN.
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import tempfile
 import threading
@@ -22,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -39,6 +39,9 @@ MAX_BODY = 10 * 2**20
 #: Stories per page in the list and the API, and the most a client may ask for.
 PAGE = 50
 MAX_PAGE = 500
+#: Largest offset or page a client may ask for: far past any store, and small enough for
+#: SQLite's 64-bit integers (a bigger one would be an overflow, not an empty page).
+MAX_OFFSET = 2**40
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
@@ -125,6 +128,13 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     async def input_error(request: Request, exc: StorycheckError) -> Response:
         return _error(request, 400 if isinstance(exc, InputError) else 500, str(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # the same {"error": …} shape as every other API error, naming each bad parameter
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+                             for e in exc.errors())
+        return _error(request, 422, problems or "invalid request")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
@@ -145,8 +155,10 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     # -- data ---------------------------------------------------------------
     def page_args(q: str | None, since: str | None, until: str | None, min_size: int | None,
                   limit: int, offset: int) -> dict[str, Any]:
-        if not 1 <= limit <= MAX_PAGE or offset < 0:
-            raise ApiError(422, f"limit must be 1–{MAX_PAGE} and offset ≥ 0")
+        if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+            raise ApiError(422, f"limit must be 1–{MAX_PAGE} and offset 0–{MAX_OFFSET}")
+        if min_size is not None and not 0 <= min_size <= MAX_OFFSET:
+            raise ApiError(422, f"min_size must be 0–{MAX_OFFSET}")
         return {"query": q or None, "since": since or None, "until": until or None, "min_size": min_size,
                 "limit": limit, "offset": offset}
 
@@ -215,7 +227,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             return r, st.stories_of([a.id for a in arts])
 
     async def _articles_from(request: Request) -> list[Any]:
-        from ..ingest._readers import article_from_record
+        from ..ingest._records import article_from_record, loads
 
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
@@ -228,9 +240,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         if len(body) > opts.max_body:
             raise ApiError(413, f"request body over {opts.max_body} bytes")
         try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"invalid JSON: {exc}") from None
+            data = loads(body, "")
+        except InputError as exc:  # bad bytes, syntax, nesting too deep, a 5000-digit number
+            raise ApiError(400, str(exc)) from None
         items = data.get("articles") if isinstance(data, dict) and "articles" in data else data
         items = items if isinstance(items, list) else [items]
         if not items:
@@ -250,8 +262,8 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, q: str | None = None, since: str | None = None, until: str | None = None,
                      min_size: str | None = None, page: int = 1) -> Response:
-        size = int(min_size) if min_size and min_size.isdigit() else None
-        offset = (max(page, 1) - 1) * PAGE
+        size = int(min_size) if min_size and min_size.isdecimal() and min_size.isascii() else None
+        offset = (min(max(page, 1), MAX_OFFSET // PAGE) - 1) * PAGE
         args = page_args(q, since, until, size, PAGE, offset)
         with store() as st:
             total = st.count_stories(**{k: args[k] for k in ("query", "since", "until", "min_size")})

@@ -45,9 +45,10 @@ def test_every_cluster_and_web_setting_is_documented():
     from dataclasses import fields
 
     from storycheck.group import ClusterOptions
+    from storycheck.ingest import ReadOptions
     from storycheck.web import WebOptions
 
     doc = (ROOT / "docs" / "settings.md").read_text()
-    for cls in (ClusterOptions, WebOptions):
+    for cls in (ClusterOptions, ReadOptions, WebOptions):
         for f in fields(cls):
             assert re.search(rf"`{f.name}`.*`{re.escape(repr(f.default))}`", doc), f"{f.name} missing in docs/settings.md"

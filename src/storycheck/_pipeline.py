@@ -7,8 +7,9 @@ CLI, the store and later the cluster runner share.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._exceptions import InputError
@@ -16,7 +17,7 @@ from ._options import Options
 from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
-from .ingest import read_paths
+from .ingest import CheckedArticles, ReadOptions, read_paths
 from .lang import detect_language, sentence_language
 from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
@@ -93,6 +94,23 @@ def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]
     return [a for a in items if isinstance(a, Article)] + (read_paths(paths) if paths else [])
 
 
+def _checked(inputs: Iterable[str | os.PathLike[str] | Article] | CheckedArticles,
+             read_options: ReadOptions | None) -> Iterable[Article]:
+    """Articles to add: paths are read and checked now, then streamed."""
+    if isinstance(inputs, CheckedArticles):
+        return inputs
+    items = list(inputs)
+    given = [a for a in items if isinstance(a, Article)]
+    paths = [p for p in items if not isinstance(p, Article)]
+    return itertools.chain(given, CheckedArticles(paths, read_options)) if paths else given
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
 def compare(
     inputs: Iterable[str | os.PathLike[str] | Article],
     *,
@@ -144,13 +162,14 @@ ADD_BATCH = 256
 
 
 def add(
-    inputs: Iterable[str | os.PathLike[str] | Article],
+    inputs: Iterable[str | os.PathLike[str] | Article] | CheckedArticles,
     *,
     store: Store,
     embedder: EmbeddingBackend | None = None,
     progress: Callable[[int], None] | None = None,
     batch_size: int = ADD_BATCH,
     index: str | os.PathLike[str] | None = None,
+    read_options: ReadOptions | None = None,
 ) -> AddResult:
     """Read, segment and store articles, link duplicates and update stories.
 
@@ -163,18 +182,21 @@ def add(
     stored ids are skipped and stored articles still without a story are grouped
     first. Sentence vectors are computed when a story is first checked, not here:
     grouping needs only the lead, and that is what keeps ``add`` fast.
+
+    JSONL archives and feeds are streamed: checked in a first pass, then added
+    batch by batch, so memory does not grow with the files' size.
+    ``read_options``: the encoding, limits and ``skip_bad`` for reading paths.
     """
     from .group import describe_batch
 
-    arts = _gather(inputs)
+    arts = _checked(inputs, read_options)
     backend = embedder or default_backend()
     vocab = store.vocabulary()
     ann = open_index(index, store, backend) if index else None
     changed = group_unassigned(store, backend, vocab, ann=ann)
     seen: set[str] = set()
     added = already = dups = 0
-    for i in range(0, len(arts), batch_size):
-        chunk = arts[i : i + batch_size]
+    for chunk in _batches(arts, batch_size):
         known = store.known_ids([a.id for a in chunk])
         new = []
         for a in chunk:

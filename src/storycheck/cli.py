@@ -7,12 +7,15 @@ import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
 from ._exceptions import InputError, StorycheckError
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .ingest import ReadOptions
 
 
 def _err_console():  # type: ignore[no-untyped-def]
@@ -37,6 +40,22 @@ def _progress(label: str, total: int) -> Iterator:  # type: ignore[type-arg]
         yield lambda n: bar.advance(task, n)
 
 
+_ENCODING = click.option("--encoding", metavar="NAME",
+                         help="Text encoding of every input file (e.g. cp1251, latin-1); default: detected per file.")
+_SKIP_BAD = click.option("--skip-bad", is_flag=True,
+                         help="Report each bad file or article (malformed, over the limits) on stderr and go on.")
+
+
+def _read_options(encoding: str | None, skip_bad: bool) -> ReadOptions:
+    """How the command reads its files; warnings and skipped articles are one line each on stderr."""
+    from .ingest import ReadOptions
+    from .ingest._encoding import codec
+
+    return ReadOptions(encoding=codec(encoding) if encoding else None, skip_bad=skip_bad,
+                       warn=lambda m: click.echo(f"storycheck: {m if m.startswith('skipped') else 'warning: ' + m}",
+                                                 err=True))
+
+
 _DB = click.option("--db", help="SQLite file or postgresql:// URL (default: $STORYCHECK_DB or the user data dir).")
 
 
@@ -59,7 +78,11 @@ def main() -> None:
 @click.option(
     "--top-k", type=click.IntRange(1, 20), default=3, show_default=True, help="Evidence sentences per sentence."
 )
-def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: int) -> None:
+@_ENCODING
+@_SKIP_BAD
+def compare(
+    files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: int, encoding: str | None, skip_bad: bool
+) -> None:
     """Compare articles about one story, sentence by sentence.
 
     FILES are .txt, .html, .json, .jsonl, RSS/Atom files or folders of them.
@@ -69,7 +92,7 @@ def compare(files: Sequence[Path], as_json: bool, html_out: Path | None, top_k: 
     from .ingest import read_paths
     from .segment import drop_furniture
 
-    arts = [segment_article(a) for a in read_paths(files)]  # segmenting is idempotent: done once
+    arts = [segment_article(a) for a in read_paths(files, _read_options(encoding, skip_bad))]  # segmented once
     drop_furniture(arts)
     total = sum(len(a.sentences) for a in arts)
     with _progress("verifying", total) as tick:
@@ -100,14 +123,18 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
               help="Run on Dask workers: a local cluster of N processes, or a scheduler address.")
 @click.option("--index", "index_path", envvar="STORYCHECK_INDEX", metavar="PATH",
               help="Nearest-neighbour index of lead vectors (faiss) kept in files at PATH.* and used to find stories.")
-def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path: str | None) -> None:
+@_ENCODING
+@_SKIP_BAD
+def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path: str | None, encoding: str | None,
+        skip_bad: bool) -> None:
     """Add articles to the store and group them into stories; adding the same
     article again changes nothing, and near-duplicates are linked, not stored twice."""
     from ._pipeline import add as add_articles
-    from .ingest import read_paths
+    from .ingest import CheckedArticles
     from .store import default_db_path, open_store
 
-    arts = read_paths(files)  # every input is read and checked before the store is opened
+    # every input is read and checked before the store is opened; JSONL and feeds are then streamed
+    arts = CheckedArticles(files, _read_options(encoding, skip_bad))
     if dask_spec:
         from .distribute import add_distributed, connect
 
@@ -116,7 +143,7 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path
         try:
             n_parts = -(-len(arts) // 256)
             with _progress(f"adding on {workers} worker(s)", n_parts) as tick:
-                totals = add_distributed(arts, target, client, progress=tick)
+                totals = add_distributed(list(arts), target, client, progress=tick)
         finally:
             client.close()
         click.echo(f"added {totals['added']} article(s), {totals['already']} already stored, "
@@ -132,12 +159,14 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print {\"stories\": [{\"id\", \"articles\"}]} on stdout.")
-def cluster(files: Sequence[Path], as_json: bool) -> None:
+@_ENCODING
+@_SKIP_BAD
+def cluster(files: Sequence[Path], as_json: bool, encoding: str | None, skip_bad: bool) -> None:
     """Group articles into stories (nothing is stored)."""
     from .group import cluster_articles, story_id
     from .ingest import read_paths
 
-    arts = read_paths(files)
+    arts = read_paths(files, _read_options(encoding, skip_bad))
     groups = cluster_articles(arts)
     stories = [{"id": story_id(g), "articles": g} for g in groups]
     if as_json:
@@ -248,13 +277,17 @@ def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
 @click.option(
     "--threshold", type=click.FloatRange(0, 1), help="Support probability cut (default: the trained model's)."
 )
-def score_claims_cmd(infile: Path, output: Path | None, skip_bad: bool, fast: bool, threshold: float | None) -> None:
+@_ENCODING
+def score_claims_cmd(
+    infile: Path, output: Path | None, skip_bad: bool, fast: bool, threshold: float | None, encoding: str | None
+) -> None:
     """Score claims against their sources (one JSON object per line:
     id, claim, and source or sources). Works for any generated text, such as
     LLM or RAG answers, checked against the passages they came from."""
     from .verify import read_claims, score_claims
 
-    records = read_claims(infile, skip_bad=skip_bad, warn=lambda m: click.echo(f"storycheck: skipped {m}", err=True))
+    records = read_claims(infile, skip_bad=skip_bad, warn=lambda m: click.echo(f"storycheck: skipped {m}", err=True),
+                          options=_read_options(encoding, False))
     with _progress("scoring", len(records)) as tick:
         rows = score_claims(records, threshold=threshold, progress=tick, fast=fast)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

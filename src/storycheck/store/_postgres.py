@@ -45,6 +45,13 @@ class PostgresStore(Store):
             raise StoreError(f"{self.path}: {exc}") from None
         self._sql_cache: dict[str, str] = {}
 
+    @classmethod
+    def borrowing(cls, conn: Any, url: str) -> PostgresStore:
+        """A store on a pooled connection (already migrated); the pool closes it, not the store."""
+        st = cls.__new__(cls)
+        st.path, st.conn, st._sql_cache = _redact(url), conn, {}
+        return st
+
     def _sql(self, sql: str) -> str:
         cache = getattr(self, "_sql_cache", {})
         out = cache.get(sql)

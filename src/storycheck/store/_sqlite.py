@@ -18,8 +18,12 @@ class SQLiteStore(Store):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # WAL: readers (page views) never wait for the writer, nor the writer for them
             self.conn.execute("PRAGMA journal_mode = WAL")
+            # a writer waits up to 30 s for another one (a batch of `add` commits in well under that) instead of failing
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            # NORMAL under WAL: a killed process loses nothing committed (only power loss may lose the last commits)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from None

@@ -650,13 +650,17 @@ def _verdict(rec: dict[str, Any], p: float, hit: Contradiction | None, cut: floa
 
 
 def read_claims(
-    path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None
+    path: Any, *, skip_bad: bool = False, warn: Callable[[str], None] | None = None, options: Any = None
 ) -> list[dict[str, Any]]:
-    """Read score-claims input; a bad line raises MalformedInput naming it, or is skipped."""
+    """Read score-claims input; a bad line raises MalformedInput naming it, or is skipped.
+    ``options``: an ingest.ReadOptions (encoding, file limit, where warnings go)."""
     from .._exceptions import MalformedInput
-    from ..ingest._readers import _decode, _read_bytes, json_lines
+    from ..ingest import ReadOptions
+    from ..ingest._readers import _decode, _read_bytes
+    from ..ingest._records import json_lines
 
-    text = _decode(_read_bytes(Path(path)), str(path))
+    opts = options or ReadOptions()
+    text = _decode(_read_bytes(Path(path), opts.max_file_bytes), str(path), opts)
     out = []
     for n, rec, problem in json_lines(text):
         problem = problem or _claim_problem(rec)

@@ -9,10 +9,11 @@ non-loopback address, every POST needs the token from $STORYCHECK_TOKEN.
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,9 +21,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,6 +39,9 @@ MAX_BODY = 10 * 2**20
 #: Stories per page in the list and the API, and the most a client may ask for.
 PAGE = 50
 MAX_PAGE = 500
+#: Largest offset or page a client may ask for: far past any store, and small enough for
+#: SQLite's 64-bit integers (a bigger one would be an overflow, not an empty page).
+MAX_OFFSET = 2**40
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
@@ -52,18 +58,54 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
+class _Stores:
+    """The app's store connections: a pool opened on the first request (so a bad
+    store fails that request with its error), closed when the server stops."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target, self.pool, self.lock = target, None, threading.Lock()
+        # one add at a time per server: grouping reads the stories, then rewrites them,
+        # and two interleaved adds could each miss the other's new articles
+        self.writing = threading.Lock()
+        self._checking: dict[str, threading.Lock] = {}
+
+    @contextmanager
+    def store(self) -> Iterator[Any]:
+        from ..store import default_db_path
+        from ..store._pool import open_pool
+
+        with self.lock:
+            if self.pool is None:
+                self.pool = open_pool(self.target or default_db_path())  # type: ignore[assignment]
+        with self.pool.store() as st:  # type: ignore[attr-defined]
+            yield st
+
+    def checking(self, story_id: str) -> threading.Lock:
+        """One check of a story at a time: concurrent first views wait and read the cached report."""
+        with self.lock:
+            return self._checking.setdefault(story_id, threading.Lock())
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
 def create_app(options: WebOptions | None = None) -> FastAPI:
     opts = options or WebOptions()
-    app = FastAPI(title="storycheck", version=__version__,
+    stores = _Stores(opts.db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        yield
+        stores.close()
+
+    app = FastAPI(title="storycheck", version=__version__, lifespan=lifespan,
                   description="Check news against other news: stories, articles and comparisons.")
     root = resources.files("storycheck.web")
     templates = Jinja2Templates(directory=str(root.joinpath("templates")))
     app.mount("/static", StaticFiles(directory=str(root.joinpath("static"))), name="static")
-
-    def store():  # type: ignore[no-untyped-def]
-        from ..store import default_db_path, open_store
-
-        return open_store(opts.db or default_db_path())
+    store = stores.store
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -86,6 +128,13 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     async def input_error(request: Request, exc: StorycheckError) -> Response:
         return _error(request, 400 if isinstance(exc, InputError) else 500, str(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # the same {"error": …} shape as every other API error, naming each bad parameter
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+                             for e in exc.errors())
+        return _error(request, 422, problems or "invalid request")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
@@ -106,8 +155,10 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     # -- data ---------------------------------------------------------------
     def page_args(q: str | None, since: str | None, until: str | None, min_size: int | None,
                   limit: int, offset: int) -> dict[str, Any]:
-        if not 1 <= limit <= MAX_PAGE or offset < 0:
-            raise ApiError(422, f"limit must be 1–{MAX_PAGE} and offset ≥ 0")
+        if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+            raise ApiError(422, f"limit must be 1–{MAX_PAGE} and offset 0–{MAX_OFFSET}")
+        if min_size is not None and not 0 <= min_size <= MAX_OFFSET:
+            raise ApiError(422, f"min_size must be 0–{MAX_OFFSET}")
         return {"query": q or None, "since": since or None, "until": until or None, "min_size": min_size,
                 "limit": limit, "offset": offset}
 
@@ -115,9 +166,11 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         from .._pipeline import check_stored_story
 
         with store() as st:
-            if st.find_story(story_id) is None:
+            sid = st.find_story(story_id)
+            if sid is None:
                 raise ApiError(404, f"no story {story_id!r}")
-            return check_stored_story(st, story_id)
+        with stores.checking(sid), store() as st:
+            return check_stored_story(st, sid)
 
     def article_doc(article_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         with store() as st:
@@ -156,11 +209,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         `outlet`, `url`, `published`), or files as multipart `files`."""
         check_token(request)
         arts = await _articles_from(request)
-        from .._pipeline import add
-
-        with store() as st:
-            r = add(arts, store=st)
-            stories = st.stories_of([a.id for a in arts])
+        r, stories = await run_in_threadpool(add_articles, arts)  # off the event loop: pages keep being served
         return {"added": r.added, "already": r.already, "duplicates": r.duplicates, "stories_changed": r.stories,
                 "articles": [{"id": a.id, "story": stories.get(a.id)} for a in arts]}
 
@@ -168,10 +217,17 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     async def api_compare(request: Request) -> dict[str, Any]:
         """Compare two or more articles (same input as POST /api/articles); nothing is stored."""
         check_token(request)
-        return _compare(await _articles_from(request))
+        return await run_in_threadpool(_compare, await _articles_from(request))  # CPU work off the event loop
+
+    def add_articles(arts: list[Any]) -> tuple[Any, dict[str, str]]:
+        from .._pipeline import add
+
+        with stores.writing, store() as st:
+            r = add(arts, store=st)
+            return r, st.stories_of([a.id for a in arts])
 
     async def _articles_from(request: Request) -> list[Any]:
-        from ..ingest._readers import article_from_record
+        from ..ingest._records import article_from_record, loads
 
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
@@ -184,9 +240,9 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         if len(body) > opts.max_body:
             raise ApiError(413, f"request body over {opts.max_body} bytes")
         try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"invalid JSON: {exc}") from None
+            data = loads(body, "")
+        except InputError as exc:  # bad bytes, syntax, nesting too deep, a 5000-digit number
+            raise ApiError(400, str(exc)) from None
         items = data.get("articles") if isinstance(data, dict) and "articles" in data else data
         items = items if isinstance(items, list) else [items]
         if not items:
@@ -206,8 +262,8 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, q: str | None = None, since: str | None = None, until: str | None = None,
                      min_size: str | None = None, page: int = 1) -> Response:
-        size = int(min_size) if min_size and min_size.isdigit() else None
-        offset = (max(page, 1) - 1) * PAGE
+        size = int(min_size) if min_size and min_size.isdecimal() and min_size.isascii() else None
+        offset = (min(max(page, 1), MAX_OFFSET // PAGE) - 1) * PAGE
         args = page_args(q, since, until, size, PAGE, offset)
         with store() as st:
             total = st.count_stories(**{k: args[k] for k in ("query", "since", "until", "min_size")})
@@ -281,7 +337,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         try:
             arts = [parse_text_article(t, path=f"text {i + 1}") for i, t in enumerate(texts)]
             arts += _read_uploads([(f.filename or "", await f.read()) for f in uploads])
-            doc = _compare(arts)
+            doc = await run_in_threadpool(_compare, arts)
         except StorycheckError as exc:
             return templates.TemplateResponse(request, "compare.html", {
                 "title": "Compare", "error": str(exc), "texts": texts, "need_token": opts.token is not None},

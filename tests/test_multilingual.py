@@ -226,3 +226,27 @@ def test_a_sentence_left_in_another_language_is_judged_across_languages():
     assert arts["en"].language == "en" and quoted.language == "ru"
     link = next(ln for ln in quoted.links if ln.article == "ru")
     assert link.stance == "contradicts" and link.contradiction.type == "number"
+
+
+def test_a_quote_repeated_word_for_word_in_russian_is_verbatim():
+    from storycheck import Article, compare
+
+    a = Article(id="a", title="Мост закрыт", text=(
+        "Мэр Иван Петров закрыл мост после проверки.\n"
+        "«Мы не откроем мост, пока не будут устранены все 14 трещин», — заявил Петров журналистам."))
+    b = Article(id="b", title="Мост в Ларкспуре", text=(
+        "Городские власти закрыли мост на ремонт.\n"
+        "«Мы не откроем мост, пока не будут устранены все 14 трещин», — сказал мэр Иван Петров."))
+    arts = {x.id: x for x in compare([a, b])}
+    (q,) = find(arts["a"], "Мы не откроем").quotes
+    assert q.status == "verbatim" and q.found_in == ["b"]
+
+
+def test_two_russian_reports_with_the_same_figures_are_not_near_duplicates():
+    from storycheck import Article
+    from storycheck.group import resemblance
+    from storycheck.group._features import minhash
+
+    a = Article(id="a", text="Инженеры нашли 14 трещин в мосту; ремонт обойдётся в 12 млн долларов и займёт 8 месяцев.")
+    b = Article(id="b", text="На 14 улицах города появятся новые остановки: совет выделил 12 млн долларов на 8 автобусов.")
+    assert resemblance(minhash(a.text), minhash(b.text)) < 0.5

@@ -28,7 +28,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<![.!?]\s[\"“'‘])(?<!^)(?<!^[\"“'‘])(
 #: Years and multi-digit or decimal figures: two events of one kind rarely share them
 #: (a 5.8 quake in 2013 and a 6.1 quake in 2014); +0.02 B³ F1 on ECB+ dev.
 _FIGURE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b\d+\.\d+\b|\b\d{2,}\b")
-_SHINGLE_WORD = re.compile(r"[a-z0-9]+")
+_SHINGLE_WORD = re.compile(r"[^\W_]+")  # words of any script: Cyrillic text must not shingle to its numbers alone
 
 #: Near-duplicate test: word 5-shingles, 64 MinHash permutations in 16 bands of 4
 #: (candidates from ~0.5 Jaccard; confirmed on the estimate).

@@ -72,7 +72,7 @@ class StoryIndex(Protocol):
     def get_article(self, article_id: str) -> Article | None: ...
 
 
-_NORM = re.compile(r"[^a-z0-9]+")
+_NORM = re.compile(r"[\W_]+")  # what is not a letter or digit, of any script
 
 
 def _norm(text: str) -> str:

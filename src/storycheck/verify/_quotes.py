@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 from .._types import Article, Sentence
 from ..analyze import QuoteSpan
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script: a Russian quote has words too
 ALTERED_RATIO = 0.6  # token similarity from which two quotes are one quote reworded
 
 

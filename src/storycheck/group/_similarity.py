@@ -4,6 +4,7 @@ that a million candidate pairs cost one vectorised pass, not a Python loop each.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -29,7 +30,7 @@ class Similarity:
         self.vectors = np.stack([f.vector if f.vector is not None else np.zeros(dim, np.float32) for f in feats]) \
             if feats else np.zeros((0, dim), np.float32)
         self.days = np.array([f.day.toordinal() if f.day else np.nan for f in feats], dtype=np.float64)
-        langs = [f.language or detect_language(f.lead) or "en" for f in feats]
+        langs = [f.language or _lead_language(f.lead) for f in feats]
         self.english = np.array([x == "en" for x in langs], dtype=bool)
         # leads in the multilingual space, only when some article is not in English
         self.multi = _multilingual_leads(feats) if not self.english.all() else None
@@ -105,6 +106,13 @@ def _lead_closeness(cos: np.ndarray) -> np.ndarray:
 #: opening sentence say what a story is about; the multilingual model costs ~4× the English one per
 #: word piece, and 200 characters instead of the full lead kept bench/multilingual's grouping F1.
 MULTI_LEAD_CHARS = 200
+
+
+@lru_cache(maxsize=65536)
+def _lead_language(lead: str) -> str:
+    """The language of a stored article's lead (stores keep no language): once per lead, since
+    the candidates of one batch come back in the next."""
+    return detect_language(lead) or "en"
 
 
 def _multilingual_leads(feats: Sequence[ArticleFeatures]) -> np.ndarray:

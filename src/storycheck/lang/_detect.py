@@ -45,15 +45,38 @@ def _cyrillic_guess(text: str) -> str:
     return "uk" if len(_UKRAINIAN.findall(text)) > len(_RUSSIAN.findall(text)) else "ru"
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Function words that only English uses among our languages, and those of the others.
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|to|is|was|that|with|for|from|said)\b", re.IGNORECASE)
+_OTHER_WORDS = re.compile(r"\b(?:der|die|das|und|nicht|ist|le|la|les|et|est|des|une|az|és|hogy|nem|egy)\b",
+                          re.IGNORECASE)
+#: English function words an article must hold, and how many times more than the others', to be
+#: called English without lingua (a few accented names in English prose: "José", "Zürich").
+ENGLISH_WORDS_MIN = 8
+ENGLISH_WORDS_RATIO = 4
+
+
+def _ascii_letters(text: str) -> bool:
+    """Whether every letter is ASCII (curly quotes and dashes are not letters)."""
+    return text.isascii() or not any(c.isalpha() for c in _NON_ASCII.findall(text))
+
+
+def _plainly_english(text: str) -> bool:
+    if script(text) != "latin":
+        return False
+    en = len(_ENGLISH_WORDS.findall(text))
+    return en >= ENGLISH_WORDS_MIN and en >= ENGLISH_WORDS_RATIO * len(_OTHER_WORDS.findall(text))
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of ``text`` among LANGUAGES, None when nothing tells."""
     sample = text[:SAMPLE_CHARS]
     sc = script(sample)
     if not sc:
         return None
-    if all(c.isascii() for c in sample if c.isalpha()):
-        return "en"  # ASCII letters (curly quotes and dashes aside): French, German and Hungarian news use
-        # their accents within a line or two, so this costs no accuracy and keeps English work at full speed
+    if _ascii_letters(sample) or _plainly_english(sample):
+        return "en"  # French, German and Hungarian news use their accents within a line or two, and their
+        # own function words: this costs no accuracy and keeps English work at full speed
     det = _detector()
     if det is None:
         return _cyrillic_guess(sample) if sc == "cyrillic" else "en"
@@ -69,7 +92,7 @@ def sentence_language(text: str, article_language: str | None) -> str | None:
     own = "cyrillic" if article_language in ("ru", "uk") else "latin"
     if not sc or sc == own and sum(ch.isalpha() for ch in text) < SENTENCE_MIN_LETTERS:
         return None
-    if sc == own and article_language == "en" and all(c.isascii() for c in text if c.isalpha()):
+    if sc == own and article_language == "en" and _ascii_letters(text):
         return None  # an English article's ASCII sentence: English
     det = _detector()
     if det is None:

@@ -33,35 +33,44 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»“«]*(?=\s)")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
 
+_MARKS = frozenset("«„»“”\"‘’'")
+
+
+def _mark(text: str, i: int, ch: str, d_double: int, d_single: int, low_open: int) -> tuple[int, int, int]:
+    """The quote depths after the quotation mark ``ch`` at ``text[i]``."""
+    prev = text[i - 1] if i else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch in "«„":  # guillemets and German/Hungarian low quotes open a quote
+        return d_double + 1, d_single, low_open + (ch == "„")
+    if ch == "»":
+        return max(0, d_double - 1), d_single, low_open
+    if ch == "“" and low_open:  # „…“ closes with the mark English opens with
+        return max(0, d_double - 1), d_single, low_open - 1
+    if ch == "“":
+        return d_double + 1, d_single, low_open
+    if ch == "”":
+        return max(0, d_double - 1), d_single, low_open
+    if ch == '"':
+        return (0 if d_double else 1), d_single, low_open
+    if ch == "‘" and (prev.isspace() or prev in "([—-“\""):
+        return d_double, d_single + 1, low_open
+    if ch == "’" and d_single and not nxt.isalpha():
+        return d_double, d_single - 1, low_open
+    if ch == "'" and (prev.isspace() or prev in "([—-“\"") and nxt.isalpha():
+        return d_double, d_single + 1, low_open
+    if ch == "'" and d_single and not nxt.isalpha() and not prev.isspace():
+        return d_double, d_single - 1, low_open
+    return d_double, d_single, low_open
+
+
 def _quote_depth(text: str) -> list[int]:
     """Depth of quotation at each character (0 = outside any quote)."""
     depth = [0] * (len(text) + 1)
     d_double = d_single = low_open = 0
     open_since = -1
     for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch in "«„":  # guillemets and German/Hungarian low quotes open a quote
-            d_double += 1
-            low_open += ch == "„"
-        elif ch == "»":
-            d_double = max(0, d_double - 1)
-        elif ch == "“" and low_open:  # „…“ closes with the mark English opens with
-            d_double, low_open = max(0, d_double - 1), low_open - 1
-        elif ch == "“":
-            d_double += 1
-        elif ch == "”":
-            d_double = max(0, d_double - 1)
-        elif ch == '"':
-            d_double = 0 if d_double else 1
-        elif ch == "‘" and (prev.isspace() or prev in "([—-“\""):
-            d_single += 1
-        elif ch == "’" and d_single and not nxt.isalpha():
-            d_single -= 1
-        elif ch == "'" and (prev.isspace() or prev in "([—-“\"") and nxt.isalpha():
-            d_single += 1
-        elif ch == "'" and d_single and not nxt.isalpha() and not prev.isspace():
-            d_single -= 1
+        if ch in _MARKS:  # one test for the ordinary character, which changes nothing
+            d_double, d_single, low_open = _mark(text, i, ch, d_double, d_single, low_open)
         d = d_double + d_single
         if d and open_since < 0:
             open_since = i

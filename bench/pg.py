@@ -34,8 +34,9 @@ def available() -> str | None:
 
 
 @contextmanager
-def server(max_connections: int = 60) -> Iterator[str]:
-    """A running server's base URL (``postgresql://storycheck@127.0.0.1:PORT``); stopped and removed after."""
+def server(max_connections: int = 60, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """A running server's base URL (``postgresql://storycheck@127.0.0.1:PORT``); stopped and removed after.
+    ``settings``: more server settings (``-c name=value``)."""
     base = Path(tempfile.mkdtemp(prefix="storycheck-pg-"))
     run_as: list[str] = []
     if os.geteuid() == 0:  # the server refuses root: run it as 'postgres'
@@ -50,6 +51,7 @@ def server(max_connections: int = 60) -> Iterator[str]:
                     "--no-sync"], check=True, capture_output=True)
     # fsync stays on: the kill benchmark must see what a real server keeps
     opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
+    opts += "".join(f" -c {k}={v}" for k, v in (settings or {}).items())
     pg_ctl = str(pg_bin("pg_ctl"))
     subprocess.run([*run_as, pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"],
                    check=True, capture_output=True)

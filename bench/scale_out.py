@@ -3,40 +3,13 @@ story lookup latency, and a projection built only from the measured per-worker f
 
 from __future__ import annotations
 
-import json
-import os
 import resource
-import shutil
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-
-def start_postgres() -> tuple[str, Path, list[str]]:
-    """A throwaway PostgreSQL (initdb + pg_ctl) as the tests start it."""
-    import glob
-    import pwd
-
-    initdb = shutil.which("initdb") or sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]
-    pg_ctl = shutil.which("pg_ctl") or sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]
-    base = Path(tempfile.mkdtemp(prefix="storycheck-bench-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(base, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run([*run_as, initdb, "-D", str(base / "data"), "-A", "trust", "-U", "storycheck", "--no-sync"],
-                   check=True, capture_output=True)
-    subprocess.run([*run_as, pg_ctl, "-D", str(base / "data"), "-o",
-                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c synchronous_commit=off",
-                    "-l", str(base / "log"), "-w", "start"], check=True, capture_output=True)
-    return f"postgresql://storycheck@127.0.0.1:{port}", base, [*run_as, pg_ctl, "-D", str(base / "data"), "-m", "fast", "stop"]
+import pg
 
 
 def _database(server: str, name: str) -> str:
@@ -59,9 +32,9 @@ def throughput(shared: Path, n: int = 3000) -> dict:
 
     records = [rec for rec, _ in generate(shared / "benchmarks" / "ecbplus" / "dev.jsonl", n, seed=8)]
     arts = lambda: [Article(**r) for r in records]  # noqa: E731 - fresh objects for every run
-    server, base, stop = start_postgres()
     out: dict = {"articles": n}
-    try:
+    # synchronous_commit off: the figure is the write path, not the disk
+    with pg.server(settings={"synchronous_commit": "off"}) as server:
         import numpy as np
 
         with open_store(_database(server, "copy")) as st:  # bulk vector write: binary COPY of 100k × 384 float32
@@ -88,9 +61,6 @@ def throughput(shared: Path, n: int = 3000) -> dict:
                 client.close()
             out[f"dask_{workers}"] = {"seconds": wall, "partition_seconds": r["seconds"],
                                       "worker_peak_rss_mb": max(rss.values()), "added": r["added"]}
-    finally:
-        subprocess.run(stop, capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
     for k in ("single_process", "dask_1", "dask_2"):
         out[k]["articles_per_s"] = n / out[k]["seconds"]
     return out

@@ -183,3 +183,18 @@ def test_a_sentence_with_two_claims_is_split_by_its_clauses():
     part = next(v for v in hurt.versions if v.article == "a")
     assert part.text.startswith("twelve workers were taken") and "Tuesday" not in part.text
     assert all(len([v for v in c.versions if v.article == "a"]) <= 1 for c in claims)
+
+
+def test_an_article_split_again_without_furniture_keeps_language_and_facts():
+    from storycheck import run_stages
+
+    text = ("Recommended Articles\nDie Stadt Larkspur hat die Merrow-Brücke am Dienstag gesperrt, nachdem Prüfer "
+            "14 Risse gefunden hatten.\nBürgermeisterin Elena Ruiz sagte, die Sperrung werde mindestens sechs Wochen "
+            "dauern.")
+    arts = run_stages([Article(id="de", text=text, outlet="Larkspur Zeitung"),
+                       Article(id="en", text="The city of Larkspur closed the Merrow Bridge on Tuesday after "
+                                             "inspectors found 14 cracks.", outlet="Coastline Wire")])
+    de = arts[0]
+    assert [s.index for s in de.sentences] == [0, 1] and "Recommended" not in de.sentences[0].text
+    assert de.language == "de" and all(s.facts is not None for s in de.sentences)
+    assert any(q.value == 14 for q in de.sentences[0].facts.quantities)

@@ -81,6 +81,7 @@ def _check(
     """The stages in order; the copy families are returned so the story view need not find them again."""
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
+    arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
     source_articles(arts)
     verify_articles(arts, embedder or default_backend(), options, progress=progress)
     families = find_families_and_apply(arts)  # copies of one article count as one source

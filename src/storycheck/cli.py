@@ -219,8 +219,15 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a self-contained HTML report here.",
 )
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the claim × outlet matrix here as CSV (UTF-8, no BOM).",
+)
 @click.option("--refresh", is_flag=True, help="Check the story again even if a cached result is valid.")
-def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, refresh: bool) -> None:
+def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, csv_out: Path | None,
+          refresh: bool) -> None:
     """Show one stored story: claim × outlet matrix, first reporters, copy families,
     copied passages, mutation trails and every article checked sentence by sentence.
 
@@ -235,7 +242,13 @@ def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, r
             total = sum(len(a.sentences) for a in store.story_articles(sid))
         with _progress("verifying", total) as tick:
             doc = check_stored_story(store, story_id, progress=tick, refresh=refresh)
+    if csv_out is not None:
+        from .report import matrix_csv
+
+        _write_atomic(csv_out, matrix_csv(doc["story"]), newline="")
     _show(doc, as_json, html_out, title=f"storycheck story {doc['story']['id']}")
+    if csv_out is not None and not as_json:
+        click.echo(f"CSV matrix written to {csv_out}", err=True)
 
 
 @main.command()
@@ -297,10 +310,11 @@ def score_claims_cmd(
         click.echo(text, nl=False)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, newline: str | None = None) -> None:
+    """``newline=""`` keeps line ends as written (CSV's \\r\\n), else the platform's."""
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", newline=newline)
         tmp.replace(path)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from None

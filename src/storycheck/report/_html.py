@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -8,6 +7,7 @@ from .._types import Article
 from .._version import __version__
 from ._json import to_json_dict
 from ._style import COLOURS, clickbait, headline_line, label, profile_line, sourcing_lines, where
+from ._style import escape as _e
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -32,10 +32,6 @@ th.fg{font-weight:500;font-size:.75rem;background:#f3f3f3} .fold summary{cursor:
 """ + "".join(f".{v}{{background:{bg};color:{fg}}}" for v, (_, bg, fg) in COLOURS.items())
 
 
-def _e(x: object) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
-
-
 def render_html(articles: Sequence[Article] | dict[str, Any], *, title: str = "storycheck report",
                 story: dict[str, Any] | None = None) -> str:
     """One self-contained page (inline CSS, no script, no external asset); all text escaped.
@@ -57,7 +53,7 @@ def render_html(articles: Sequence[Article] | dict[str, Any], *, title: str = "s
         "</p>",
     ]
     if doc.get("story") is not None:
-        out.extend(story_html(doc["story"]))
+        out.extend(story_html(doc["story"], published={a["id"]: a["published"] for a in arts}))
     for a in arts:
         out.extend(article_html(a, names))
     out.append("</body></html>")
@@ -112,10 +108,13 @@ def folded(text: str, limit: int = FOLD_CHARS) -> str:
     return f"<details class='fold'><summary>{_e(head)} …</summary>{_e(text[len(head):])}</details>"
 
 
-def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> list[str]:
+def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}",
+               published: dict[str, str | None] | None = None) -> list[str]:
     """The story section as HTML fragments; ``link`` says where a sentence lives
-    (an anchor in the report, a page in the web UI)."""
+    (an anchor in the report, a page in the web UI); ``published`` (article id → time)
+    places articles on the timeline that carry no claim."""
     from ._story import CELL_MARK, change_text, column_groups, family_lines, first_text
+    from ._svg import pictures_html
 
     names = doc["outlets"]
     ids = list(names)
@@ -144,6 +143,7 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}") -> li
             out.append(f"<td class='c {_e(cell)}' title='{_e(names[a])}: {_e(cell)}'>{inner}</td>")
         out.append(f"<td>{c['independent_sources']}</td><td class='f'>{first}</td></tr>")
     out.append("</table></div>")
+    out.extend(pictures_html(doc, published))
     fam = family_lines(doc)
     if fam:
         out.append("<h3>Copy families</h3><div class='fam'>" + "\n".join(_e(x) for x in fam) + "</div>")

@@ -1,5 +1,6 @@
 """Verdict colours shared by the terminal and HTML reports."""
 
+import html
 from typing import Any
 
 COLOURS = {
@@ -8,6 +9,11 @@ COLOURS = {
     "unsupported": ("yellow", "#fff3bf", "#5c4400"),
     "opinion": ("magenta", "#ece4f7", "#4a2a6b"),
 }
+
+
+def escape(x: object) -> str:
+    """Text made safe for HTML and inline SVG: markup, quotes and ampersands escaped; None is ''."""
+    return html.escape("" if x is None else str(x), quote=True)
 
 
 def label(article_id: str, outlet: str | None, title: str | None) -> str:

@@ -280,7 +280,8 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         from ..report import story_html
 
         doc = story_doc(story_id)
-        section = "\n".join(story_html(doc["story"], link="/articles/{article}#s-{sentence}"))
+        section = "\n".join(story_html(doc["story"], link="/articles/{article}#s-{sentence}",
+                                        published={a["id"]: a["published"] for a in doc["articles"]}))
         head = next(
             (a["title"] for a in sorted(doc["articles"], key=lambda a: a["published"] or "~") if a["title"]), None
         )
@@ -294,6 +295,15 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
 
         doc = story_doc(story_id)
         return _download(render_html(doc, title=f"storycheck story {doc['story']['id']}"), f"{doc['story']['id']}.html")
+
+    @app.get("/stories/{story_id}/matrix.csv", include_in_schema=False)
+    def story_matrix(story_id: str) -> Response:
+        from ..report import matrix_csv
+
+        doc = story_doc(story_id)
+        name = "".join(c for c in doc["story"]["id"] if c.isalnum() or c in "._-") or "story"
+        return Response(matrix_csv(doc["story"]), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}-matrix.csv"'})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:

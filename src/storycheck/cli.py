@@ -56,6 +56,10 @@ def _read_options(encoding: str | None, skip_bad: bool) -> ReadOptions:
                                                  err=True))
 
 
+_JSON_DOCUMENT = click.option("--json", "as_json", is_flag=True,
+                              help="Print the JSON document (and nothing else) on stdout.")
+_HTML = click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write a self-contained HTML report here.")
 _DB = click.option("--db", help="SQLite file or postgresql:// URL (default: $STORYCHECK_DB or the user data dir).")
 
 
@@ -68,13 +72,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
-@click.option(
-    "--html",
-    "html_out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a self-contained HTML report here.",
-)
+@_JSON_DOCUMENT
+@_HTML
 @click.option(
     "--top-k", type=click.IntRange(1, 20), default=3, show_default=True, help="Evidence sentences per sentence."
 )
@@ -212,13 +211,8 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
 @main.command()
 @click.argument("story_id")
 @_DB
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON document (and nothing else) on stdout.")
-@click.option(
-    "--html",
-    "html_out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a self-contained HTML report here.",
-)
+@_JSON_DOCUMENT
+@_HTML
 @click.option(
     "--csv",
     "csv_out",

@@ -123,13 +123,16 @@ def repeated_lines(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
 
 def drop_furniture(articles: Sequence[Article]) -> None:
     """Leave site furniture out of segmented articles: lines furniture by their shape, and
-    short lines one outlet repeats across its articles. An article that holds such a
-    line is split again without it (its sentences then carry no facts yet: verify finds
-    them); the others only lose sentences that are furniture by themselves."""
+    short lines one outlet repeats across its articles. An article whose sentences still
+    hold such a line (a repeated template line, or a store written before furniture was
+    left out) is split again without it; its new sentences carry no language or facts
+    yet (segment_article adds them). The others only lose sentences that are furniture
+    by themselves."""
     repeated = repeated_lines(articles) if len(articles) > 1 else {}
     for a in articles:
         own = repeated.get((a.outlet or "").lower(), frozenset())
-        if furniture_lines(a.text, own):
+        spans = furniture_lines(a.text, own)
+        if any(x < s.end and s.start < y for x, y in spans for s in a.sentences):
             a.sentences = [Sentence(index=i, start=x, end=y, text=t)
                            for i, (x, y, t) in enumerate(content_sentences(a.text, own))]
         elif any(is_furniture(s.text) for s in a.sentences):

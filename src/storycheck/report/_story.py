@@ -84,7 +84,8 @@ def story_dict(
     }
 
 
-def first_text(c: dict[str, Any], names: dict[str, str], more_after: int = 3) -> str:
+def first_text(c: dict[str, Any], names: dict[str, str], more_after: int = 3,
+               unordered: str = " (order within the day unknown)") -> str:
     """Who reported a claim first, in words: the outlet when one was surely first, else the
     earliest day and its carriers ("2025-12-06: Aloha Digest, NY News Daily"), with what
     is unknown said rather than hidden."""
@@ -98,7 +99,7 @@ def first_text(c: dict[str, Any], names: dict[str, str], more_after: int = 3) ->
         return "unknown" + note
     outlets = shorten([names.get(a, a) for a in c["first_day_articles"]], more_after)
     if len(c["first_day_articles"]) > 1:
-        return f"{day}: {outlets} (order within the day unknown){note}"
+        return f"{day}: {outlets}{unordered}{note}"
     return f"{day}: {outlets}{note}"
 
 

@@ -106,7 +106,7 @@ def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -
     table.add_column("ind", justify="right", no_wrap=True, width=3)
     table.add_column("first", no_wrap=True, overflow="ellipsis", width=FIRST_WIDTH)
     for c in doc["claims"]:
-        first = first_text(c, letter, more_after=3).replace(" (order within the day unknown)", " ?")
+        first = first_text(c, letter, more_after=3, unordered=" ?")
         table.add_row(
             c["id"], c["text"], *(CELL_MARK[c["cells"][a]] for a in shown), str(c["independent_sources"]), first
         )

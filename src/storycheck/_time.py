@@ -64,3 +64,30 @@ def first_of(published: dict[str, str | None]) -> str | None:
 def day_of(published: str | None) -> str | None:
     """The calendar day as written (YYYY-MM-DD), None when undated or unreadable."""
     return published.strip()[:10] if published and interval(published) else None
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def span_seconds(text: str) -> float:
+    """A span as people write it: "90s", "5m", "1.5h", "7d" or plain seconds; ValueError otherwise."""
+    t = text.strip().lower()
+    unit = _UNITS.get(t[-1:], 0)
+    number = t[:-1] if unit else t
+    value = float(number) * (unit or 1)  # ValueError for anything that is not a number
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"not a positive span: {text!r}")
+    return value
+
+
+def since_utc(text: str, now: datetime | None = None) -> str:
+    """The moment ``text`` names, as ISO UTC with milliseconds: a span back from now ("30m",
+    "12h", "7d") or an ISO date or date-time (one without a zone is UTC); ValueError otherwise."""
+    t = text.strip()
+    moment: datetime
+    try:
+        moment = (now or datetime.now(timezone.utc)) - timedelta(seconds=span_seconds(t))
+    except ValueError:
+        moment = datetime.fromisoformat(t.replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="milliseconds")

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 
@@ -116,7 +116,7 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="FILES_OR_URLS...")
 @_DB
 @click.option("--dask", "dask_spec", metavar="local[N]|ADDRESS",
               help="Run on Dask workers: a local cluster of N processes, or a scheduler address.")
@@ -124,18 +124,27 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
               help="Nearest-neighbour index of lead vectors (faiss) kept in files at PATH.* and used to find stories.")
 @_ENCODING
 @_SKIP_BAD
-def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path: str | None, encoding: str | None,
+def add(files: Sequence[str], db: str | None, dask_spec: str | None, index_path: str | None, encoding: str | None,
         skip_bad: bool) -> None:
     """Add articles to the store and group them into stories; adding the same
-    article again changes nothing, and near-duplicates are linked, not stored twice."""
+    article again changes nothing, and near-duplicates are linked, not stored twice.
+
+    FILES_OR_URLS are files and folders as for compare, or http(s) URLs of a page
+    or an RSS/Atom feed (fetched now, politely: see 'storycheck watch')."""
     from ._pipeline import add as add_articles
     from .ingest import CheckedArticles
-    from .store import default_db_path, open_store
 
-    # every input is read and checked before the store is opened; JSONL and feeds are then streamed
-    arts = CheckedArticles(files, _read_options(encoding, skip_bad))
+    # every input is read (URLs fetched) and checked before the store is opened; JSONL and feeds are then streamed
+    options = _read_options(encoding, skip_bad)
+    urls = [f for f in files if _is_web(f)]
+    fetched = _fetch_urls(urls, options) if urls else []
+    paths = [Path(f) for f in files if not _is_web(f)]
+    arts: Any = CheckedArticles(paths, options) if paths else []
+    if fetched:
+        arts = _Joined(fetched, arts)
     if dask_spec:
         from .distribute import add_distributed, connect
+        from .store import default_db_path
 
         target = str(db or default_db_path())
         client, workers = connect(dask_spec)
@@ -149,10 +158,57 @@ def add(files: Sequence[Path], db: str | None, dask_spec: str | None, index_path
                    f"{totals['duplicates']} duplicate(s) linked, {totals['stories']} story(ies) new or changed, "
                    f"in {target} ({workers} Dask worker(s))")
         return
+    from .store import open_store
+
     with open_store(db) as store, _progress("adding", len(arts)) as tick:
         r = add_articles(arts, store=store, progress=tick, index=index_path)
         click.echo(f"added {r.added} article(s), {r.already} already stored, {r.duplicates} duplicate(s) linked, "
                    f"{r.stories} story(ies) new or changed, in {store.path}")
+
+
+def _is_web(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
+def _check_url(url: str, source: str | None = None) -> str:
+    """An http(s) URL with a host, or a one-line InputError naming where it came from."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"not an http(s) URL: {url.strip()[:200]!r}", source=source)
+    return url.strip()
+
+
+def _fetch_urls(urls: Sequence[str], options: ReadOptions) -> list[Any]:
+    """Every article the URLs give (a page, or each item of a feed), fetched one host request at a time."""
+    from .ingest import Fetcher, fetch_articles
+
+    fetcher = Fetcher()
+    out: list[Any] = []
+    with _progress("fetching", len(urls)) as tick:
+        for url in urls:
+            out += fetch_articles(_check_url(url), fetcher, options)
+            tick(1)
+    return out
+
+
+class _Joined:
+    """Fetched articles, then the files' checked articles: one sized iterable for add."""
+
+    def __init__(self, first: list[Any], rest: Any) -> None:
+        self.first, self.rest = first, rest
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.rest)
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from self.first
+        yield from self.rest
 
 
 @main.command()
@@ -243,6 +299,140 @@ def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, c
     _show(doc, as_json, html_out, title=f"storycheck story {doc['story']['id']}")
     if csv_out is not None and not as_json:
         click.echo(f"CSV matrix written to {csv_out}", err=True)
+
+
+#: The alert kinds (storycheck.watch.KINDS, written out so the CLI starts without importing the pipeline).
+_ALERT_KINDS = ("contradiction", "unsourced_new_claim", "quote_altered", "headline_unsupported")
+
+
+def _read_feed_list(path: Path) -> list[str]:
+    """URLs of a --feeds file: one per line; blank lines and # comments are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the feed list: {getattr(exc, 'strerror', None) or exc}",
+                         source=str(path)) from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        text = line.strip()
+        if text and not text.startswith("#"):
+            out.append(_check_url(text.split(" #", 1)[0], source=f"{path}:{n}"))  # a URL may hold '#'; ' #' may not
+    return out
+
+
+def _span(text: str, what: str) -> float:
+    from ._time import span_seconds
+
+    try:
+        return span_seconds(text)
+    except ValueError:
+        raise InputError(f"{what}: not a span such as 90s, 5m, 1h: {text!r}") from None
+
+
+@main.command()
+@click.argument("urls", nargs=-1, metavar="FEED_OR_PAGE_URL...")
+@click.option("--feeds", "feed_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file of feed or page URLs, one per line (# starts a comment).")
+@click.option("--every", default="5m", show_default=True, help="Time between the starts of two polls: 90s, 5m, 1h.")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron, and to try a feed list).")
+@_DB
+@click.option("--delay", type=click.FloatRange(0), default=1.0, show_default=True,
+              help="Least seconds between two requests to one host (a larger robots.txt Crawl-delay wins).")
+@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds to wait for a host to answer before trying again later.")
+@click.option("--min-sources", type=click.IntRange(1), default=1, show_default=True,
+              help="Independent sources that must carry a claim for a contradiction of it to alert.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(_ALERT_KINDS),
+              help="Only these alert kinds (repeat it; default: all).")
+def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, db: str | None, delay: float,
+          timeout: float, min_sources: int, kinds: Sequence[str]) -> None:
+    """Poll RSS/Atom feeds and pages, add every new article, check its story and
+    print an alert for each new contradiction, unsourced lone claim, altered quote
+    or unsupported headline: one JSON object per line on stdout, kept in the store
+    too ('storycheck alerts'). Requests are conditional (ETag, Last-Modified),
+    obey robots.txt and keep each host's pace; a failing source is reported and
+    tried again later. Ctrl-C stops after the current article."""
+    import signal
+    from dataclasses import replace
+
+    from .ingest import FetchOptions
+    from .store import open_store
+    from .watch import AlertOptions, Watcher, WatchOptions
+
+    sources = [_check_url(u) for u in urls] + (_read_feed_list(feed_file) if feed_file else [])
+    if not sources:
+        raise click.UsageError("give at least one feed or page URL, or --feeds FILE")
+    options = WatchOptions(every=_span(every, "--every"), fetch=FetchOptions(host_delay=delay, timeout=timeout),
+                           alerts=AlertOptions(min_sources=min_sources, **({"kinds": tuple(kinds)} if kinds else {})),
+                           read=replace(_read_options(None, True), warn=lambda m: click.echo(
+                               f"storycheck: {m}", err=True)))
+
+    def emit(alert: dict[str, Any]) -> None:
+        click.echo(json.dumps(alert, ensure_ascii=False))
+        sys.stdout.flush()
+
+    def log(message: str) -> None:
+        click.echo(f"storycheck: {message}", err=True)
+
+    with open_store(db) as store:
+        watcher = Watcher(sources, store, options, emit=emit, log=log)
+
+        def on_int(signum: int, frame: Any) -> None:
+            if watcher.stop.is_set():
+                raise KeyboardInterrupt
+            watcher.stop.set()
+            log("stopping after the current article (Ctrl-C again to stop at once)")
+
+        previous = signal.signal(signal.SIGINT, on_int)
+        signal.signal(signal.SIGTERM, on_int)
+        log(f"watching {len(sources)} source(s) every {every} into {store.path}")
+        try:
+            watcher.run(cycles=1 if once else None, on_cycle=lambda r: log("poll: " + r.line()))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            watcher.fetcher.close()
+
+
+@main.command("alerts")
+@_DB
+@click.option("--since", help="Only alerts raised since: a span back from now (30m, 12h, 7d) or an ISO date "
+                              "or time (UTC unless it names a zone).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(_ALERT_KINDS), help="Only these kinds (repeat it).")
+@click.option("--story", "story_id", help="Only alerts of this story (id, prefix or one of its article ids).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the alerts as JSON lines, oldest first: the objects 'watch' prints.")
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True, help="Newest alerts shown.")
+def alerts_cmd(db: str | None, since: str | None, kinds: Sequence[str], story_id: str | None, as_json: bool,
+               limit: int) -> None:
+    """List the alerts 'storycheck watch' raised, newest first."""
+    from ._time import since_utc
+
+    try:
+        start = since_utc(since) if since else None
+    except ValueError:
+        raise InputError(f"--since: not a span (30m, 12h, 7d) or an ISO date or time: {since!r}") from None
+    with _existing_store(db) as store:
+        sid = None
+        if story_id:
+            sid = store.find_story(story_id)
+            if sid is None:
+                raise InputError(f"no stored story or article with id {story_id!r} (see 'storycheck stories')")
+        rows = store.list_alerts(since=start, kinds=kinds, story=sid, limit=limit)
+        total = store.count_alerts(since=start, kinds=kinds, story=sid)
+    if as_json:
+        for a in reversed(rows):
+            click.echo(json.dumps(a, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"alerts ({len(rows)} of {total})" if total > len(rows) else f"alerts ({total})")
+    for col in ("raised", "kind", "outlet", "what", "story"):
+        table.add_column(col, overflow="fold")
+    for a in rows:
+        table.add_row(a["created"][:19].replace("T", " "), a["kind"], a.get("outlet") or "-", a.get("message") or "",
+                      (a.get("story") or "-")[:12])
+    Console().print(table)
 
 
 @main.command()

@@ -380,8 +380,87 @@ class Store:
                 (story_id, members_hash, version, report, _now()),
             )
 
+    # -- watch ----------------------------------------------------------------
+    def save_alerts(self, alerts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store alerts (each with ``id``, ``kind``, ``story``, ``article``, ``sentence``, ``created``);
+        returns those that were new: an alert already stored is never stored or returned twice."""
+        new = []
+        with self._transaction():
+            for a in alerts:
+                cur = self._x("INSERT INTO alerts (id, kind, story_id, article_id, sentence, created_at, alert)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                              (a["id"], a["kind"], a.get("story"), a["article"], a.get("sentence"), a["created"],
+                               json.dumps(a, ensure_ascii=False)))
+                if cur.rowcount:
+                    new.append(a)
+        return new
+
+    def _alert_filter(self, since: str | None, kinds: Sequence[str], story: str | None) -> tuple[str, list[Any]]:
+        where, args = [], []
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        if kinds:
+            where.append("kind IN (" + ", ".join("?" * len(kinds)) + ")")
+            args += list(kinds)
+        if story:
+            where.append("story_id = ?")
+            args.append(story)
+        return (" WHERE " + " AND ".join(where) if where else ""), args
+
+    def list_alerts(self, since: str | None = None, kinds: Sequence[str] = (), story: str | None = None,
+                    limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Alerts, newest first; ``since`` is an ISO time in UTC (alerts at or after it)."""
+        where, args = self._alert_filter(since, kinds, story)
+        sql = f"SELECT alert FROM alerts{where} ORDER BY created_at DESC, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [json.loads(r[0]) for r in self._x(sql, args).fetchall()]
+
+    def count_alerts(self, since: str | None = None, kinds: Sequence[str] = (), story: str | None = None) -> int:
+        where, args = self._alert_filter(since, kinds, story)
+        return int(self._x(f"SELECT COUNT(*) FROM alerts{where}", args).fetchone()[0])
+
+    def source_state(self, url: str) -> dict[str, Any] | None:
+        """A watched source's validators (``etag``, ``last_modified``) and poll history, or None."""
+        row = self._x("SELECT etag, last_modified, checked_at, ok_at, failures, error FROM watch_sources"
+                      " WHERE url = ?", (url,)).fetchone()
+        return None if row is None else dict(zip(("etag", "last_modified", "checked_at", "ok_at", "failures",
+                                                  "error"), row, strict=True))
+
+    def save_source_state(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                          error: str | None = None) -> None:
+        """Record one poll: on success the validators (kept when the answer was 304, given as None);
+        on failure the error, counted, with the validators left as they were."""
+        now = _now()
+        with self._transaction():
+            if error is None:
+                self._x("INSERT INTO watch_sources (url, etag, last_modified, checked_at, ok_at, failures, error)"
+                        " VALUES (?, ?, ?, ?, ?, 0, NULL) ON CONFLICT (url) DO UPDATE SET"
+                        " etag = COALESCE(excluded.etag, watch_sources.etag),"
+                        " last_modified = COALESCE(excluded.last_modified, watch_sources.last_modified),"
+                        " checked_at = excluded.checked_at, ok_at = excluded.ok_at, failures = 0, error = NULL",
+                        (url, etag, last_modified, now, now))
+            else:
+                self._x("INSERT INTO watch_sources (url, checked_at, failures, error) VALUES (?, ?, 1, ?)"
+                        " ON CONFLICT (url) DO UPDATE SET checked_at = excluded.checked_at,"
+                        " failures = watch_sources.failures + 1, error = excluded.error", (url, now, error))
+
+    def seen_items(self, urls: Iterable[str]) -> set[str]:
+        """The feed item links already fetched (an article stored from them, or nothing to store)."""
+        return {u for (u,) in self._rows_in("SELECT url FROM watch_items WHERE url IN ({marks})", urls)}
+
+    def mark_items(self, items: Sequence[tuple[str, str, str | None]]) -> None:
+        """Remember fetched feed items: (link, source, article id or None)."""
+        now = _now()
+        with self._transaction():
+            self._many("INSERT INTO watch_items (url, source, article_id, seen_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (url) DO NOTHING", [(u, s, a, now) for u, s, a in items])
+
     def count(self, table: str) -> int:
-        if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles"):
+        if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles",
+                         "alerts", "watch_sources", "watch_items"):
             raise ValueError(table)
         return int(self._x(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 

@@ -17,10 +17,10 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -192,6 +192,36 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             rows = st.list_stories(**args)
         return {"stories": rows, "total": total, "limit": limit, "offset": offset}
 
+    def alert_args(since: str | None, kind: list[str] | None, story: str | None) -> dict[str, Any]:
+        from .._time import since_utc
+        from ..watch import KINDS
+
+        kinds = [k for k in (kind or []) if k]
+        if bad := [k for k in kinds if k not in KINDS]:
+            raise ApiError(422, f"unknown alert kind {bad[0]!r}; kinds: {', '.join(KINDS)}")
+        try:
+            start = since_utc(since) if since else None
+        except ValueError:
+            raise ApiError(422, "since must be a span back from now (30m, 12h, 7d) or an ISO date or time") from None
+        sid = None
+        if story:
+            with store() as st:
+                sid = st.find_story(story)
+            if sid is None:
+                raise ApiError(404, f"no story {story!r}")
+        return {"since": start, "kinds": kinds, "story": sid}
+
+    @app.get("/api/alerts", tags=["alerts"])
+    def api_alerts(since: str | None = None, kind: Annotated[list[str] | None, Query()] = None,
+                   story: str | None = None, limit: int = PAGE, offset: int = 0) -> dict[str, Any]:
+        """Alerts `storycheck watch` raised, newest first; `since` is a span back from now (30m, 12h, 7d) or
+        an ISO date or time; `kind` may repeat."""
+        page_args(None, None, None, None, limit, offset)
+        args = alert_args(since, kind, story)
+        with store() as st:
+            return {"alerts": st.list_alerts(**args, limit=limit, offset=offset),
+                    "total": st.count_alerts(**args), "limit": limit, "offset": offset}
+
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def api_story(story_id: str) -> dict[str, Any]:
         """The checked story: every article sentence by sentence plus the `story` section."""
@@ -274,6 +304,21 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             "min_size": min_size,
             "prev_url": "/?" + urlencode({**keep, "page": page - 1}) if page > 1 else None,
             "next_url": "/?" + urlencode({**keep, "page": page + 1}) if offset + PAGE < total else None})
+
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_page(request: Request, since: str | None = None, kind: str | None = None, page: int = 1) -> Response:
+        offset = (min(max(page, 1), MAX_OFFSET // PAGE) - 1) * PAGE
+        args = alert_args(since, [kind] if kind else None, None)
+        with store() as st:
+            rows = st.list_alerts(**args, limit=PAGE, offset=offset)
+            total = st.count_alerts(**args)
+        from ..watch import KINDS
+
+        keep = {k: v for k, v in {"since": since, "kind": kind}.items() if v}
+        return templates.TemplateResponse(request, "alerts.html", {
+            "title": "Alerts", "alerts": rows, "total": total, "since": since, "kind": kind, "kinds": KINDS,
+            "prev_url": "/alerts?" + urlencode({**keep, "page": page - 1}) if page > 1 else None,
+            "next_url": "/alerts?" + urlencode({**keep, "page": page + 1}) if offset + PAGE < total else None})
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> Response:

@@ -29,7 +29,17 @@ from typing import Any
 
 from .._exceptions import InputError
 from .._types import Article
-from ..ingest import Fetched, Fetcher, FetchError, FetchOptions, ReadOptions, feed_entries, is_feed, page_article
+from ..ingest import (
+    Fetched,
+    Fetcher,
+    FetchError,
+    FetchOptions,
+    ReadOptions,
+    feed_entries,
+    is_feed,
+    linked_article,
+    page_article,
+)
 from ..store import Store
 from ._alerts import AlertOptions, story_alerts
 
@@ -107,6 +117,7 @@ class Watcher:
         res.skipped = len(self.sources) - len(due)
         fetched = self._map(self._poll, due)
         items: list[_Item] = []
+        linked: list[tuple[str, str, Article]] = []  # (source, key, feed entry) of unseen feed items
         for url, got in zip(due, fetched, strict=True):
             if self.stop.is_set():
                 break
@@ -118,11 +129,16 @@ class Watcher:
                 self.store.save_source_state(url)
                 continue
             try:
-                items += self._items(url, got, res)
+                if is_feed(got):
+                    linked += self._unseen(url, got)
+                else:
+                    items += self._page_item(url, got)
             except InputError as exc:
                 self._failed(url, exc, res)
                 continue
             self.store.save_source_state(url, etag=got.etag, last_modified=got.last_modified)
+        res.items = len(linked) + len(items)
+        items += self._entry_items(linked)
         self._add_and_alert(items, res)
         res.seconds = time.perf_counter() - t0
         return res
@@ -141,7 +157,7 @@ class Watcher:
             self.stop.wait(max(0.0, self.options.every - (time.monotonic() - start)))
 
     # -- fetching -----------------------------------------------------------------
-    def _map(self, fn: Callable[[str], Any], urls: Sequence[str]) -> list[Any]:
+    def _map(self, fn: Callable[[Any], Any], urls: Sequence[Any]) -> list[Any]:
         if not urls:
             return []
         with ThreadPoolExecutor(max_workers=max(1, min(self.options.workers, len(urls)))) as pool:
@@ -172,43 +188,41 @@ class Watcher:
         self.store.save_source_state(url, error=message[:500])
         self.log(f"source failed, tried again later: {message}")
 
-    def _items(self, url: str, got: Fetched, res: CycleResult) -> list[_Item]:
-        """What a fetched source offers that was never added: a feed's unseen items, or the page."""
-        if not is_feed(got):
-            res.items += 1
-            art = page_article(got, self.options.read)
-            art.meta.setdefault("source", url)
-            key = f"{url}#{art.id}"
-            return [] if self.store.seen_items([key]) else [_Item(key, url, art)]
+    def _page_item(self, url: str, got: Fetched) -> list[_Item]:
+        """A watched page: its article, unless this very text was added before."""
+        art = page_article(got, self.options.read)
+        key = f"{url}#{art.id}"
+        return [] if self.store.seen_items([key]) else [_Item(key, url, art)]
+
+    def _unseen(self, url: str, got: Fetched) -> list[tuple[str, str, Article]]:
         entries = feed_entries(got, self.options.read)
         keys = [e.url or f"{url}#{e.id}" for e in entries]
         seen = self.store.seen_items(keys)
-        fresh = [(k, e) for k, e in dict(zip(keys, entries, strict=True)).items() if k not in seen]
-        res.items += len(fresh)
-        pages = self._map(self._page, [e.url if e.url and len(e.text) < FULL_TEXT_CHARS else "" for _, e in fresh])
+        return [(url, k, e) for k, e in dict(zip(keys, entries, strict=True)).items() if k not in seen]
+
+    def _entry_items(self, linked: list[tuple[str, str, Article]]) -> list[_Item]:
+        """Each unseen feed item's article: its linked page, fetched host by host in turn (so that
+        one host's pace does not hold up the others), or the item's own text."""
+        wanted = [e for _, _, e in linked if e.url and len(e.text) < FULL_TEXT_CHARS]
+        got = dict(zip((id(e) for e in _by_host_in_turn(wanted)), self._map(self._article_of,
+                                                                         _by_host_in_turn(wanted)), strict=True))
         out = []
-        for (key, entry), page in zip(fresh, pages, strict=True):
-            if isinstance(page, Article):
-                page.title = page.title or entry.title
-                page.published = page.published or entry.published
-                page.outlet = entry.outlet or page.outlet  # the feed names its outlet; a page's site name varies
-                out.append(_Item(key, url, page))
-            elif entry.text.strip():
-                if isinstance(page, Exception):
-                    self.log(f"page failed, the feed's text is used: {page}")
-                out.append(_Item(key, url, entry))
-            elif isinstance(page, FetchError) and page.retryable:
-                self.log(f"item failed, tried again next cycle: {page}")
+        for source, key, entry in linked:
+            art = got.get(id(entry), entry)
+            if isinstance(art, Article):
+                out.append(_Item(key, source, art if art.text.strip() else None))
+            elif isinstance(art, FetchError) and art.retryable:
+                self.log(f"item failed, tried again next cycle: {art}")
             else:
-                self.log(f"item skipped, nothing to add: {page}")
-                out.append(_Item(key, url, None))
+                self.log(f"item skipped, nothing to add: {art}")
+                out.append(_Item(key, source, None))
         return out
 
-    def _page(self, link: str) -> Article | Exception | None:
-        if not link or self.stop.is_set():
-            return None
+    def _article_of(self, entry: Article) -> Article | Exception:
+        if self.stop.is_set():
+            return FetchError("not fetched: stopping", source=entry.url or "", retryable=True)
         try:
-            return page_article(self.fetcher.get(link), self.options.read)
+            return linked_article(entry, self.fetcher, self.options.read)
         except Exception as exc:  # noqa: BLE001  one item's failure must not stop its feed
             return exc
 
@@ -247,3 +261,15 @@ class Watcher:
         done += [it for it in added
                  if it.article is not None and (it.article.id in checked or it.article.id not in home)]
         self.store.mark_items([(it.key, it.source, it.article.id if it.article else None) for it in done])
+
+
+def _by_host_in_turn(entries: list[Article]) -> list[Article]:
+    """The entries reordered one host at a time, round after round: the first link of every host,
+    then the second of every host…; the fetching threads then rarely wait on a host's pace."""
+    from urllib.parse import urlsplit
+
+    hosts: dict[str, list[Article]] = {}
+    for e in entries:
+        hosts.setdefault((urlsplit(e.url or "").hostname or "").lower(), []).append(e)
+    rounds = max((len(v) for v in hosts.values()), default=0)
+    return [q[k] for k in range(rounds) for q in hosts.values() if k < len(q)]

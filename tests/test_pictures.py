@@ -11,20 +11,25 @@ import os
 import re
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, serve
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from storycheck import add, open_store
 from storycheck._pipeline import compare_document
 from storycheck.report import matrix_csv, render_html, story_html
 from storycheck.report._svg import (
+    MARK_W,
     MAX_TIMELINE_ROWS,
     MAX_TREE_NODES,
     _legend_items,
     family_colours,
     family_tree_svg,
+    spread,
     timeline_svg,
 )
 
@@ -118,6 +123,88 @@ def test_fifty_articles_are_capped_and_said():
     # on every drawn edge: its label, the label's <title> and the node's <title>
     assert tree.count("spun, extended") == 3 * (MAX_TREE_NODES - 1)
     assert int(re.search(r"viewBox='0 0 (\d+)", tree)[1]) <= 1100  # a 40-deep chain stays about page wide
+
+
+def _marks(svg: str) -> list[tuple[float, float, str]]:
+    """(x, y, tooltip) of every article mark of a timeline (dots and crosses; the legend's are left out)."""
+    dots = [(float(x), float(y), tip) for x, y, tip in
+            re.findall(r"<circle cx='([\d.]+)' cy='([\d.]+)' r='5'[^>]*><title>([^<]*)</title>", svg)]
+    crosses = [(float(x) + 5, float(y) + 5, tip) for tip, x, y in
+               re.findall(r"<g stroke='#c00000'[^>]*><title>([^<]*)</title><line x1='([\d.]+)' y1='([\d.]+)'", svg)]
+    return [m for m in dots + crosses if " · " in m[2]]
+
+
+def _apart(marks: list[tuple[float, float, str]]) -> float:
+    """The smallest distance between the centres of two marks."""
+    return min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in combinations(marks, 2))
+
+
+def _one_claim(published: list[str | None], contradicting: int = 0) -> dict:
+    """A story of one claim carried by one article per ``published`` entry (all independent),
+    the first ``contradicting`` of them contradicting it."""
+    ids = [f"a{i:02d}" for i in range(len(published))]
+    trail = [{"article": a, "outlet": f"Outlet {a}", "published": p, "sentence": 0, "text": "x", "changes": []}
+             for a, p in zip(ids, published, strict=True)]
+    return {
+        "id": "s", "outlets": {a: f"Outlet {a}" for a in ids},
+        "families": [{"id": a, "original": a, "basis": "alone", "members": [a], "outlets": [], "copies": []}
+                     for a in ids],
+        "claims": [{"id": "c1", "text": "The train derailed.", "trail": trail, "independent_sources": len(ids),
+                    "cells": {a: "contradicts" if i < contradicting else "carries" for i, a in enumerate(ids)},
+                    "first_outlet": None, "first_day": None}],
+        "duplicates": [],
+    }
+
+
+def test_carriers_of_one_day_are_each_drawn_apart_and_counted():
+    st = _one_claim(["2026-05-11"] * 6, contradicting=2)
+    svg = timeline_svg(st)
+    marks = _marks(svg)
+    assert len(marks) == 6 and {tip.split(" · ")[0] for _, _, tip in marks} == set(st["outlets"].values())
+    assert _apart(marks) >= MARK_W - 0.05  # every carrier visible and countable (a mark is 10 units wide)
+    assert "<title>6 articles published 2026-05-11 00:00</title>" in svg  # the cluster's tooltip
+    assert re.search(r"font-size='10' fill='#555'[^>]*>6</text>", svg)  # and its count
+    width = int(re.search(r"viewBox='0 0 (\d+)", svg)[1])
+    assert all(0 < x < width for x, _, _ in marks)
+
+
+def test_carriers_minutes_apart_on_a_long_axis_keep_their_order():
+    early = [f"2026-05-11T09:{m:02d}:00Z" for m in range(0, 40, 5)]  # 8 articles within 35 minutes
+    st = _one_claim([*early, "2026-05-25T09:00:00Z"])
+    marks = _marks(timeline_svg(st))
+    assert len(marks) == 9 and _apart(marks) >= MARK_W - 0.05
+    by_outlet = {tip.split(" · ")[0]: x for x, _, tip in marks}
+    xs = [by_outlet[f"Outlet a{i:02d}"] for i in range(9)]
+    assert xs == sorted(xs)  # spread out, still in publication order
+    assert xs[-1] - xs[-2] > 300  # the late article stays where its time puts it
+
+
+def test_undated_carriers_are_each_drawn_apart_in_their_column():
+    st = _one_claim(["2026-05-11T09:00:00Z"] + [None] * 8)
+    svg = timeline_svg(st)
+    undated = [m for m in _marks(svg) if m[2].endswith("undated · carries")]
+    assert len(undated) == 8 and _apart(undated) >= MARK_W - 0.05
+    col = re.search(r"<rect x='([\d.]+)' y='[\d.]+' width='([\d.]+)'[^>]*fill='#f4f4f4'", svg)
+    left, right = float(col[1]), float(col[1]) + float(col[2])
+    assert all(left + 5 <= x <= right - 5 for x, _, _ in undated)  # whole marks inside the grey column
+
+
+def test_fifty_carriers_at_one_time_all_show():
+    marks = _marks(timeline_svg(_one_claim(["2026-05-11T09:00:00Z"] * 50, contradicting=10)))
+    assert len(marks) == 50 and _apart(marks) >= MARK_W - 0.05
+
+
+@given(hs.lists(hs.floats(min_value=0, max_value=600), min_size=1, max_size=50))
+def test_spread_keeps_marks_apart_in_order_and_inside(ideal):
+    placed = [p for cluster in spread(ideal, 0.0, 600.0) for p in cluster]
+    assert sorted(i for i, _ in placed) == list(range(len(ideal)))
+    xs = [x for _, x in placed]
+    assert all(-1e-6 <= x <= 600 + 1e-6 for x in xs)
+    assert all(b - a >= MARK_W - 1e-6 for a, b in zip(xs, xs[1:], strict=False))  # left to right, apart
+    assert [ideal[i] for i, _ in placed] == sorted(ideal)  # order of time kept
+    for cluster in spread(ideal, 0.0, 600.0):
+        if len(cluster) == 1:  # a mark with room stays at its time
+            assert cluster[0][1] == pytest.approx(ideal[cluster[0][0]])
 
 
 def _rows(text: str) -> list[list[str]]:

@@ -20,8 +20,15 @@ MAX_TREE_NODES = 40
 WIDTH = 960
 #: Room for the claim labels at the left of the timeline.
 LABEL_W = 300
-#: The column at the right where undated carriers sit.
+#: The column at the right where undated carriers sit (narrowest; it widens to hold a row's undated marks).
 UNDATED_W = 80
+#: The undated column never takes more than this, so the time axis keeps most of the width.
+UNDATED_MAX_W = 240
+#: Centre distance between two marks of one row: a mark is 10 units wide plus a 1-unit white rim,
+#: so 12 leaves a visible gap and every carrier can be counted.
+MARK_W = 12
+#: A cluster of this many marks or more (published at about one time) gets its count written beside it.
+COUNT_AT = 4
 #: Height of one timeline row / one tree row.
 ROW_H = 20
 TREE_ROW_H = 26
@@ -100,9 +107,71 @@ def _mark(x: float, y: float, cell: str, colour: str, tip: str) -> str:
             f"<title>{_e(tip)}</title></circle>")
 
 
+def spread(ideal: list[float], lo: float, hi: float, gap: float = MARK_W) -> list[list[tuple[int, float]]]:
+    """Marks wanted at ``ideal`` x positions, moved apart so no two centres are closer than ``gap``
+    and all stay within [lo, hi]: marks that would touch form a cluster, laid out ``gap`` apart and
+    centred on the mean of what they want (pushed inside at the edges). Returns the clusters left to
+    right, each a list of (index into ``ideal``, x). Ties keep input order, so it is deterministic.
+    When even that does not fit, the marks share [lo, hi] evenly (the count label then tells)."""
+    order = sorted(range(len(ideal)), key=lambda i: (ideal[i], i))
+    if len(order) > 1 and (len(order) - 1) * gap > hi - lo:
+        step = (hi - lo) / (len(order) - 1)
+        return [[(i, lo + k * step) for k, i in enumerate(order)]]
+    clusters: list[tuple[float, list[int]]] = []  # (x of the first mark, members left to right)
+    for i in order:
+        members = [i]
+        while True:
+            k = len(members)
+            want = sum(ideal[m] for m in members) / k - (k - 1) * gap / 2
+            start = min(max(want, lo), hi - (k - 1) * gap)
+            if not clusters or clusters[-1][0] + len(clusters[-1][1]) * gap <= start:
+                break
+            members = clusters.pop()[1] + members
+        clusters.append((start, members))
+    return [[(m, start + k * gap) for k, m in enumerate(members)] for start, members in clusters]
+
+
+def _cluster_marks(cluster: list[tuple[int, float]], y: float, room: tuple[float, float], tip: str) -> list[str]:
+    """The pill behind a cluster of two or more marks (its <title> says how many and when), and the
+    count beside it from COUNT_AT marks, on whichever side ``room`` (free x to the left, right) allows."""
+    if len(cluster) < 2:
+        return []
+    left, right = cluster[0][1] - 7, cluster[-1][1] + 7
+    out = [f"<rect x='{left:.1f}' y='{y - 8:.1f}' width='{right - left:.1f}' height='16' rx='8' fill='#e8e8e8'>"
+           f"<title>{_e(tip)}</title></rect>"]
+    if len(cluster) >= COUNT_AT:
+        label = str(len(cluster))
+        need = 4 + 7 * len(label)
+        if room[1] - right >= need:
+            out.append(f"<text x='{right + 2:.1f}' y='{y + 4:.1f}' font-size='10' fill='#555'>{label}</text>")
+        elif left - room[0] >= need:
+            out.append(f"<text x='{left - 2:.1f}' y='{y + 4:.1f}' font-size='10' fill='#555' "
+                       f"text-anchor='end'>{label}</text>")
+    return out
+
+
+def _row_marks(placed: list[list[tuple[int, float]]], y: float, bounds: tuple[float, float],
+               marks: list[tuple[str, str, str]], times: list[datetime | None]) -> list[str]:
+    """One row's marks as laid out by ``spread``: cluster pills and counts first (so they sit
+    behind), then each mark with its own tooltip. ``marks`` holds (cell, colour, tip) and ``times``
+    the publication time per mark index."""
+    back: list[str] = []
+    front: list[str] = []
+    for n, cluster in enumerate(placed):
+        room = (placed[n - 1][-1][1] + 7 if n else bounds[0],
+                placed[n + 1][0][1] - 7 if n + 1 < len(placed) else bounds[1])
+        stamps = [t for i, _ in cluster if (t := times[i]) is not None]
+        first, last = (f"{t:%Y-%m-%d %H:%M}" for t in (min(stamps), max(stamps))) if stamps else ("", "")
+        about = "undated" if not stamps else f"published {first}" if first == last else f"published {first} to {last}"
+        back.extend(_cluster_marks(cluster, y, room, f"{len(cluster)} articles {about}"))
+        front.extend(_mark(x, y, *marks[i]) for i, x in cluster)
+    return back + front
+
+
 def timeline_svg(story: dict[str, Any], published: dict[str, str | None] | None = None) -> str:
     """Each claim a row, each carrying (or contradicting) article a mark at its publication
-    time; colour = copy family, red cross = contradicts; undated articles in a column at the right."""
+    time; colour = copy family, red cross = contradicts; undated articles in a column at the right.
+    Marks of one row that would touch are spread apart (``spread``), so every carrier shows."""
     names = story["outlets"]
     when = {a: parse_time(p) for a, p in published_of(story, published).items()}
     colours = family_colours(story)
@@ -110,8 +179,10 @@ def timeline_svg(story: dict[str, Any], published: dict[str, str | None] | None 
     more = len(story["claims"]) - len(claims)
     used = [a for c in claims for a, cell in c["cells"].items() if cell != "silent"]
     dated = sorted(t for a in used if (t := when.get(a)) is not None)
-    undated = any(when.get(a) is None for a in used)
-    x0, x1 = LABEL_W + 10, WIDTH - (UNDATED_W if undated else 0) - 20
+    most_undated = max((sum(1 for a, cell in c["cells"].items() if cell != "silent" and when.get(a) is None)
+                        for c in claims), default=0)
+    undated_w = min(UNDATED_MAX_W, max(UNDATED_W, 24 + (most_undated - 1) * MARK_W)) if most_undated else 0
+    x0, x1 = LABEL_W + 10, WIDTH - undated_w - 20
     lo, hi = (dated[0], dated[-1]) if dated else (None, None)
     top = 34
     legend = _legend_items(story, colours)
@@ -132,10 +203,10 @@ def timeline_svg(story: dict[str, Any], published: dict[str, str | None] | None 
             out.append(f"<line x1='{x:.1f}' y1='{top - 6}' x2='{x:.1f}' y2='{top + len(claims) * ROW_H}' "
                        f"stroke='#e4e4e4'/><text x='{x:.1f}' y='{top - 12}' text-anchor='{anchor}' "
                        f"fill='#555'>{_e(text)}</text>")
-    if undated:
-        ux = x1 + 20
-        out.append(f"<rect x='{ux}' y='{top - 6}' width='{UNDATED_W - 4}' height='{len(claims) * ROW_H + 6}' "
-                   f"fill='#f4f4f4'/><text x='{ux + (UNDATED_W - 4) / 2:.1f}' y='{top - 12}' text-anchor='middle' "
+    ux = x1 + 20
+    if undated_w:
+        out.append(f"<rect x='{ux}' y='{top - 6}' width='{undated_w - 4}' height='{len(claims) * ROW_H + 6}' "
+                   f"fill='#f4f4f4'/><text x='{ux + (undated_w - 4) / 2:.1f}' y='{top - 12}' text-anchor='middle' "
                    "fill='#555'>undated</text>")
     for i, c in enumerate(claims):
         y = top + i * ROW_H + ROW_H / 2
@@ -143,18 +214,18 @@ def timeline_svg(story: dict[str, Any], published: dict[str, str | None] | None 
             out.append(f"<rect x='0' y='{y - ROW_H / 2:.1f}' width='{x1}' height='{ROW_H}' fill='#fafafa'/>")
         out.append(f"<text x='4' y='{y + 4:.1f}'><title>{_e(c['id'])}: {_e(c['text'])}</title>"
                    f"<tspan font-weight='600'>{_e(c['id'])}</tspan> {_e(clip(c['text'], 38))}</text>")
-        spot = 0
-        for a, cell in c["cells"].items():
-            if cell == "silent":
-                continue
-            t = when.get(a)
-            if t is None:
-                x = x1 + 28 + (spot % 6) * 9
-                spot += 1
-            else:
-                x = xpos(t)
-            tip = f"{names.get(a, a)} · {t.strftime('%Y-%m-%d %H:%M') if t else 'undated'} · {cell}"
-            out.append(_mark(x, y, cell, colours[a][0], tip))
+        shown = [(a, cell, when.get(a)) for a, cell in c["cells"].items() if cell != "silent"]
+        marks = [(cell, colours[a][0], f"{names.get(a, a)} · {t.strftime('%Y-%m-%d %H:%M') if t else 'undated'}"
+                  f" · {cell}") for a, cell, t in shown]
+        times = [t for _, _, t in shown]
+        on_axis = [k for k, t in enumerate(times) if t is not None]
+        off_axis = [k for k, t in enumerate(times) if t is None]
+        for keep, bounds, ideal in (
+            (on_axis, (float(x0), float(x1)), [xpos(t) for t in times if t is not None]),
+            (off_axis, (ux + 10.0, ux + undated_w - 14.0), [ux + (undated_w - 4) / 2] * len(off_axis)),
+        ):
+            placed = [[(keep[j], x) for j, x in cl] for cl in spread(ideal, *bounds)]
+            out.extend(_row_marks(placed, y, bounds, marks, times))
     y = top + len(claims) * ROW_H
     if more:
         y += ROW_H

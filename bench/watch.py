@@ -1,0 +1,233 @@
+"""Poll-cycle time of `storycheck watch`: 50 feeds × 20 items on a local server.
+
+Each feed is served from its own loopback address (127.0.0.2 … 127.0.0.51), so
+each is its own host with the default politeness (1 s between two requests to a
+host, robots.txt asked for once). The items link to article pages on the same
+host; the text is invented (bench/fiction.py).
+
+1. prime: a first cycle adds the 1,000 items (250 stories of 4 articles);
+2. nothing new: cycles where every feed answers 304 to its ETag; and the same with
+   a server that ignores validators (200, every item already seen);
+3. 100 new articles: two new items at the top of every feed, one retelling and one
+   with a drifted figure for each of 50 stories; measured from the cycle's start to
+   the last alert out (goal < 30 s), with the first alert's time and the alerts by kind.
+
+Usage: python bench/watch.py [--feeds 50] [--items 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fiction import _OUTLETS, _article, _story  # noqa: E402
+
+T0 = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+
+
+class _Host:
+    """One feed's site: the feed (newest first, at most ``keep`` items) and its article pages."""
+
+    def __init__(self, name: str, keep: int) -> None:
+        self.name, self.keep = name, keep
+        self.items: list[dict] = []  # newest first
+        self.pages: dict[str, bytes] = {}
+        self.version = 0
+        self.validators = True
+        self.hits = 0
+        self.lock = threading.Lock()
+
+    def publish(self, art: dict) -> None:
+        path = f"/a/{art['id']}"
+        paras = "".join(f"<p>{escape(s)}.</p>" for s in art["text"].rstrip(".").split(". "))
+        self.pages[path] = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(art["title"])}</title>'
+            f'<meta property="og:site_name" content="{escape(art["outlet"])}">'
+            f'<meta property="article:published_time" content="{art["published"]}"></head><body>'
+            f'<nav><a href="/">Home</a></nav><article><h1>{escape(art["title"])}</h1>{paras}</article>'
+            f"<footer>{escape(art['outlet'])}</footer></body></html>").encode()
+        self.items.insert(0, {**art, "path": path})
+        del self.items[self.keep:]
+        self.version += 1
+
+    def feed(self, base: str) -> bytes:
+        entries = "".join(
+            f"<item><title>{escape(i['title'])}</title><link>{base}{i['path']}</link>"
+            f"<pubDate>{format_datetime(datetime.fromisoformat(i['published'].replace('Z', '+00:00')))}</pubDate>"
+            f"<description>{escape(i['text'][:120])}…</description></item>" for i in self.items)
+        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{self.name}</title>'
+                f"<link>{base}/</link><description>news</description>{entries}</channel></rss>").encode()
+
+
+def _serve(host: _Host, address: str) -> tuple[ThreadingHTTPServer, str]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            with host.lock:
+                host.hits += 1
+                etag = f'"v{host.version}"'
+                if self.path == "/feed.xml":
+                    if host.validators and self.headers.get("If-None-Match") == etag:
+                        self.send_response(304)
+                        self.end_headers()
+                        return
+                    body, ctype = host.feed(base), "application/rss+xml"
+                elif self.path in host.pages:
+                    body, ctype = host.pages[self.path], "text/html; charset=utf-8"
+                else:
+                    body, ctype = b"", None
+            if ctype is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if self.path == "/feed.xml" and host.validators:
+                self.send_header("ETag", etag)
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer((address, 0), Handler)
+    server.daemon_threads = True
+    base = f"http://{address}:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, base
+
+
+def _articles(rnd: random.Random, stories: int, per_story: int) -> tuple[list[dict], list[dict]]:
+    """The primed articles and, per story, its facts (for later retellings and drifts)."""
+    arts, facts = [], []
+    for sid in range(stories):
+        story = _story(rnd, sid)
+        story["date"] = (T0 - timedelta(days=1)).strftime("%Y-%m-%d")
+        facts.append(story)
+        arts += [_article(rnd, story, sid, j) for j in range(per_story)]
+    return arts, facts
+
+
+def run(feeds: int = 50, items: int = 20, nothing_new_cycles: int = 5) -> dict:
+    import os
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from storycheck.store import open_store
+    from storycheck.watch import Watcher, WatchOptions
+
+    rnd = random.Random(7)
+    per_story = 4
+    stories = feeds * items // per_story
+    primed, facts = _articles(rnd, stories, per_story)
+    hosts = [_Host(f"Feed {k:02d}", items) for k in range(feeds)]
+    for k, art in enumerate(primed):  # round robin: a story's articles spread over several feeds
+        art["outlet"] = f"{_OUTLETS[k % len(_OUTLETS)]} {k % feeds:02d}"
+        hosts[k % feeds].publish(art)
+    out: dict = {"feeds": feeds, "items_per_feed": items, "primed_articles": len(primed), "stories": stories,
+                 "host_delay_s": WatchOptions().fetch.host_delay, "workers": WatchOptions().workers}
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        bases = []
+        for k, h in enumerate(hosts):
+            server, base = _serve(h, f"127.0.0.{k + 2}")
+            stack.callback(server.shutdown)
+            bases.append(base + "/feed.xml")
+        alerts: list[tuple[float, dict]] = []
+        store = stack.enter_context(open_store(str(Path(tmp) / "watch.db")))
+        w = Watcher(bases, store, WatchOptions(), emit=lambda a: alerts.append((time.perf_counter(), a)))
+        t = time.perf_counter()
+        first = w.cycle()
+        out["prime"] = {"seconds": round(time.perf_counter() - t, 1), "added": first.added,
+                        "stories_checked": first.stories, "alerts": first.alerts, "failed": first.failed}
+        print(f"prime: {out['prime']}", file=sys.stderr)
+        runs = []
+        for _ in range(nothing_new_cycles):
+            time.sleep(1.0)  # a real watch waits minutes: each host's pace has long recovered
+            r = w.cycle()
+            assert r.added == 0 and r.failed == 0, r
+            runs.append(r.seconds)
+        out["nothing_new_304"] = {"median_s": round(statistics.median(runs), 3), "runs": [round(x, 3) for x in runs],
+                                  "goal_s": 2.0}
+        for h in hosts:
+            h.validators = False
+        runs = []
+        for _ in range(nothing_new_cycles):
+            time.sleep(1.0)
+            r = w.cycle()
+            assert r.added == 0 and r.failed == 0, r
+            runs.append(r.seconds)
+        out["nothing_new_no_validators"] = {"median_s": round(statistics.median(runs), 3),
+                                            "runs": [round(x, 3) for x in runs], "goal_s": 2.0}
+        for h in hosts:
+            h.validators = True
+        # 100 new articles: per chosen story one retelling and one with a drifted figure
+        chosen = rnd.sample(range(stories), feeds)
+        fresh = []
+        for k, sid in enumerate(chosen):
+            story = facts[sid]
+            same = _article(rnd, story, sid, per_story)
+            drifted = _article(rnd, {**story, "n": story["n"] + 9, "m": story["m"] + 5}, sid, per_story + 1)
+            for j, art in enumerate((same, drifted)):
+                art["id"] += "-new"
+                art["published"] = (T0 + timedelta(hours=1, minutes=j)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                art["outlet"] = f"Late Desk {k:02d}{'b' if j else 'a'}"
+                fresh.append(art)
+        for k, art in enumerate(fresh):
+            hosts[k // 2].publish(art)
+        time.sleep(1.0)
+        alerts.clear()
+        t = time.perf_counter()
+        r = w.cycle()
+        total = time.perf_counter() - t
+        kinds: dict[str, int] = {}
+        for _, a in alerts:
+            kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
+        drifted_ids = {a["id"] for a in fresh if a["outlet"].endswith("b")}
+        out["new_100"] = {"added": r.added, "stories_checked": r.stories, "alerts": r.alerts, "by_kind": kinds,
+                          "cycle_s": round(total, 1),
+                          "first_alert_s": round(alerts[0][0] - t, 1) if alerts else None,
+                          "last_alert_s": round(alerts[-1][0] - t, 1) if alerts else None,
+                          "drifted_articles": len(drifted_ids), "goal_s": 30.0}
+        print(f"new: {out['new_100']}", file=sys.stderr)
+    out["hits"] = sum(h.hits for h in hosts)
+    return out
+
+
+def table(d: dict) -> list[str]:
+    n = d["new_100"]
+    return [
+        f"{d['feeds']} feeds × {d['items_per_feed']} items, each feed its own host on 127.0.0.x, default politeness "
+        f"({d['host_delay_s']} s between two requests to a host, robots.txt asked once), {d['workers']} fetching "
+        "threads; invented articles (bench/fiction.py), a SQLite store.", "",
+        "| cycle | time | goal |", "|---|---|---|",
+        f"| nothing new, every feed answers 304 (median of {len(d['nothing_new_304']['runs'])}) | "
+        f"{d['nothing_new_304']['median_s']:.2f} s | < 2 s |",
+        f"| nothing new, a server without validators (200, all items seen) | "
+        f"{d['nothing_new_no_validators']['median_s']:.2f} s | < 2 s |",
+        f"| {n['added']} new articles in {n['stories_checked']} stories: last alert out | {n['last_alert_s']} s "
+        f"(first {n['first_alert_s']} s; cycle {n['cycle_s']} s) | < 30 s |",
+        f"| first cycle, {d['prime']['added']} articles added and {d['prime']['stories_checked']} stories checked "
+        f"| {d['prime']['seconds']} s | |", "",
+        f"Alerts from the 100 new articles: {n['alerts']} ({', '.join(f'{k} {v}' for k, v in sorted(n['by_kind'].items()))}); "
+        f"{n['drifted_articles']} of them carry a drifted figure.", ""]
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--feeds", type=int, default=50)
+    ap.add_argument("--items", type=int, default=20)
+    a = ap.parse_args()
+    print(json.dumps(run(a.feeds, a.items), indent=1))

@@ -170,6 +170,11 @@ def test_only_http_urls():
         with pytest.raises(FetchError, match="not http") as err:
             Fetcher(FAST).get(url)
         assert not err.value.retryable
+    for url, reason in (("http:///path", "no host"), ("http://127.0.0.1:port/", "bad port"),
+                        ("http://" + "a" * 70 + ".example/", "bad URL")):
+        with pytest.raises(FetchError, match=reason) as err:
+            Fetcher(FAST).get(url)
+        assert not err.value.retryable
 
 
 def test_robots_txt_is_obeyed_and_read_once(site):
@@ -183,6 +188,17 @@ def test_robots_txt_is_obeyed_and_read_once(site):
     assert fetcher.get(site.url("/public")).body == b"open"
     assert site.count("/private/a") == 0 and site.count("/robots.txt") == 1
     assert Fetcher(FetchOptions(robots=False, host_delay=0.0)).get(site.url("/private/a")).body == b"secret"
+
+
+def test_robots_crawl_delay_for_our_agent(site):
+    site.routes["/robots.txt"] = ok("User-agent: other\nCrawl-delay: 30\n\nUser-agent: storycheck\nCrawl-delay: 1\n",
+                                    "text/plain")
+    site.routes["/p"] = ok("text")
+    fetcher = Fetcher(FetchOptions(host_delay=0.0))
+    fetcher.get(site.url("/p"))
+    fetcher.get(site.url("/p"))
+    first, second = (t for p, t, *_ in site.hits if p == "/p")
+    assert second - first >= 0.95
 
 
 def test_robots_errors(site):
@@ -277,6 +293,16 @@ def test_page_with_wrong_http_charset_reads(site):
     art = page_article(f)
     assert "движение по мосту откроют в апреле" in art.text
     assert art.url == site.url("/ru") and art.outlet == "127.0.0.1"
+    # the page's own <meta> lies too, or the server names a code page that decodes the bytes to nonsense
+    site.routes["/ru2"] = ok(page(RU_TITLE, RU_TEXT, extra_head='<meta charset="utf-8">').encode("cp1251"))
+    site.routes["/ru3"] = ok(body, "text/html; charset=windows-1252")
+    for path in ("/ru2", "/ru3"):
+        assert "движение по мосту откроют в апреле" in page_article(Fetcher(FAST).get(site.url(path))).text
+    # a right legacy label is kept: German in windows-1252 (UTF-8 would not decode it, a guess is weak)
+    de = page("Brücke öffnet im April", "Die Brücke über die Sosnowka wird im April für den Verkehr freigegeben, "
+              "sagte der Chefingenieur. Die Arbeiten kosteten fast zwei Millionen Euro, die größtenteils die Region trug.")
+    site.routes["/de"] = ok(de.encode("cp1252"), "text/html; charset=iso-8859-1")
+    assert "größtenteils" in page_article(Fetcher(FAST).get(site.url("/de"))).text
 
 
 def test_page_with_right_http_charset_and_no_text(site):
@@ -290,6 +316,9 @@ def test_page_with_right_http_charset_and_no_text(site):
     with pytest.raises(Exception, match=r"/empty: .*no article text") as err:
         page_article(fetcher.get(site.url("/empty")))
     assert getattr(err.value, "exit_code", None) == 2
+    site.routes["/scan.pdf"] = ok(b"%PDF-1.7 binary", "application/pdf")
+    with pytest.raises(Exception, match=r"scan\.pdf: not a web page \(application/pdf\)"):
+        page_article(fetcher.get(site.url("/scan.pdf")))
 
 
 STORIES = {

@@ -11,6 +11,7 @@ each other.
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 import urllib.error
@@ -73,7 +74,7 @@ class Fetched:
 class FetchError(InputError):
     """A URL could not be fetched; ``retryable`` says whether trying again later may help."""
 
-    def __init__(self, reason: str, *, source: str, retryable: bool = False, status: int | None = None,
+    def __init__(self, reason: str, *, source: str | None = None, retryable: bool = False, status: int | None = None,
                  retry_after: float | None = None) -> None:
         super().__init__(reason, source=source)
         self.retryable = retryable
@@ -117,8 +118,11 @@ def _check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError("not http(s)", source=url)
-    if not parts.hostname:
-        raise FetchError("no host in the URL", source=url)
+    try:
+        if not parts.hostname or (parts.port or 1) < 1:
+            raise FetchError("no host in the URL", source=url)
+    except ValueError:  # a port that is not a number, or out of range
+        raise FetchError("bad port in the URL", source=url) from None
 
 
 def _media(headers: Message) -> tuple[str | None, str | None]:
@@ -244,6 +248,8 @@ class Fetcher:
                 return _Reply(url, status, resp.headers, body)
         except (TimeoutError, http.client.HTTPException, OSError) as exc:  # while reading the body
             raise self._broken(exc, url) from None
+        except ValueError as exc:  # a host name IDNA cannot encode, a URL http.client refuses
+            raise FetchError(f"bad URL ({exc})", source=url) from None
 
     def _open(self, request: urllib.request.Request, url: str) -> http.client.HTTPResponse:
         try:
@@ -258,8 +264,10 @@ class Fetcher:
     def _broken(self, exc: BaseException, url: str) -> FetchError:
         if isinstance(exc, TimeoutError):
             return FetchError(f"timed out after {self.options.timeout:g} s", source=url, retryable=True)
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return FetchError(f"cannot connect: {reason}", source=url, retryable=True)
+        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        # a certificate that does not verify will not verify a second later
+        return FetchError(f"cannot connect: {reason}", source=url,
+                          retryable=not isinstance(exc, ssl.SSLCertVerificationError))
 
     def _body(self, resp: http.client.HTTPResponse, url: str) -> bytes:
         limit = self.options.max_bytes
@@ -298,14 +306,15 @@ class Fetcher:
         return rules
 
     def _fetch_robots(self, origin: str) -> _Robots:
-        """RFC 9309: a 404/410 (any 4xx but 401/403) allows all; 401/403 and 5xx disallow all; a robots.txt
-        that cannot be reached at all allows all, asked for again after ROBOTS_RETRY_TTL."""
+        """RFC 9309: a 404/410 (any 4xx but 401/403/429) allows all; 401/403 disallow all; 5xx and 429
+        disallow all until ROBOTS_RETRY_TTL; a robots.txt that cannot be reached at all allows all, asked for
+        again after ROBOTS_RETRY_TTL."""
         now = time.monotonic()
         try:
             reply = self._follow(origin + "/robots.txt", {"Accept-Encoding": "gzip, deflate"}, obey=False,
                                  retries=0)
         except FetchError as exc:
-            if exc.status is None or exc.status >= 500:
+            if exc.status is None or exc.status >= 500 or exc.status == 429:
                 return _Robots(None, exc.status is None, now + ROBOTS_RETRY_TTL)
             return _Robots(None, exc.status not in (401, 403), now + ROBOTS_TTL)
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")

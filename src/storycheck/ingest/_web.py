@@ -13,9 +13,9 @@ import re
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
-from .._exceptions import InputError
+from .._exceptions import InputError, UnknownFormat
 from .._types import Article
-from ._encoding import codec
+from ._encoding import codec, guess
 from ._feeds import iter_feed
 from ._fetch import Fetched, Fetcher
 from ._options import ReadOptions
@@ -51,8 +51,9 @@ def _fits(data: bytes, encoding: str) -> bool:
 
 
 def _server_charset(f: Fetched) -> str | None:
-    """The HTTP charset when the body decodes cleanly under it; a legacy code page loses to valid non-ASCII
-    UTF-8 (servers often label every page with a default charset)."""
+    """The HTTP charset when the body decodes cleanly under it. A legacy code page decodes almost any bytes,
+    so it also loses to valid non-ASCII UTF-8 (servers label every page with a default charset) and to a
+    confident guess that reads otherwise (Cyrillic served as windows-1252)."""
     if not f.charset:
         return None
     try:
@@ -62,7 +63,13 @@ def _server_charset(f: Fetched) -> str | None:
     name = "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name  # as browsers read those labels
     if not _fits(f.body, name):
         return None
-    if name not in _UTF and not f.body.isascii() and _fits(f.body, "utf-8"):
+    if name in _UTF or f.body.isascii():
+        return name
+    try:
+        found = guess(f.body)
+    except InputError:  # NUL bytes: decoding refuses them as binary later
+        return name
+    if not found.weak and f.body.decode(found.encoding, errors="replace") != f.body.decode(name):
         return None
     return name
 
@@ -87,6 +94,9 @@ def feed_entries(f: Fetched, options: ReadOptions | None = None) -> list[Article
 
 
 def _page(f: Fetched, options: ReadOptions) -> Article:
+    ct = f.content_type
+    if ct and not (ct.startswith("text/") or ct.endswith("xml") or ct == "application/octet-stream"):
+        raise UnknownFormat(f"not a web page ({ct})", source=f.url)  # a PDF or an image: no bytes to decode
     text = _decode(f.body, f.url, replace(options, encoding=_encoding(f, options)))
     if f.content_type == "text/plain":
         art = parse_text_article(text, path=f.url)

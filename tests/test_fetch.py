@@ -21,6 +21,7 @@ from storycheck.ingest import (
     feed_entries,
     fetch_articles,
     is_feed,
+    linked_article,
     page_article,
 )
 from storycheck.ingest._fetch import retry_after
@@ -369,6 +370,24 @@ def test_feed_entry_text_when_page_fails(site):
     assert any("skipped" in w and "/gone-too: HTTP 404" in w for w in warnings)
     with pytest.raises(FetchError, match="/gone-too: HTTP 404"):
         fetch_articles(site.url("/feed"), Fetcher(FAST))
+
+
+def test_linked_article_retry_later(site):
+    site.routes["/busy-page"] = lambda h: (503, {}, b"busy")
+    site.routes["/feed"] = ok(rss([("Dam inspection", "/busy-page", "Engineers inspect the dam on Thursday.")]),
+                              "application/rss+xml")
+    fetcher = Fetcher(FAST)
+    (entry,) = feed_entries(fetcher.get(site.url("/feed")))
+    with pytest.raises(FetchError, match="HTTP 503") as err:  # a watcher tries the page again next cycle
+        linked_article(entry, fetcher)
+    assert err.value.retryable
+    assert linked_article(entry, fetcher, retry_later=False).text == "Engineers inspect the dam on Thursday."
+    site.routes["/busy-page"] = ok(page("Dam inspection finds no cracks", "Engineers inspected the river dam on "
+                                        "Thursday and found no cracks in the spillway, the water board said. The "
+                                        "next inspection is due in two years."))
+    art = linked_article(entry, fetcher)
+    assert "no cracks in the spillway" in art.text and art.url == site.url("/busy-page")
+    assert art.outlet == "Town Crier"  # the page names no site: the feed's title
 
 
 def test_is_feed_by_type_and_body():

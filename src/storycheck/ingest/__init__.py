@@ -11,8 +11,8 @@ from ._fetch import Fetched, Fetcher, FetchError, FetchOptions
 from ._options import ReadOptions
 from ._readers import article_id, iter_paths, parse_text_article, read_path, read_paths
 from ._source import CheckedArticles
-from ._web import feed_entries, fetch_articles, is_feed, page_article
+from ._web import feed_entries, fetch_articles, is_feed, linked_article, page_article
 
 __all__ = ["CheckedArticles", "FetchError", "FetchOptions", "Fetched", "Fetcher", "ReadOptions", "article_id",
-           "feed_entries", "fetch_articles", "is_feed", "iter_paths", "page_article", "parse_text_article",
-           "read_path", "read_paths"]
+           "feed_entries", "fetch_articles", "is_feed", "iter_paths", "linked_article", "page_article",
+           "parse_text_article", "read_path", "read_paths"]

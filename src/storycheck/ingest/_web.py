@@ -13,11 +13,11 @@ import re
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
-from .._exceptions import InputError, UnknownFormat
+from .._exceptions import EmptyInput, InputError, UnknownFormat
 from .._types import Article
 from ._encoding import codec, guess
 from ._feeds import iter_feed
-from ._fetch import Fetched, Fetcher
+from ._fetch import Fetched, Fetcher, FetchError
 from ._options import ReadOptions
 from ._readers import _checked, _decode, _guess, _read_html, parse_text_article
 
@@ -113,17 +113,22 @@ def page_article(f: Fetched, options: ReadOptions | None = None) -> Article:
     return art
 
 
-def _from_page(entry: Article, fetcher: Fetcher, options: ReadOptions) -> Article:
-    """The page an entry links to, with what the entry knows filling the gaps; the entry itself
-    when the page fails or is empty and the entry has text of its own."""
-    assert entry.url is not None
+def linked_article(entry: Article, fetcher: Fetcher, options: ReadOptions | None = None, *,
+                   retry_later: bool = True) -> Article:
+    """The page a feed entry links to, with what the entry knows filling the gaps (title, date, outlet),
+    ``url`` the entry's link. When the page fails or has no text, the entry itself if it has text, else
+    the error is raised. ``retry_later``: a failure that may pass (timeout, 5xx) is raised even then, so
+    that a watcher tries the page again next cycle rather than keep the feed's teaser."""
+    opts = options or _DEFAULT
+    if not entry.url:
+        raise EmptyInput("feed entry without a link", source=entry.path)
     try:
         fetched = fetcher.get(entry.url)
-        page = _page(fetched, options)
+        page = _page(fetched, opts)
     except InputError as exc:
-        if not entry.text:
+        if not entry.text or (retry_later and isinstance(exc, FetchError) and exc.retryable):
             raise
-        options.note(f"{exc}; using the feed's own text")
+        opts.note(f"{exc}; using the feed's own text")
         return entry
     if fetched.url != entry.url:
         page.meta["final_url"] = fetched.url
@@ -131,7 +136,8 @@ def _from_page(entry: Article, fetcher: Fetcher, options: ReadOptions) -> Articl
     page.title = page.title or entry.title
     page.published = page.published or entry.published
     page.outlet = page.outlet or entry.outlet or urlsplit(fetched.url).hostname
-    page.meta["feed"] = entry.meta["feed"]
+    if "feed" in entry.meta:
+        page.meta["feed"] = entry.meta["feed"]
     return page
 
 
@@ -147,7 +153,7 @@ def fetch_articles(url: str, fetcher: Fetcher, options: ReadOptions | None = Non
     out = []
     for entry in feed_entries(fetched, opts):
         try:
-            out.append(_from_page(entry, fetcher, opts) if entry.url else entry)
+            out.append(linked_article(entry, fetcher, opts, retry_later=False) if entry.url else entry)
         except InputError as exc:
             opts.bad(exc)
     return out

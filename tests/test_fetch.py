@@ -294,6 +294,11 @@ def test_page_with_wrong_http_charset_reads(site):
     art = page_article(f)
     assert "движение по мосту откроют в апреле" in art.text
     assert art.url == site.url("/ru") and art.outlet == "127.0.0.1"
+    # the same text at another URL (a syndicated copy) is another article; fetched again, the same one
+    site.routes["/ru-copy"] = ok(body, "text/html; charset=utf-8")
+    copy = page_article(Fetcher(FAST).get(site.url("/ru-copy")))
+    assert copy.text == art.text and copy.id != art.id
+    assert page_article(Fetcher(FAST).get(site.url("/ru"))).id == art.id
     # the page's own <meta> lies too, or the server names a code page that decodes the bytes to nonsense
     site.routes["/ru2"] = ok(page(RU_TITLE, RU_TEXT, extra_head='<meta charset="utf-8">').encode("cp1251"))
     site.routes["/ru3"] = ok(body, "text/html; charset=windows-1252")

@@ -20,6 +20,7 @@ from ._feeds import iter_feed
 from ._fetch import Fetched, Fetcher, FetchError
 from ._options import ReadOptions
 from ._readers import _checked, _decode, _guess, _read_html, parse_text_article
+from ._records import article_id
 
 _DEFAULT = ReadOptions()
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/rss",
@@ -93,6 +94,14 @@ def feed_entries(f: Fetched, options: ReadOptions | None = None) -> list[Article
     return out
 
 
+def _place(art: Article, url: str) -> None:
+    """Give a page's article its URL and an id from the URL and the content: the same text at two URLs
+    (a syndicated copy) is two articles, which the store links as duplicates, while a page fetched
+    again unchanged keeps its id and a changed page gets a new one."""
+    art.url = url
+    art.id = article_id(art.text, f"{url}\n{art.title or ''}")
+
+
 def _page(f: Fetched, options: ReadOptions) -> Article:
     ct = f.content_type
     if ct and not (ct.startswith("text/") or ct.endswith("xml") or ct == "application/octet-stream"):
@@ -102,7 +111,7 @@ def _page(f: Fetched, options: ReadOptions) -> Article:
         art = parse_text_article(text, path=f.url)
     else:
         art = _read_html(text, f.url)
-    art.url = f.url
+    _place(art, f.url)
     return _checked(art, f.url, options)
 
 
@@ -132,7 +141,7 @@ def linked_article(entry: Article, fetcher: Fetcher, options: ReadOptions | None
         return entry
     if fetched.url != entry.url:
         page.meta["final_url"] = fetched.url
-    page.url = entry.url
+    _place(page, entry.url)
     page.title = page.title or entry.title
     page.published = page.published or entry.published
     page.outlet = page.outlet or entry.outlet or urlsplit(fetched.url).hostname

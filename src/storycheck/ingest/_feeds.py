@@ -104,10 +104,11 @@ def _fields(entry: Any) -> dict[str, str]:
     return found
 
 
-def _article(entry: Any, outlet: str | None, source: str, options: ReadOptions) -> Article | None:
+def _article(entry: Any, outlet: str | None, source: str, options: ReadOptions,
+             keep_linked: bool = False) -> Article | None:
     f = _fields(entry)
     body = strip_tags(next((f[k] for k in _BODY if f.get(k, "").strip()), ""))
-    if not body:
+    if not body and not (keep_linked and f.get("link")):
         return None  # a headline-only item: nothing to check, not an error
     problem = text_problem("text", body, options.max_article_chars)
     title = strip_tags(f["title"]) if f.get("title") else None
@@ -117,8 +118,8 @@ def _article(entry: Any, outlet: str | None, source: str, options: ReadOptions) 
         raise MalformedInput(problem, source=source)
     given = (f.get("guid") or f.get("id") or "").strip()[:MAX_FIELD_CHARS]
     published = next((_date(f[k]) for k in _DATE if f.get(k, "").strip()), None)
-    return Article(id=given or article_id(body, title), text=body, title=title or None, outlet=outlet,
-                   url=f.get("link"), published=published, path=source)
+    return Article(id=given or article_id(body or f.get("link", ""), title), text=body, title=title or None,
+                   outlet=outlet, url=f.get("link"), published=published, path=source)
 
 
 def _free(el: Any) -> None:
@@ -142,8 +143,12 @@ class _AsUtf8:
         return self.decoder.decode(chunk, final=not chunk).encode("utf-8", "surrogatepass")
 
 
-def iter_feed(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) -> Iterator[Article]:
-    """Every article of an RSS/Atom feed read from ``fh`` (bytes in ``encoding``), one at a time."""
+def iter_feed(fh: BinaryIO, source: str, encoding: str, options: ReadOptions, *,
+              keep_linked: bool = False) -> Iterator[Article]:
+    """Every article of an RSS/Atom feed read from ``fh`` (bytes in ``encoding``), one at a time.
+
+    ``keep_linked`` also gives a headline-only entry that has a link, with text "" (a fetcher reads
+    the linked page); files leave it off: such an entry has nothing to check."""
     from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
 
     stream = _AsUtf8(fh, encoding)
@@ -161,7 +166,7 @@ def iter_feed(fh: BinaryIO, source: str, encoding: str, options: ReadOptions) ->
             entries += 1
             n = entries
             try:
-                art = _article(el, outlet, f"{source}[{n}]", options)
+                art = _article(el, outlet, f"{source}[{n}]", options, keep_linked)
             except InputError as exc:
                 options.bad(exc)
                 art = None

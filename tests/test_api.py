@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_all_is_exactly_the_public_names():
     public = {n for n in dir(storycheck) if not n.startswith("_")} - {
-        "analyze", "cli", "distribute", "embed", "group", "index", "ingest", "lang", "report", "segment", "store", "story", "verify",
+        "analyze", "cli", "distribute", "embed", "group", "index", "ingest", "lang", "report", "segment", "store", "story", "verify", "watch",
         "web"}
     assert set(storycheck.__all__) == public | {"__version__"}
     for name in storycheck.__all__:
@@ -42,13 +42,16 @@ def test_exception_tree_is_drawn_in_its_docstring():
 
 
 def test_every_cluster_and_web_setting_is_documented():
-    from dataclasses import fields
+    from dataclasses import MISSING, fields
 
     from storycheck.group import ClusterOptions
-    from storycheck.ingest import ReadOptions
+    from storycheck.ingest import FetchOptions, ReadOptions
+    from storycheck.watch import AlertOptions, WatchOptions
     from storycheck.web import WebOptions
 
     doc = (ROOT / "docs" / "settings.md").read_text()
-    for cls in (ClusterOptions, ReadOptions, WebOptions):
+    for cls in (ClusterOptions, ReadOptions, WebOptions, FetchOptions, WatchOptions, AlertOptions):
         for f in fields(cls):
-            assert re.search(rf"`{f.name}`.*`{re.escape(repr(f.default))}`", doc), f"{f.name} missing in docs/settings.md"
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            shown = f"{type(default).__name__}()" if f.default is MISSING else repr(default)
+            assert re.search(rf"`{f.name}`.*`{re.escape(shown)}`", doc), f"{f.name} missing in docs/settings.md"

@@ -41,13 +41,14 @@ INDEPENDENT = [
 ]
 REWRITE = [
     "A giant crane crashed down at the Port of Lindell on Tuesday morning, injuring nine dock workers.",
-    "\u201cWe have halted every shipment on the quay while inspectors look at the cranes,\u201d "
+    "\u201cWe have stopped all loading on the quay until inspectors have checked every crane,\u201d "
     "said harbour master Ines Kolberg.",
     "Classified briefings seen by this outlet suggest the crane operator had ignored repeated safety warnings.",
     "The crane was installed in 2011.",
 ]
-CYRILLIC = ("В порту Линдела во вторник утром рухнул контейнерный кран, пострадали четыре докера. "
-            "Начальник порта Инес Кольберг приостановила погрузку на восточном причале.")
+# another story (a bakery fire in Vesk), served with a wrong charset
+CYRILLIC = ("В городе Веск в среду ночью сгорела старая пекарня на улице Садовой. "
+            "Пожарные Веска тушили огонь три часа, никто не пострадал.")
 
 
 def _pages(site: Site) -> None:
@@ -60,7 +61,7 @@ def _pages(site: Site) -> None:
     site.routes["/buzz/crane"] = Route(page("Crane horror at Lindell: nine hurt", "Buzz Harbour",
                                             T0 + timedelta(hours=3), REWRITE).encode())
     # declares UTF-8, sends cp1251: the text must still read as Cyrillic
-    site.routes["/ru/crane"] = Route(page("Кран рухнул в порту Линдела", "Линдел Вести", T0 + timedelta(hours=4),
+    site.routes["/ru/bakery"] = Route(page("В Веске сгорела пекарня", "Веск Вести", T0 + timedelta(hours=4),
                                           [CYRILLIC], charset="utf-8").encode("cp1251"),
                                      content_type="text/html; charset=utf-8")
 
@@ -96,18 +97,18 @@ def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(s
     db = tmp_path / "w.db"
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"# port desk\n{site.url}/feeds/main.xml\n\n{site.url}/feeds/broken.xml  # flaky\n"
-                     f"{site.url}/feeds/slow.xml\n{site.url}/ru/crane\n", encoding="utf-8")
+                     f"{site.url}/feeds/slow.xml\n{site.url}/ru/bakery\n", encoding="utf-8")
     first = _watch(db, "--feeds", str(feeds))
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
     # the failing and the slow feed are reported, one line each, and did not stop the others
     assert "broken.xml: HTTP 500" in first.stderr and "slow.xml" in first.stderr
-    assert _lines(first.stdout) == []  # wire, independent report and a faithful copy: nothing to alert
+    assert _lines(first.stdout) == [], first.stdout  # wire, independent report and a faithful copy: nothing to alert
     with open_store(str(db)) as st:
         urls = {a.url for a in (st.get_article(i) for i in st.feature_ids()) if a}
         assert f"{site.url}/wire/crane" in urls and f"{site.url}/courier/crane" in urls
-        ru = next(st.get_article(i) for i in st.feature_ids() if "Линдела" in (st.get_article(i).text or ""))
-        assert "контейнерный кран" in ru.text
+        ru = next(st.get_article(i) for i in st.feature_ids() if "Веск" in (st.get_article(i).text or ""))
+        assert "сгорела старая пекарня" in ru.text
         assert st.source_state(f"{site.url}/feeds/broken.xml")["failures"] == 1
         assert st.source_state(f"{site.url}/feeds/main.xml")["etag"] == '"v1"'
         stored = st.count("articles") + st.count("duplicates")
@@ -131,7 +132,8 @@ def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(s
     kinds = {a["kind"] for a in alerts}
     assert {"contradiction", "quote_altered", "unsourced_new_claim"} <= kinds, alerts
     assert all(a["outlet"] == "Buzz Harbour" for a in alerts)
-    contra = next(a for a in alerts if a["kind"] == "contradiction" and a["detail"]["type"] == "number")
+    contra = next((a for a in alerts if a["kind"] == "contradiction" and a["detail"]["type"] == "number"), None)
+    assert contra is not None, [a["message"] for a in alerts]
     assert "nine" in contra["detail"]["claim_span"] and "four" in contra["detail"]["evidence_span"].lower()
     unsourced = next(a for a in alerts if a["kind"] == "unsourced_new_claim")
     assert "Classified briefings" in unsourced["text"]

@@ -24,6 +24,7 @@ class Quantity:
     start: int  # offsets inside the sentence text
     end: int
     approx: bool = False  # "more than 100", "about 5": a bound or a round figure, not an exact count
+    part: bool = False  # "two of the (four) injured": a part of a whole, never compared with a whole's count
 
 
 @dataclass(frozen=True)

@@ -341,7 +341,7 @@ def _span(text: str, what: str) -> float:
 @click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               help="Seconds to wait for a host to answer before trying again later.")
 @click.option("--min-sources", type=click.IntRange(1), default=1, show_default=True,
-              help="Independent sources that must carry a claim for a contradiction of it to alert.")
+              help="Sources (copy families) that must carry a claim for a contradiction of it to alert.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(_ALERT_KINDS),
               help="Only these alert kinds (repeat it; default: all).")
 def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, db: str | None, delay: float,

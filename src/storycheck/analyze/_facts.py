@@ -85,6 +85,7 @@ def _quantities(text: str) -> list[Quantity]:
         if scale:
             value *= SCALES[scale]
         unit = ""
+        part = False
         end = m.end("scale") if m.group("scale") else m.end("num")
         if m.group("cur"):
             unit = m.group("cur")
@@ -97,11 +98,15 @@ def _quantities(text: str) -> list[Quantity]:
             elif u in CURRENCY_WORDS:
                 unit, end = CURRENCY_WORDS[u], m.end("unit")
             elif not unit:
-                # walk over modifiers to the counted noun: "5 more soldiers"
-                words = re.finditer(r"[A-Za-z]+", text[m.start("unit"):])
-                for w in words:
+                # walk over modifiers to the counted noun: "5 more soldiers"; in a partitive ("two of
+                # the four injured", "eleven of the train's 46 wagons") over number words and possessors too
+                part = u == "of"
+                tail = text[m.start("unit"):]
+                for w in re.finditer(r"[A-Za-z]+", tail):
                     lw = w.group(0).lower()
-                    if lw in UNIT_SKIP:
+                    if lw in UNIT_SKIP or (part and (lw in NUMBER_WORDS or tail[w.end():w.end() + 2] in _POSSESSIVE)):
+                        continue
+                    if part and lw == "s" and tail[w.start() - 1:w.start()] in ("'", "’"):
                         continue
                     if lw not in STOPWORDS:
                         unit = stem(lw)
@@ -128,10 +133,11 @@ def _quantities(text: str) -> list[Quantity]:
                 unit, end = "year-old", old.end()
         start = m.start("cur") if m.group("cur") else m.start("num")
         approx = bool(_APPROX.search(text[max(0, start - 25) : start]))
-        out.append(Quantity(text[start:end], value, unit, start, end, approx))
+        out.append(Quantity(text[start:end], value, unit, start, end, approx, part and bool(unit)))
     return out
 
 
+_POSSESSIVE = ("'s", "\u2019s")
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?:(?P<wd>{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?,?\s+)?"

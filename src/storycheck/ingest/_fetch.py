@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from .._exceptions import InputError
 from .._version import __version__
 
-_AGENT = f"storycheck/{__version__} (+https://github.com/storycheck/storycheck)"
+_AGENT = f"storycheck/{__version__}"
 _REDIRECTS = {301, 302, 303, 307, 308}
 #: RFC 9110 allows a client to stop after a few redirects; five covers http->https->www->path chains.
 MAX_REDIRECTS = 5
@@ -42,7 +42,7 @@ _CHUNK = 1 << 16
 
 @dataclass(frozen=True)
 class FetchOptions:
-    #: Names the tool and where to read about it, as robots.txt authors and site operators expect.
+    #: Names the tool and its version, so robots.txt rules and site operators can address it.
     user_agent: str = _AGENT
     #: Seconds per request, applied to the connect and to each read: a news site answers in well under
     #: a second, ten covers a slow one, and a dead host does not stall a watch cycle for minutes.

@@ -298,7 +298,7 @@ def mutation(before: Sentence, after: Sentence, languages: tuple[str, str] = ("e
     fb, fa = before.facts, after.facts
     if fb is not None and fa is not None:
         for q in fa.quantities:
-            same_unit = [p for p in fb.quantities if p.unit == q.unit and q.unit]
+            same_unit = [p for p in fb.quantities if p.unit == q.unit and q.unit and p.part == q.part]
             tol = APPROX_TOLERANCE if q.approx else 0.02
             if same_unit and not any(same_value(p.value, q.value, tol) for p in same_unit):
                 out.append({"type": "number", "from": same_unit[0].text, "to": q.text})

@@ -54,7 +54,10 @@ def _number_conflict(
         if not same_unit or any(same_value(q.value, e.value, APPROX_TOLERANCE if q.approx or e.approx else tol)
                                 for e in same_unit):
             continue
-        other = same_unit[0]
+        rivals = [e for e in same_unit if e.part == q.part]  # a part ("two of the injured") never contradicts a whole
+        if not rivals:
+            continue
+        other = rivals[0]
         # the claim may mention both values ("rose from 29 to 33 pages"): no conflict
         if any(c.unit == q.unit and same_value(c.value, other.value, tol) for c in claim):
             continue

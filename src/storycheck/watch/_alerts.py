@@ -7,20 +7,24 @@ again because a newcomer changed its neighbourhood.
 
 Kinds (a public contract, like verdict words):
 
-- ``contradiction``: a new sentence says otherwise than a claim that at least
-  ``min_sources`` copy families other than the new article's own carry.
+- ``contradiction``: a new sentence is judged contradicted, and what it
+  contradicts is carried by at least ``min_sources`` sources (copy families; the
+  new article's own family counts: a copy drifting a figure from its source is
+  the case a desk most wants to hear of, and ``detail.from_own_family`` says so).
 - ``unsourced_new_claim``: a sentence no other article carries (not even a copy),
   resting on anonymous, intelligence or document sourcing, in a story that other
   independent reporting already covers (a first report is not a *new* claim).
 - ``quote_altered``: a quote that an earlier article outside its family gives in
   other words.
-- ``headline_unsupported``: a headline its own text does not carry and no other
-  outlet carries either, or that another outlet or its own text contradicts.
+- ``headline_unsupported``: a headline that another outlet or its own text
+  contradicts, or one that neither its text nor another outlet carries *and*
+  that states a figure or a name its text nowhere holds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,12 +35,15 @@ KINDS = ("contradiction", "unsourced_new_claim", "quote_altered", "headline_unsu
 UNNAMED = frozenset({"anonymous", "intelligence", "document"})
 #: Characters of article text quoted in an alert's one-line message.
 SNIPPET = 160
+#: A headline with more than this share of capitalised words is in Title Case: its capitals mark no names.
+TITLE_CASE = 0.6
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class AlertOptions:
-    #: Families other than the new article's own that must carry a claim for a contradiction of it to
-    #: alert: one independent source already makes the clash worth a look; raise it for fewer alerts.
+    #: Sources (copy families) that must carry a claim for a contradiction of it to alert: one already
+    #: makes the clash worth a look; raise it for fewer alerts.
     min_sources: int = 1
     kinds: tuple[str, ...] = KINDS  # which kinds to raise
 
@@ -105,20 +112,26 @@ def _contradictions(st: _Story, article: str, opts: AlertOptions, created: str) 
         if s.get("verdict") != "contradicted" or not c:
             continue
         ev = st.sentence(c["article"], c["sentence"]) or {}
-        # who carries what the new sentence contradicts: the contradicting article and its carriers
-        carriers = {c["article"], *ev.get("supported_by", []), *s.get("contradicted_by", [])}
-        families = st.other_families(article, carriers)
+        # who carries what the new sentence contradicts: the contradicting article and its carriers,
+        # counted by family; the new article's own family counts too: a copy that drifts a figure
+        # from its own source is the mutation a desk most wants to hear of
+        carriers = ({c["article"], *ev.get("supported_by", []), *s.get("contradicted_by", [])} - {article}) \
+            & set(st.articles)
+        families = {st.family_of(x) for x in carriers}
         if len(families) < opts.min_sources:
             continue
+        drift = st.family_of(c["article"]) == st.family_of(article)
         alert = _base(st, "contradiction", article, s["index"], s["text"], f"{c['type']}|{c['claim_span']}",
                       created)
         alert["detail"] = {"type": c["type"], "claim_span": c["claim_span"], "evidence_span": c["evidence_span"],
-                           "independent_sources": len(families),
+                           "sources": len(families), "from_own_family": drift,
                            "evidence": {"article": c["article"], "outlet": st.outlet(c["article"]),
                                         "sentence": c["sentence"], "text": ev.get("text")}}
-        alert["message"] = (f"{st.outlet(article)} contradicts {len(families)} independent source(s) on a "
-                            f"{c['type']}: \u201c{_snip(c['claim_span'], 60)}\u201d where "
-                            f"{st.outlet(c['article'])} has \u201c{_snip(c['evidence_span'], 60)}\u201d")
+        told = f"changes a {c['type']} of {st.outlet(c['article'])}, the article it derives from" if drift else \
+            f"contradicts {st.outlet(c['article'])} on a {c['type']}"
+        alert["message"] = (f"{st.outlet(article)} {told}: \u201c{_snip(c['claim_span'], 60)}\u201d where "
+                            f"{st.outlet(c['article'])} has \u201c{_snip(c['evidence_span'], 60)}\u201d "
+                            f"({len(families)} source(s) carry that)")
         out.append(alert)
     return out
 
@@ -170,19 +183,40 @@ def _altered_quotes(st: _Story, article: str, created: str) -> list[dict[str, An
     return out
 
 
+def unbacked_facts(headline: str, body: Sequence[str], language: str | None = None) -> list[str]:
+    """What a headline states that its article's text nowhere holds: figures (by value, whatever
+    the unit) and, unless the headline is in Title Case, names (each of their words)."""
+    from ..analyze import analyze_sentence
+    from ..verify._typed import same_value
+
+    head = analyze_sentence(headline, language)
+    facts = [analyze_sentence(t, language) for t in body]
+    values = [q.value for f in facts for q in f.quantities]
+    out = [q.text for q in head.quantities if not any(same_value(q.value, v, 0.02) for v in values)]
+    words = headline.split()
+    if sum(w[:1].isupper() for w in words) <= TITLE_CASE * len(words):
+        seen = {w.lower() for t in body for w in _WORD.findall(t)}
+        out += [n for n in head.names if any(w.lower() not in seen for w in _WORD.findall(n))]
+    return out
+
+
 def _headline(st: _Story, article: str, created: str) -> list[dict[str, Any]]:
-    h = st.articles[article].get("headline")
+    a = st.articles[article]
+    h = a.get("headline")
     if not h:
         return []
     body = (h.get("body_support") or {}).get("verdict")
     contradicted = h.get("verdict") == "contradicted" or body == "contradicted"
     carried = h.get("verdict") == "supported" or body == "supported"
-    if carried and not contradicted:
-        return []
+    unbacked = [] if contradicted or carried else unbacked_facts(
+        h["text"], [x["text"] for x in a.get("sentences", [])], a.get("language"))
+    if not contradicted and not unbacked:
+        return []  # the claim model alone is too unsure on a terse headline: a missing fact must back it
     alert = _base(st, "headline_unsupported", article, -1, h["text"], h["text"], created)
-    alert["detail"] = {"verdict": h.get("verdict"), "body_verdict": body,
+    alert["detail"] = {"verdict": h.get("verdict"), "body_verdict": body, "unbacked": unbacked,
                        "contradiction": h.get("contradiction") or (h.get("body_support") or {}).get("contradiction")}
-    why = "is contradicted" if contradicted else "is carried neither by its own text nor by another outlet"
+    why = "is contradicted" if contradicted else (
+        f"says what neither its own text nor another outlet carries ({', '.join(unbacked[:3])})")
     alert["message"] = f"{st.outlet(article)} headline {why}: \u201c{_snip(h['text'])}\u201d"
     return [alert]
 

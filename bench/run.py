@@ -8,6 +8,7 @@ Sections (run all by default, or name some with --only):
   kill      `add` killed with SIGKILL at random points, then rerun: counts equal a clean run's
   fuzz      hypothesis fuzzing of every reader, `add` and every web route (>= 10,000 cases, failures found)
   ingest_stream  peak memory of reading and adding JSONL archives of 100 MB to 2 GB
+  watch     `storycheck watch` poll cycles: 50 feeds x 20 items on 127.0.0.x, nothing new and 100 new articles
 """
 
 from __future__ import annotations
@@ -704,6 +705,16 @@ def bench_kill(shared: Path) -> dict:
                stories=int(os.environ.get("STORYCHECK_KILL_STORIES", "100")))
 
 
+def bench_watch(shared: Path) -> dict:
+    """Poll-cycle time of `storycheck watch` on 50 local feeds of 20 items (bench/watch.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from watch import run, table
+
+    res = run()
+    res["table"] = table(res)
+    return res
+
+
 def bench_fuzz(shared: Path) -> dict:
     """Property-based fuzzing of every reader, `storycheck add` and every web route (bench/fuzz.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -801,7 +812,7 @@ SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreeme
             "cluster": bench_cluster, "cluster_scale": bench_cluster_scale, "copies": bench_copies,
             "derivation": bench_derivation, "web": bench_web,
             "scale_out": bench_scale_out, "load": bench_load, "kill": bench_kill, "fuzz": bench_fuzz,
-            "ingest_stream": bench_ingest_stream, "multilingual": bench_multilingual}
+            "ingest_stream": bench_ingest_stream, "multilingual": bench_multilingual, "watch": bench_watch}
 
 
 def write_markdown(results: dict) -> None:

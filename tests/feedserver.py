@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,62 +25,75 @@ class Route:
     delay: float = 0.0  # seconds before answering (a slow host)
 
 
-@dataclass
+Reply = tuple[int, dict[str, str], bytes]
+#: What a path answers: a fixed Route, or a function of the request giving (status, headers, body).
+Answer = Route | Callable[[BaseHTTPRequestHandler], Reply]
+
+
+def _reply(r: Route, request: BaseHTTPRequestHandler) -> Reply:
+    if r.delay:
+        time.sleep(r.delay)
+    if r.etag and request.headers.get("If-None-Match") == r.etag:
+        return 304, {"ETag": r.etag}, b""
+    return r.status, {"Content-Type": r.content_type, "ETag": r.etag or ""}, r.body
+
+
 class Site:
-    routes: dict[str, Route] = field(default_factory=dict)
-    hits: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)  # (time, path, headers)
-    url: str = ""
+    """A ThreadingHTTPServer on 127.0.0.1 serving ``routes``; every request is logged in ``hits`` as
+    (path, receive time, Host header, headers)."""
 
-    def count(self, path: str) -> int:
-        return sum(1 for _, p, _ in self.hits if p == path)
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Answer] = {}
+        self.hits: list[tuple[str, float, str, dict[str, str]]] = []
+        site = self
 
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+                site.hits.append((self.path, time.monotonic(), self.headers.get("Host", ""), dict(self.headers)))
+                route = site.routes.get(self.path)
+                if route is None:
+                    status, headers, body = 404, {}, b"not here"
+                else:
+                    status, headers, body = _reply(route, self) if isinstance(route, Route) else route(self)
+                try:
+                    self.send_response(status)
+                    for k, v in headers.items():
+                        if v:  # an empty value leaves the header out
+                            self.send_header(k, v)
+                    if "Content-Length" not in headers and status != 304:
+                        self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up (the timeout tests)
+                    pass
 
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:  # quiet test output
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
-            site.hits.append((time.monotonic(), self.path, dict(self.headers)))
-            r = site.routes.get(self.path)
-            if r is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if r.delay:
-                time.sleep(r.delay)
-            if r.etag and self.headers.get("If-None-Match") == r.etag:
-                self.send_response(304)
-                self.send_header("ETag", r.etag)
-                self.end_headers()
-                return
-            self.send_response(r.status)
-            self.send_header("Content-Type", r.content_type)
-            self.send_header("Content-Length", str(len(r.body)))
-            if r.etag:
-                self.send_header("ETag", r.etag)
-            self.end_headers()
-            try:
-                self.wfile.write(r.body)
-            except (BrokenPipeError, ConnectionResetError):
+            def log_message(self, format: str, *args: object) -> None:  # quiet test output
                 pass
 
-    return Handler
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.server.daemon_threads = True
+        self.host, self.port = host, self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "", host: str | None = None) -> str:
+        return f"http://{host or self.host}:{self.port}{path}"
+
+    def count(self, path: str) -> int:
+        return sum(1 for p, *_ in self.hits if p == path)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @contextmanager
-def running(site: Site, host: str = "127.0.0.1") -> Iterator[Site]:
-    server = ThreadingHTTPServer((host, 0), _handler(site))
-    server.daemon_threads = True
-    site.url = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def running(host: str = "127.0.0.1") -> Iterator[Site]:
+    site = Site(host)
     try:
         yield site
     finally:
-        server.shutdown()
-        server.server_close()
+        site.close()
 
 
 def page(title: str, outlet: str, published: datetime, paragraphs: list[str], charset: str = "utf-8") -> str:

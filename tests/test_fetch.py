@@ -8,9 +8,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from feedserver import Reply, Site, running
 
 from storycheck.ingest import (
     Fetched,
@@ -26,62 +27,15 @@ from storycheck.ingest import (
 )
 from storycheck.ingest._fetch import retry_after
 
-Reply = tuple[int, dict[str, str], bytes]
 Route = Callable[[BaseHTTPRequestHandler], Reply]
 #: Fast settings: the file runs in a few seconds; each test raises what it measures.
 FAST = FetchOptions(timeout=2.0, retries=2, backoff=0.01, host_delay=0.0)
 
 
-class Site:
-    """A ThreadingHTTPServer on 127.0.0.1 that serves ``routes`` and logs every request it receives."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.hits: list[tuple[str, float, str, dict[str, str]]] = []  # path, receive time, Host, headers
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (http.server's name)
-                site.hits.append((self.path, time.monotonic(), self.headers.get("Host", ""), dict(self.headers)))
-                route = site.routes.get(self.path)
-                status, headers, body = route(self) if route else (404, {}, b"not here")
-                try:
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        if v:  # an empty value leaves the header out
-                            self.send_header(k, v)
-                    if "Content-Length" not in headers and status != 304:
-                        self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:  # the client gave up (the timeout test)
-                    pass
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def count(self, path: str) -> int:
-        return sum(1 for p, *_ in self.hits if p == path)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def site() -> Iterator[Site]:
-    s = Site()
-    yield s
-    s.close()
+    with running() as s:
+        yield s
 
 
 def ok(body: bytes | str, ctype: str = "text/html; charset=utf-8", **headers: str) -> Route:

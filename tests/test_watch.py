@@ -67,13 +67,13 @@ def _pages(site: Site) -> None:
 
 
 def _feed(site: Site, outlet: str, items: list[tuple[str, str, datetime]], etag: str) -> Route:
-    return Route(rss(outlet, [(t, site.url + path, when, "Read the full story.") for t, path, when in items]),
+    return Route(rss(outlet, [(t, site.url(path), when, "Read the full story.") for t, path, when in items]),
                  content_type="application/rss+xml", etag=etag)
 
 
 @pytest.fixture()
 def site():
-    with running(Site()) as s:
+    with running() as s:
         _pages(s)
         s.routes["/feeds/main.xml"] = _feed(s, "Port News", [
             ("Crane collapses", "/wire/crane", T0), ("Dockers hurt", "/courier/crane", T0 + timedelta(hours=1)),
@@ -96,8 +96,8 @@ def _lines(out: str) -> list[dict]:
 def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(site, tmp_path):
     db = tmp_path / "w.db"
     feeds = tmp_path / "feeds.txt"
-    feeds.write_text(f"# port desk\n{site.url}/feeds/main.xml\n\n{site.url}/feeds/broken.xml  # flaky\n"
-                     f"{site.url}/feeds/slow.xml\n{site.url}/ru/bakery\n", encoding="utf-8")
+    feeds.write_text(f"# port desk\n{site.url()}/feeds/main.xml\n\n{site.url()}/feeds/broken.xml  # flaky\n"
+                     f"{site.url()}/feeds/slow.xml\n{site.url()}/ru/bakery\n", encoding="utf-8")
     first = _watch(db, "--feeds", str(feeds))
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
@@ -106,19 +106,19 @@ def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(s
     assert _lines(first.stdout) == [], first.stdout  # wire, independent report and a faithful copy: nothing to alert
     with open_store(str(db)) as st:
         urls = {a.url for a in (st.get_article(i) for i in st.feature_ids()) if a}
-        assert f"{site.url}/wire/crane" in urls and f"{site.url}/courier/crane" in urls
+        assert f"{site.url()}/wire/crane" in urls and f"{site.url()}/courier/crane" in urls
         ru = next(st.get_article(i) for i in st.feature_ids() if "Веск" in (st.get_article(i).text or ""))
         assert "сгорела старая пекарня" in ru.text
-        assert st.source_state(f"{site.url}/feeds/broken.xml")["failures"] == 1
-        assert st.source_state(f"{site.url}/feeds/main.xml")["etag"] == '"v1"'
+        assert st.source_state(f"{site.url()}/feeds/broken.xml")["failures"] == 1
+        assert st.source_state(f"{site.url()}/feeds/main.xml")["etag"] == '"v1"'
         stored = st.count("articles") + st.count("duplicates")
     assert site.count("/wire/crane") == 1 and site.count("/coast/crane") == 1
 
     # second poll, nothing new: the feed answers 304 and no page is fetched again
-    again = _watch(db, f"{site.url}/feeds/main.xml")
+    again = _watch(db, f"{site.url()}/feeds/main.xml")
     assert again.returncode == 0 and _lines(again.stdout) == []
     assert "1 unchanged" in again.stderr
-    assert site.hits[-1][2].get("If-None-Match") == '"v1"'
+    assert site.hits[-1][3].get("If-None-Match") == '"v1"'
     assert site.count("/wire/crane") == 1
 
     # the feed gains the rewrite: it is added once and raises the three alerts
@@ -126,7 +126,7 @@ def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(s
         ("Crane collapses", "/wire/crane", T0), ("Dockers hurt", "/courier/crane", T0 + timedelta(hours=1)),
         ("Crane collapses (copy)", "/coast/crane", T0 + timedelta(hours=2)),
         ("Crane horror", "/buzz/crane", T0 + timedelta(hours=3))], etag='"v2"')
-    third = _watch(db, f"{site.url}/feeds/main.xml")
+    third = _watch(db, f"{site.url()}/feeds/main.xml")
     assert third.returncode == 0, third.stderr
     alerts = _lines(third.stdout)
     kinds = {a["kind"] for a in alerts}
@@ -143,7 +143,7 @@ def test_watch_adds_once_alerts_on_the_rewrite_only_and_survives_failing_feeds(s
         assert st.count("alerts") == len(alerts)
 
     # a fourth poll repeats nothing: same feed (304), no new alert lines
-    fourth = _watch(db, f"{site.url}/feeds/main.xml")
+    fourth = _watch(db, f"{site.url()}/feeds/main.xml")
     assert _lines(fourth.stdout) == []
 
     # `alerts` lists what watch printed, as the same JSON lines
@@ -188,13 +188,13 @@ def test_bad_watch_input_is_one_line_and_exit_2(tmp_path):
 def test_add_url_fetches_a_feed_and_its_pages(site, tmp_path):
     db = tmp_path / "a.db"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    r = subprocess.run([sys.executable, "-m", "storycheck", "add", "--db", str(db), f"{site.url}/feeds/main.xml",
-                        f"{site.url}/buzz/crane"], capture_output=True, text=True, env=env, timeout=240)
+    r = subprocess.run([sys.executable, "-m", "storycheck", "add", "--db", str(db), f"{site.url()}/feeds/main.xml",
+                        f"{site.url()}/buzz/crane"], capture_output=True, text=True, env=env, timeout=240)
     assert r.returncode == 0, r.stderr
     with open_store(str(db)) as st:
         assert st.count("articles") + st.count("duplicates") == 4
     r = subprocess.run([sys.executable, "-m", "storycheck", "add", "--db", str(tmp_path / "b.db"),
-                        f"{site.url}/feeds/broken.xml"], capture_output=True, text=True, env=env, timeout=240)
+                        f"{site.url()}/feeds/broken.xml"], capture_output=True, text=True, env=env, timeout=240)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "HTTP 500" in r.stderr
     assert not (tmp_path / "b.db").exists()
 
@@ -203,7 +203,7 @@ def test_ctrl_c_stops_watch_cleanly(site, tmp_path):
     db = tmp_path / "c.db"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "storycheck", "watch", "--db", str(db), "--every", "1s",
-                             "--delay", "0", f"{site.url}/feeds/main.xml"], stdout=subprocess.PIPE,
+                             "--delay", "0", f"{site.url()}/feeds/main.xml"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 200
     while time.monotonic() < deadline and site.count("/feeds/main.xml") < 2:
@@ -214,5 +214,26 @@ def test_ctrl_c_stops_watch_cleanly(site, tmp_path):
     assert "stopping" in err and "Traceback" not in err
     with open_store(str(db)) as st:
         assert st.count("articles") + st.count("duplicates") == 3
-        assert len(st.seen_items([f"{site.url}/wire/crane", f"{site.url}/courier/crane",
-                                  f"{site.url}/coast/crane"])) == 3
+        assert len(st.seen_items([f"{site.url()}/wire/crane", f"{site.url()}/courier/crane",
+                                  f"{site.url()}/coast/crane"])) == 3
+
+
+def test_a_page_that_failed_is_fetched_again_though_its_feed_did_not_change(tmp_path):
+    from storycheck.ingest import FetchOptions
+    from storycheck.watch import Watcher, WatchOptions
+
+    with running() as s:
+        s.routes["/p/1"] = Route(b"busy", status=503)
+        s.routes["/feed.xml"] = _feed(s, "Port News", [("Crane collapses", "/p/1", T0)], etag='"v1"')
+        opts = WatchOptions(fetch=FetchOptions(host_delay=0, retries=0, timeout=2))
+        with open_store(str(tmp_path / "w.db")) as st:
+            w = Watcher([s.url("/feed.xml")], st, opts)
+            first = w.cycle()
+            assert first.added == 0 and first.failed == 0  # the feed answered; its item is left for later
+            assert st.source_state(s.url("/feed.xml"))["etag"] is None  # so the next poll is not a 304
+            s.routes["/p/1"] = Route(page("Crane collapses at Port of Lindell, four hurt", "Tarn Wire", T0,
+                                          WIRE).encode())
+            second = w.cycle()
+            assert second.added == 1 and st.source_state(s.url("/feed.xml"))["etag"] == '"v1"'
+            third = w.cycle()
+            assert third.not_modified == 1 and third.added == 0 and s.count("/p/1") == 2

@@ -118,6 +118,7 @@ class Watcher:
         fetched = self._map(self._poll, due)
         items: list[_Item] = []
         linked: list[tuple[str, str, Article]] = []  # (source, key, feed entry) of unseen feed items
+        answered: dict[str, Fetched] = {}
         for url, got in zip(due, fetched, strict=True):
             if self.stop.is_set():
                 break
@@ -136,10 +137,19 @@ class Watcher:
             except InputError as exc:
                 self._failed(url, exc, res)
                 continue
-            self.store.save_source_state(url, etag=got.etag, last_modified=got.last_modified)
+            answered[url] = got
         res.items = len(linked) + len(items)
         items += self._entry_items(linked)
-        self._add_and_alert(items, res)
+        done = self._add_and_alert(items, res)
+        # a source's new validators are kept only once all its items are done: else its next answer
+        # would be a 304 and the items left over (a page that failed, a cycle stopped) would be lost
+        left = {source for source, key, _ in linked if key not in done} | {it.source for it in items
+                                                                            if it.key not in done}
+        for url, got in answered.items():
+            if url in left:
+                self.store.save_source_state(url)
+            else:
+                self.store.save_source_state(url, etag=got.etag, last_modified=got.last_modified)
         res.seconds = time.perf_counter() - t0
         return res
 
@@ -227,7 +237,8 @@ class Watcher:
             return exc
 
     # -- adding and alerting --------------------------------------------------------
-    def _add_and_alert(self, items: list[_Item], res: CycleResult) -> None:
+    def _add_and_alert(self, items: list[_Item], res: CycleResult) -> set[str]:
+        """Add the items' articles, check their stories, store and emit the alerts; returns the keys done."""
         from .._pipeline import add, check_stored_story
 
         arts = [it.article for it in items if it.article is not None]
@@ -261,6 +272,7 @@ class Watcher:
         done += [it for it in added
                  if it.article is not None and (it.article.id in checked or it.article.id not in home)]
         self.store.mark_items([(it.key, it.source, it.article.id if it.article else None) for it in done])
+        return {it.key for it in done}
 
 
 def _by_host_in_turn(entries: list[Article]) -> list[Article]:

@@ -196,11 +196,20 @@ def run(feeds: int = 50, items: int = 20, nothing_new_cycles: int = 5) -> dict:
         for _, a in alerts:
             kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
         drifted_ids = {a["id"] for a in fresh if a["outlet"].endswith("b")}
+        # which article raised each alert: the page path holds the invented article's id
+        by_article: dict[str, list[str]] = {}
+        for _, a in alerts:
+            by_article.setdefault((a.get("url") or "").rsplit("/", 1)[-1], []).append(a["kind"])
+        faithful = {a["id"] for a in fresh} - drifted_ids
         out["new_100"] = {"added": r.added, "stories_checked": r.stories, "alerts": r.alerts, "by_kind": kinds,
                           "cycle_s": round(total, 1),
                           "first_alert_s": round(alerts[0][0] - t, 1) if alerts else None,
                           "last_alert_s": round(alerts[-1][0] - t, 1) if alerts else None,
-                          "drifted_articles": len(drifted_ids), "goal_s": 30.0}
+                          "drifted_articles": len(drifted_ids),
+                          "drifted_with_contradiction": sum(1 for i in drifted_ids
+                                                            if "contradiction" in by_article.get(i, [])),
+                          "faithful_with_alert": sum(1 for i in faithful if by_article.get(i)),
+                          "faithful_articles": len(faithful), "goal_s": 30.0}
         print(f"new: {out['new_100']}", file=sys.stderr)
     out["hits"] = sum(h.hits for h in hosts)
     return out
@@ -221,8 +230,10 @@ def table(d: dict) -> list[str]:
         f"(first {n['first_alert_s']} s; cycle {n['cycle_s']} s) | < 30 s |",
         f"| first cycle, {d['prime']['added']} articles added and {d['prime']['stories_checked']} stories checked "
         f"| {d['prime']['seconds']} s | |", "",
-        f"Alerts from the 100 new articles: {n['alerts']} ({', '.join(f'{k} {v}' for k, v in sorted(n['by_kind'].items()))}); "
-        f"{n['drifted_articles']} of them carry a drifted figure.", ""]
+        f"Alerts from the {n['added']} new articles: {n['alerts']} "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(n['by_kind'].items()))}). Of the {n['drifted_articles']} "
+        f"articles that drift two figures of their story, {n['drifted_with_contradiction']} raised a contradiction; "
+        f"of the {n['faithful_articles']} faithful retellings, {n['faithful_with_alert']} raised any alert.", ""]
 
 
 if __name__ == "__main__":

@@ -375,7 +375,7 @@ def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, d
         click.echo(f"storycheck: {message}", err=True)
 
     with open_store(db) as store:
-        watcher = Watcher(sources, store, options, emit=emit, log=log)
+        watcher = Watcher(sources, store, options, emit=emit, log=log, steps=_progress)
 
         def on_int(signum: int, frame: Any) -> None:
             if watcher.stop.is_set():

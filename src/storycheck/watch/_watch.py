@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,6 +51,14 @@ FULL_TEXT_CHARS = 1500
 MAX_BACKOFF = 3600.0
 #: Articles added per store transaction batch inside a cycle: Ctrl-C waits for at most one batch.
 ADD_CHUNK = 32
+
+
+#: A progress bar for one step: ``steps(label, total)`` is a context giving a ``tick(n)``.
+Steps = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+
+
+def _quiet(label: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    return nullcontext(lambda n: None)
 
 
 @dataclass(frozen=True)
@@ -98,11 +107,13 @@ class Watcher:
 
     def __init__(self, sources: Sequence[str], store: Store, options: WatchOptions | None = None, *,
                  emit: Callable[[dict[str, Any]], None] = lambda a: None,
-                 log: Callable[[str], None] = lambda m: None, fetcher: Fetcher | None = None) -> None:
+                 log: Callable[[str], None] = lambda m: None, fetcher: Fetcher | None = None,
+                 steps: Steps | None = None) -> None:
         self.sources = list(dict.fromkeys(sources))
         self.store = store
         self.options = options or WatchOptions()
         self.emit, self.log = emit, log
+        self.steps: Steps = steps or _quiet  # a progress bar per long step (the CLI's on stderr)
         self.fetcher = fetcher or Fetcher(self.options.fetch)
         self.stop = threading.Event()  # set by Ctrl-C: the cycle ends at the next article or story
         self._states: dict[str, dict[str, Any]] = {}
@@ -244,13 +255,15 @@ class Watcher:
         arts = [it.article for it in items if it.article is not None]
         done: list[_Item] = [it for it in items if it.article is None]
         added: list[_Item] = []
-        for k in range(0, len(arts), ADD_CHUNK):
-            if self.stop.is_set():
-                break
-            chunk = arts[k:k + ADD_CHUNK]
-            res.added += add(chunk, store=self.store, read_options=self.options.read).added
-            ids = {a.id for a in chunk}
-            added += [it for it in items if it.article is not None and it.article.id in ids]
+        with self.steps("adding", len(arts)) as tick:
+            for k in range(0, len(arts), ADD_CHUNK):
+                if self.stop.is_set():
+                    break
+                chunk = arts[k:k + ADD_CHUNK]
+                res.added += add(chunk, store=self.store, read_options=self.options.read).added
+                ids = {a.id for a in chunk}
+                added += [it for it in items if it.article is not None and it.article.id in ids]
+                tick(len(chunk))
         # every added item's article, new or already stored: an article stored by a cycle that stopped
         # before its story was checked is checked now (alerts already raised are not raised again)
         home = self.store.stories_of(it.article.id for it in added if it.article is not None)
@@ -258,16 +271,18 @@ class Watcher:
         for aid, sid in home.items():
             stories.setdefault(sid, []).append(aid)
         checked: set[str] = set()
-        for sid, aids in stories.items():
-            if self.stop.is_set():
-                break
-            doc = check_stored_story(self.store, sid)
-            res.stories += 1
-            new = self.store.save_alerts(story_alerts(doc, aids, self.options.alerts))
-            res.alerts += len(new)
-            for alert in new:
-                self.emit(alert)
-            checked |= set(aids)
+        with self.steps("checking stories", len(stories)) as tick:
+            for sid, aids in stories.items():
+                if self.stop.is_set():
+                    break
+                doc = check_stored_story(self.store, sid)
+                res.stories += 1
+                new = self.store.save_alerts(story_alerts(doc, aids, self.options.alerts))
+                res.alerts += len(new)
+                for alert in new:
+                    self.emit(alert)
+                checked |= set(aids)
+                tick(1)
         # seen once its story is checked; a near-duplicate (linked, in no story) has nothing to check
         done += [it for it in added
                  if it.article is not None and (it.article.id in checked or it.article.id not in home)]

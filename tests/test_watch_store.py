@@ -117,6 +117,15 @@ def test_alerts_of_a_newcomer_and_not_of_the_original():
     assert story_alerts(_doc(), ["A"]) == []
     # the same alert twice has the same id (stored once)
     assert [a["id"] for a in got] == [a["id"] for a in story_alerts(_doc(), ["C"])]
+    # a newcomer that keeps the figure the others give is not the odd one out, though C's drift clashes with it
+    faithful = _doc()
+    faithful["articles"].append({"id": "D", "outlet": "Late", "published": "2026-05-11T13:00:00Z", "sentences": [
+        {"index": 0, "text": "Four were hurt.", "verdict": "contradicted", "supported_by": ["A", "B"],
+         "contradicted_by": ["C"], "quotes": [], "attribution": {"kind": "none", "layers": []},
+         "contradiction": {"type": "number", "claim_span": "Four", "evidence_span": "Nine", "article": "C",
+                           "sentence": 0}}]})
+    faithful["story"]["families"][0]["members"].append("D")
+    assert story_alerts(faithful, ["D"]) == []
     # a story nobody else reports yet: a lone anonymous claim is not a *new* claim
     alone = _doc()
     alone["articles"] = [alone["articles"][2]]

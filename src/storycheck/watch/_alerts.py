@@ -7,10 +7,12 @@ again because a newcomer changed its neighbourhood.
 
 Kinds (a public contract, like verdict words):
 
-- ``contradiction``: a new sentence is judged contradicted, and what it
-  contradicts is carried by at least ``min_sources`` sources (copy families; the
-  new article's own family counts: a copy drifting a figure from its source is
-  the case a desk most wants to hear of, and ``detail.from_own_family`` says so).
+- ``contradiction``: a new sentence is judged contradicted, what it contradicts
+  is carried by at least ``min_sources`` sources (copy families; the new
+  article's own family counts: a copy drifting a figure from its source is the
+  case a desk most wants to hear of, and ``detail.from_own_family`` says so), and
+  more articles carry that than carry the new sentence: the newcomer is the odd
+  one out, not the one the others agree with.
 - ``unsourced_new_claim``: a sentence no other article carries (not even a copy),
   resting on anonymous, intelligence or document sourcing, in a story that other
   independent reporting already covers (a first report is not a *new* claim).
@@ -118,8 +120,9 @@ def _contradictions(st: _Story, article: str, opts: AlertOptions, created: str) 
         carriers = ({c["article"], *ev.get("supported_by", []), *s.get("contradicted_by", [])} - {article}) \
             & set(st.articles)
         families = {st.family_of(x) for x in carriers}
-        if len(families) < opts.min_sources:
-            continue
+        mine = set(s.get("supported_by", [])) - {article}
+        if len(families) < opts.min_sources or len(mine) >= len(carriers):
+            continue  # too few say otherwise, or as many carry the newcomer's version: it is not the odd one out
         drift = st.family_of(c["article"]) == st.family_of(article)
         alert = _base(st, "contradiction", article, s["index"], s["text"], f"{c['type']}|{c['claim_span']}",
                       created)
@@ -127,8 +130,8 @@ def _contradictions(st: _Story, article: str, opts: AlertOptions, created: str) 
                            "sources": len(families), "from_own_family": drift,
                            "evidence": {"article": c["article"], "outlet": st.outlet(c["article"]),
                                         "sentence": c["sentence"], "text": ev.get("text")}}
-        told = f"changes a {c['type']} of {st.outlet(c['article'])}, the article it derives from" if drift else \
-            f"contradicts {st.outlet(c['article'])} on a {c['type']}"
+        told = f"changes the {c['type']} of {st.outlet(c['article'])}, in its own copy family" if drift else \
+            f"contradicts {st.outlet(c['article'])} on the {c['type']}"
         alert["message"] = (f"{st.outlet(article)} {told}: \u201c{_snip(c['claim_span'], 60)}\u201d where "
                             f"{st.outlet(c['article'])} has \u201c{_snip(c['evidence_span'], 60)}\u201d "
                             f"({len(families)} source(s) carry that)")

@@ -77,3 +77,19 @@ def test_rewrite_inventions_stay_unsupported(seed_result):
     for fragment in ("classified briefings", "$5 billion", "Alexei Pushkov", "Pushkov claimed"):
         s = find(rewrite, fragment)
         assert s.verdict == "unsupported", (fragment, s.verdict, s.score)
+
+
+def test_the_rewrite_arriving_after_the_faithful_report_raises_sourcing_alerts(seed_result):
+    """Watching the real pair: the rewrite's invented sourcing ("classified briefings", officials
+    "speaking under the condition of anonymity") is what the desk hears about."""
+    from storycheck.report import story_dict, to_json_dict
+    from storycheck.story import build_story
+    from storycheck.watch import story_alerts
+
+    arts = list(seed_result)
+    doc = to_json_dict(arts, story_dict(arts, build_story(arts)))
+    alerts = story_alerts(doc, [seed_result[1].id])
+    lone = [a for a in alerts if a["kind"] == "unsourced_new_claim"]
+    assert any("classified briefings" in a["text"] for a in lone), [a["message"] for a in alerts]
+    assert any("anonymity" in a["text"] for a in lone)
+    assert all(a["article"] == seed_result[1].id for a in alerts)

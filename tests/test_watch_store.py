@@ -131,3 +131,10 @@ def test_alerts_of_a_newcomer_and_not_of_the_original():
     alone["articles"] = [alone["articles"][2]]
     alone["story"]["families"] = []
     assert "unsourced_new_claim" not in {a["kind"] for a in story_alerts(alone, ["C"])}
+
+
+def test_the_cli_offers_exactly_the_alert_kinds():
+    from storycheck.cli import _ALERT_KINDS
+    from storycheck.watch import KINDS
+
+    assert tuple(_ALERT_KINDS) == tuple(KINDS)

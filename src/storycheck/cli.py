@@ -330,7 +330,7 @@ def _span(text: str, what: str) -> float:
 
 
 @main.command()
-@click.argument("urls", nargs=-1, metavar="FEED_OR_PAGE_URL...")
+@click.argument("urls", nargs=-1, metavar="[FEED_OR_PAGE_URL]...")
 @click.option("--feeds", "feed_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A file of feed or page URLs, one per line (# starts a comment).")
 @click.option("--every", default="5m", show_default=True, help="Time between the starts of two polls: 90s, 5m, 1h.")
@@ -351,7 +351,8 @@ def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, d
     or unsupported headline: one JSON object per line on stdout, kept in the store
     too ('storycheck alerts'). Requests are conditional (ETag, Last-Modified),
     obey robots.txt and keep each host's pace; a failing source is reported and
-    tried again later. Ctrl-C stops after the current article."""
+    tried again later. Ctrl-C stops at the next step (a batch being added or a
+    story being checked finishes first)."""
     import signal
     from dataclasses import replace
 

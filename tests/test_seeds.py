@@ -93,3 +93,6 @@ def test_the_rewrite_arriving_after_the_faithful_report_raises_sourcing_alerts(s
     assert any("classified briefings" in a["text"] for a in lone), [a["message"] for a in alerts]
     assert any("anonymity" in a["text"] for a in lone)
     assert all(a["article"] == seed_result[1].id for a in alerts)
+    # the faithful report rests on a published, named document (the National Security Strategy):
+    # checkable, so no lone-sourcing alert even had it arrived second
+    assert not [a for a in story_alerts(doc, [seed_result[0].id]) if a["kind"] == "unsourced_new_claim"]

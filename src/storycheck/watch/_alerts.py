@@ -14,7 +14,8 @@ Kinds (a public contract, like verdict words):
   more articles carry that than carry the new sentence: the newcomer is the odd
   one out, not the one the others agree with.
 - ``unsourced_new_claim``: a sentence no other article carries (not even a copy),
-  resting on anonymous, intelligence or document sourcing, in a story that other
+  resting on sourcing a reader cannot check (people not named, intelligence
+  sources, leaked, classified or internal documents), in a story that other
   independent reporting already covers (a first report is not a *new* claim).
 - ``quote_altered``: a quote that an earlier article outside its family gives in
   other words.
@@ -33,8 +34,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 KINDS = ("contradiction", "unsourced_new_claim", "quote_altered", "headline_unsupported")
-#: Sourcing that makes a lone claim worth a look: nobody named stands behind it.
-UNNAMED = frozenset({"anonymous", "intelligence", "document"})
 #: Characters of article text quoted in an alert's one-line message.
 SNIPPET = 160
 #: A headline with more than this share of capitalised words is in Title Case: its capitals mark no names.
@@ -140,10 +139,15 @@ def _contradictions(st: _Story, article: str, opts: AlertOptions, created: str) 
 
 
 def _unnamed(s: dict[str, Any]) -> dict[str, Any] | None:
-    """The anonymous, intelligence or document source a sentence rests on, if any."""
+    """The source a sentence rests on that a reader cannot check, if any: people not named,
+    intelligence sources, or leaked, classified or internal documents (analyze's ``escalating``;
+    a published document such as a named strategy paper does not count)."""
+    from ..analyze import Layer, escalating
+
     att = s.get("attribution") or {}
     layers = [att] + list(att.get("layers", []))
-    return next((x for x in layers if x.get("kind") in UNNAMED), None)
+    return next((x for x in layers if x.get("kind") in ("anonymous", "intelligence", "document")
+                 and escalating(Layer(x["kind"], x.get("source"), x.get("cue")))), None)
 
 
 def _unsourced(st: _Story, article: str, created: str) -> list[dict[str, Any]]:

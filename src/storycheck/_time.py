@@ -67,6 +67,8 @@ def day_of(published: str | None) -> str | None:
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: A century in seconds: longer spans are typos, and would overflow dates and timers.
+MAX_SPAN = 100 * 365.25 * 86400
 
 
 def span_seconds(text: str) -> float:
@@ -75,8 +77,8 @@ def span_seconds(text: str) -> float:
     unit = _UNITS.get(t[-1:], 0)
     number = t[:-1] if unit else t
     value = float(number) * (unit or 1)  # ValueError for anything that is not a number
-    if not value > 0 or value == float("inf"):
-        raise ValueError(f"not a positive span: {text!r}")
+    if not 0 < value <= MAX_SPAN:
+        raise ValueError(f"not a span between 0 and 100 years: {text!r}")
     return value
 
 
@@ -88,6 +90,9 @@ def since_utc(text: str, now: datetime | None = None) -> str:
     try:
         moment = (now or datetime.now(timezone.utc)) - timedelta(seconds=span_seconds(t))
     except ValueError:
-        moment = datetime.fromisoformat(t.replace("Z", "+00:00"))
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        moment = datetime.fromisoformat(t.replace("Z", "+00:00"))  # ValueError for anything else
+        try:
+            moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        except OverflowError:  # a moment before year 1 once moved to UTC
+            raise ValueError(f"not a time: {text!r}") from None
     return moment.isoformat(timespec="milliseconds")

@@ -23,6 +23,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     etag: str | None = None  # answer 304 to a request that presents it
     delay: float = 0.0  # seconds before answering (a slow host)
+    trickle: float = 0.0  # seconds between the body's bytes (a server that never quite stalls)
 
 
 Reply = tuple[int, dict[str, str], bytes]
@@ -63,7 +64,13 @@ class Site:
                     if "Content-Length" not in headers and status != 304:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if isinstance(route, Route) and route.trickle:
+                        for k in range(len(body)):
+                            self.wfile.write(body[k:k + 1])
+                            self.wfile.flush()
+                            time.sleep(route.trickle)
+                    else:
+                        self.wfile.write(body)
                 except OSError:  # the client gave up (the timeout tests)
                     pass
 

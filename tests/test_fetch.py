@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from feedserver import Reply, Site, running
+from feedserver import Route as Fixed
 
 from storycheck.ingest import (
     Fetched,
@@ -111,6 +112,15 @@ def test_slow_answer_times_out_fast(site):
         Fetcher(FetchOptions(timeout=0.5, retries=1, backoff=0.01, host_delay=0.0)).get(site.url("/slow"))
     assert time.monotonic() - start < 2.0
     assert err.value.retryable and site.count("/slow") == 2
+
+
+def test_a_trickling_body_is_given_up_on(site):
+    # a byte every 0.2 s never trips the 0.5 s read timeout; the body's 1.5 s budget ends it
+    site.routes["/drip"] = Fixed(b"x" * 200, trickle=0.2)
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"body not received within 1\.5 s") as err:
+        Fetcher(FetchOptions(timeout=0.5, retries=0, host_delay=0.0)).get(site.url("/drip"))
+    assert time.monotonic() - start < 3.0 and err.value.retryable
 
 
 def test_404_is_not_retried(site):

@@ -237,3 +237,25 @@ def test_a_page_that_failed_is_fetched_again_though_its_feed_did_not_change(tmp_
             assert second.added == 1 and st.source_state(s.url("/feed.xml"))["etag"] == '"v1"'
             third = w.cycle()
             assert third.not_modified == 1 and third.added == 0 and s.count("/p/1") == 2
+
+
+def test_a_page_that_keeps_failing_is_given_up_on_and_the_feed_is_conditional_again(tmp_path):
+    from storycheck.ingest import FetchOptions
+    from storycheck.watch import Watcher, WatchOptions
+    from storycheck.watch._watch import MAX_ITEM_TRIES
+
+    with running() as s:
+        s.routes["/p/1"] = Route(b"down", status=503)
+        s.routes["/feed.xml"] = _feed(s, "Port News", [("Crane collapses", "/p/1", T0)], etag='"v1"')
+        opts = WatchOptions(fetch=FetchOptions(host_delay=0, retries=0, timeout=2))
+        notes: list[str] = []
+        with open_store(str(tmp_path / "w.db")) as st:
+            w = Watcher([s.url("/feed.xml")], st, opts, log=notes.append)
+            for _ in range(MAX_ITEM_TRIES - 1):
+                assert w.cycle().added == 0
+            assert w.cycle().added == 1  # given up on its page: the item's own text is added instead
+            assert s.count("/p/1") == MAX_ITEM_TRIES
+            assert any("given up after 5 tries" in n for n in notes)
+            assert st.seen_items([s.url("/p/1")]) == {s.url("/p/1")}
+            last = w.cycle()
+            assert last.not_modified == 1 and s.count("/p/1") == MAX_ITEM_TRIES  # not asked again

@@ -38,6 +38,9 @@ ROBOTS_TTL = 24 * 3600.0
 #: so a passing outage neither blocks a host for a day nor costs a robots request per page.
 ROBOTS_RETRY_TTL = 600.0
 _CHUNK = 1 << 16
+#: The whole body must arrive within this many request timeouts (30 s by default): a news page or
+#: feed takes well under a second; a server that trickles bytes is given up on.
+BODY_TIMEOUTS = 3
 
 
 @dataclass(frozen=True)
@@ -274,10 +277,20 @@ class Fetcher:
         length = resp.headers.get("Content-Length", "")
         if length.strip().isdigit() and int(length) > limit:
             raise FetchError(f"larger than {_size(limit)}", source=url)
-        data = resp.read(limit + 1)
-        if len(data) > limit:
-            raise FetchError(f"larger than {_size(limit)}", source=url)
-        return _inflate(data, resp.headers.get("Content-Encoding", "").strip().lower(), limit, url)
+        # read what arrives, a chunk at a time: a server trickling a byte just under every timeout
+        # would otherwise hold the request for ever; the whole body gets BODY_TIMEOUTS timeouts
+        deadline = time.monotonic() + BODY_TIMEOUTS * self.options.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := resp.read1(min(_CHUNK, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(f"larger than {_size(limit)}", source=url)
+            if time.monotonic() > deadline:
+                raise FetchError(f"body not received within {BODY_TIMEOUTS * self.options.timeout:g} s",
+                                 source=url, retryable=True)
+        return _inflate(b"".join(chunks), resp.headers.get("Content-Encoding", "").strip().lower(), limit, url)
 
     # --- politeness and robots.txt ----------------------------------------------------------
 

@@ -448,15 +448,26 @@ class Store:
                         " failures = watch_sources.failures + 1, error = excluded.error", (url, now, error))
 
     def seen_items(self, urls: Iterable[str]) -> set[str]:
-        """The feed item links already fetched (an article stored from them, or nothing to store)."""
-        return {u for (u,) in self._rows_in("SELECT url FROM watch_items WHERE url IN ({marks})", urls)}
+        """The feed item links done with (an article stored from them, nothing to store, or given up on)."""
+        return {u for (u,) in self._rows_in("SELECT url FROM watch_items WHERE done = 1 AND url IN ({marks})",
+                                            urls)}
 
     def mark_items(self, items: Sequence[tuple[str, str, str | None]]) -> None:
-        """Remember fetched feed items: (link, source, article id or None)."""
+        """Remember feed items as done: (link, source, article id or None)."""
         now = _now()
         with self._transaction():
-            self._many("INSERT INTO watch_items (url, source, article_id, seen_at) VALUES (?, ?, ?, ?)"
-                       " ON CONFLICT (url) DO NOTHING", [(u, s, a, now) for u, s, a in items])
+            self._many("INSERT INTO watch_items (url, source, article_id, seen_at, tries, done)"
+                       " VALUES (?, ?, ?, ?, 0, 1) ON CONFLICT (url) DO UPDATE SET done = 1,"
+                       " article_id = COALESCE(watch_items.article_id, excluded.article_id),"
+                       " seen_at = excluded.seen_at", [(u, s, a, now) for u, s, a in items])
+
+    def item_failed(self, url: str, source: str) -> int:
+        """Count a failed try at a feed item's page; returns its tries so far."""
+        with self._transaction():
+            self._x("INSERT INTO watch_items (url, source, article_id, seen_at, tries, done)"
+                    " VALUES (?, ?, NULL, ?, 1, 0) ON CONFLICT (url) DO UPDATE SET tries = watch_items.tries + 1",
+                    (url, source, _now()))
+        return int(self._x("SELECT tries FROM watch_items WHERE url = ?", (url,)).fetchone()[0])
 
     def count(self, table: str) -> int:
         if table not in ("articles", "sentences", "embeddings", "duplicates", "stories", "story_articles",

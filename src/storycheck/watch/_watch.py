@@ -51,6 +51,9 @@ FULL_TEXT_CHARS = 1500
 MAX_BACKOFF = 3600.0
 #: Articles added per store transaction batch inside a cycle: Ctrl-C waits for at most one batch.
 ADD_CHUNK = 32
+#: Cycles in a row an item's page may fail (timeouts, 5xx) before the item is given up on: five
+#: rides out an outage of several polls; after that the feed may be conditional again.
+MAX_ITEM_TRIES = 5
 
 
 #: A progress bar for one step: ``steps(label, total)`` is a context giving a ``tick(n)``.
@@ -232,8 +235,15 @@ class Watcher:
             art = got.get(id(entry), entry)
             if isinstance(art, Article):
                 out.append(_Item(key, source, art if art.text.strip() else None))
+            elif isinstance(art, FetchError) and art.retryable and not self.stop.is_set():
+                tries = self.store.item_failed(key, source)
+                if tries < MAX_ITEM_TRIES:
+                    self.log(f"item failed, tried again next cycle ({tries} of {MAX_ITEM_TRIES}): {art}")
+                else:
+                    self.log(f"item given up after {tries} tries: {art}")
+                    out.append(_Item(key, source, entry if entry.text.strip() else None))  # its feed text, if any
             elif isinstance(art, FetchError) and art.retryable:
-                self.log(f"item failed, tried again next cycle: {art}")
+                pass  # not fetched because the watch is stopping: the next run tries it
             else:
                 self.log(f"item skipped, nothing to add: {art}")
                 out.append(_Item(key, source, None))

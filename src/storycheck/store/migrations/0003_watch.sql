@@ -22,10 +22,13 @@ CREATE TABLE watch_sources (
     error TEXT
 );
 
--- Feed items already fetched and added (or found empty), by link: never fetched twice.
+-- Feed items by link: done (added, found empty, or given up on) are never fetched again;
+-- one whose page failed is tried again, and its tries are counted.
 CREATE TABLE watch_items (
     url TEXT PRIMARY KEY,
     source TEXT NOT NULL,
     article_id TEXT,
-    seen_at TEXT NOT NULL
+    seen_at TEXT NOT NULL,
+    tries INTEGER NOT NULL,
+    done INTEGER NOT NULL
 );

@@ -171,16 +171,12 @@ def _is_web(target: str) -> bool:
 
 
 def _check_url(url: str, source: str | None = None) -> str:
-    """An http(s) URL with a host, or a one-line InputError naming where it came from."""
-    from urllib.parse import urlsplit
+    """An http(s) URL the fetcher accepts, or a one-line InputError naming where it came from."""
+    from .ingest._fetch import url_problem
 
-    try:
-        parts = urlsplit(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise InputError(f"not an http(s) URL: {url.strip()[:200]!r}", source=source)
+    problem = url_problem(url.strip())
+    if problem:
+        raise InputError(f"not an http(s) URL ({problem}): {url.strip()[:200]!r}", source=source)
     return url.strip()
 
 

@@ -117,15 +117,26 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched as it is written (not http(s), no host, a bad port), or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket
+        return "malformed URL"
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError("not http(s)", source=url)
+        return "not http(s)"
     try:
         if not parts.hostname or (parts.port or 1) < 1:
-            raise FetchError("no host in the URL", source=url)
+            return "no host in the URL"
     except ValueError:  # a port that is not a number, or out of range
-        raise FetchError("bad port in the URL", source=url) from None
+        return "bad port in the URL"
+    return None
+
+
+def _check_url(url: str) -> None:
+    problem = url_problem(url)
+    if problem:
+        raise FetchError(problem, source=url)
 
 
 def _media(headers: Message) -> tuple[str | None, str | None]:

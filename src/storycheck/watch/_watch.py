@@ -227,9 +227,8 @@ class Watcher:
     def _entry_items(self, linked: list[tuple[str, str, Article]]) -> list[_Item]:
         """Each unseen feed item's article: its linked page, fetched host by host in turn (so that
         one host's pace does not hold up the others), or the item's own text."""
-        wanted = [e for _, _, e in linked if e.url and len(e.text) < FULL_TEXT_CHARS]
-        got = dict(zip((id(e) for e in _by_host_in_turn(wanted)), self._map(self._article_of,
-                                                                         _by_host_in_turn(wanted)), strict=True))
+        wanted = _by_host_in_turn([e for _, _, e in linked if e.url and len(e.text) < FULL_TEXT_CHARS])
+        got = dict(zip((id(e) for e in wanted), self._map(self._article_of, wanted), strict=True))
         out = []
         for source, key, entry in linked:
             art = got.get(id(entry), entry)
@@ -262,17 +261,17 @@ class Watcher:
         """Add the items' articles, check their stories, store and emit the alerts; returns the keys done."""
         from .._pipeline import add, check_stored_story
 
-        arts = [it.article for it in items if it.article is not None]
+        with_article = [it for it in items if it.article is not None]
         done: list[_Item] = [it for it in items if it.article is None]
         added: list[_Item] = []
-        with self.steps("adding", len(arts)) as tick:
-            for k in range(0, len(arts), ADD_CHUNK):
+        with self.steps("adding", len(with_article)) as tick:
+            for k in range(0, len(with_article), ADD_CHUNK):
                 if self.stop.is_set():
                     break
-                chunk = arts[k:k + ADD_CHUNK]
-                res.added += add(chunk, store=self.store, read_options=self.options.read).added
-                ids = {a.id for a in chunk}
-                added += [it for it in items if it.article is not None and it.article.id in ids]
+                chunk = with_article[k:k + ADD_CHUNK]
+                res.added += add([it.article for it in chunk if it.article is not None], store=self.store,
+                                 read_options=self.options.read).added
+                added += chunk
                 tick(len(chunk))
         # every added item's article, new or already stored: an article stored by a cycle that stopped
         # before its story was checked is checked now (alerts already raised are not raised again)

@@ -25,11 +25,16 @@ def pg_bin(name: str) -> str | None:
 def available() -> str | None:
     """None when a server can be started here, else the reason it cannot."""
     if not pg_bin("initdb") or not pg_bin("pg_ctl"):
-        return "PostgreSQL server binaries (initdb, pg_ctl) not found"
+        return "PostgreSQL server binaries not found (apt-get install postgresql)"
     try:
         import psycopg  # noqa: F401
     except ImportError:
         return "psycopg is not installed"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and no 'postgres' user to run the server as"
     return None
 
 

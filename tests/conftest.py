@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))  # bench/pg.py: the throwaway PostgreSQL server tests and benchmarks share
 SHARED = Path(os.environ.get("STORYCHECK_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 EXAMPLES = ROOT / "examples" / "merrow-bridge"
@@ -45,57 +47,25 @@ def find(article, fragment: str):
 
 # -- a real PostgreSQL, started by the test suite --------------------------------------------
 
-def _pg_bin(name: str) -> str | None:
-    import glob
-    import shutil
-
-    found = shutil.which(name)
-    if found:
-        return found
-    hits = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return hits[-1] if hits else None
-
-
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    """initdb + pg_ctl on a temporary directory, 127.0.0.1, a free port; stopped at the end.
-
-    As root (CI containers), the server runs as the 'postgres' user, which refuses root.
-    """
-    import pwd
-    import socket
+def postgres_server():
+    """initdb + pg_ctl on a temporary directory, 127.0.0.1, a free port (bench/pg.py, shared with the
+    benchmarks); fsync off, since a test run need not survive a power cut. Stopped at the end."""
     import subprocess
+    from contextlib import ExitStack
 
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql): the PostgreSQL tests did not run")
-    pytest.importorskip("psycopg", reason="psycopg is not installed: the PostgreSQL tests did not run")
-    import shutil
-    import tempfile
+    import pg
 
-    base = Path(tempfile.mkdtemp(prefix="storycheck-pg-"))  # outside pytest's root-only tree: the server user must reach it
-    run_as: list[str] = []
-    if os.geteuid() == 0:
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no 'postgres' user to run the server as")
-        os.chown(base, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = base / "data"
-    made = subprocess.run([*run_as, initdb, "-D", str(data), "-A", "trust", "-U", "storycheck", "-E", "UTF8",
-                           "--no-sync"], capture_output=True, text=True)
-    if made.returncode != 0:
-        pytest.fail(f"initdb failed: {made.stderr.strip()[-300:]}")
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
-    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"],
-                   check=True, capture_output=True)
-    yield f"postgresql://storycheck@127.0.0.1:{port}"
-    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
+    why = pg.available()
+    if why:
+        pytest.skip(f"{why}: the PostgreSQL tests did not run")
+    stack = ExitStack()
+    try:
+        url = stack.enter_context(pg.server(max_connections=50, settings={"fsync": "off"}))
+    except subprocess.CalledProcessError as exc:
+        pytest.fail(f"PostgreSQL did not start: {(exc.stderr or b'').decode(errors='replace').strip()[-300:]}")
+    with stack:
+        yield url
 
 
 _DB_COUNTER = iter(range(10**6))
@@ -106,13 +76,9 @@ def store_target(request, tmp_path):
     """A fresh, empty store of each engine: a SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite":
         return str(tmp_path / "s.db")
-    server = request.getfixturevalue("postgres_server")
-    import psycopg
+    import pg
 
-    name = f"t{next(_DB_COUNTER)}_{os.getpid()}"
-    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
+    return pg.new_database(request.getfixturevalue("postgres_server"), f"t{next(_DB_COUNTER)}_{os.getpid()}")
 
 
 # -- a real browser and a real server on 127.0.0.1 --------------------------------------------

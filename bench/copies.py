@@ -87,20 +87,28 @@ EXAMPLE_FAMILIES = {"01_coastline_wire": "wire", "02_larkspur_ledger": "wire", "
                     "07_liberty_wire_now": "pulse"}
 
 
-def topic_sets(ecb: Path, seed: int = 7) -> list[tuple[list[dict], dict[str, str], dict[str, str]]]:
-    """Per ECB+ topic: articles (real and made), the source each derives from, and its event."""
-    rows = [json.loads(line) for line in ecb.read_text().splitlines() if line.strip()]
+def ecb_topics(ecb: Path) -> list[tuple[list[dict], list[dict], dict[str, str], dict[str, str]]]:
+    """Per ECB+ topic, in topic order: its rows, and its real articles with the source each derives
+    from (itself) and its event, to which a bench adds the copies it makes."""
     by_topic: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_topic[str(r["topic_id"])].append(r)
-    rnd = random.Random(seed)
+    for line in ecb.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            by_topic[str(r["topic_id"])].append(r)
     out = []
     for tid in sorted(by_topic):
-        arts, source, event = [], {}, {}
-        for r in by_topic[tid]:
-            arts.append({"id": r["id"], "text": r["text"], "title": r.get("title")})
-            source[r["id"]], event[r["id"]] = r["id"], r["cluster_id"]
-        for r in rnd.sample(by_topic[tid], min(4, len(by_topic[tid]))):
+        rows = by_topic[tid]
+        arts = [{"id": r["id"], "text": r["text"], "title": r.get("title")} for r in rows]
+        out.append((rows, arts, {r["id"]: r["id"] for r in rows}, {r["id"]: r["cluster_id"] for r in rows}))
+    return out
+
+
+def topic_sets(ecb: Path, seed: int = 7) -> list[tuple[list[dict], dict[str, str], dict[str, str]]]:
+    """Per ECB+ topic: articles (real and made), the source each derives from, and its event."""
+    rnd = random.Random(seed)
+    out = []
+    for rows, arts, source, event in ecb_topics(ecb):
+        for r in rnd.sample(rows, min(4, len(rows))):
             for k in rnd.sample(KINDS, 2):
                 cid = f"{r['id']}~{k}"
                 arts.append({"id": cid, "text": make_copy(r["text"], k, rnd), "title": r.get("title")})

@@ -23,10 +23,9 @@ import json
 import random
 import re
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-from copies import EXAMPLE_FAMILIES, KINDS, _sentences, make_copy, pair_scores
+from copies import EXAMPLE_FAMILIES, KINDS, _sentences, ecb_topics, make_copy, pair_scores
 
 REWORD = {
     "said": "stated", "says": "claims", "told": "informed", "officials": "authorities", "police": "law enforcement",
@@ -81,18 +80,10 @@ def kept_share(original: str, copy: str) -> float:
 
 def ecb_sets(ecb: Path, seed: int = 7) -> tuple[list[tuple[list[dict], dict[str, str], dict[str, str]]], list[float]]:
     """Per ECB+ dev topic: real articles, bench/copies.py copies and a rewritten copy of each sampled source."""
-    rows = [json.loads(line) for line in ecb.read_text().splitlines() if line.strip()]
-    by_topic: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_topic[str(r["topic_id"])].append(r)
     rnd = random.Random(seed)
     out, kept = [], []
-    for tid in sorted(by_topic):
-        arts, source, event = [], {}, {}
-        for r in by_topic[tid]:
-            arts.append({"id": r["id"], "text": r["text"], "title": r.get("title")})
-            source[r["id"]], event[r["id"]] = r["id"], r["cluster_id"]
-        for r in rnd.sample(by_topic[tid], min(4, len(by_topic[tid]))):
+    for rows, arts, source, event in ecb_topics(ecb):
+        for r in rnd.sample(rows, min(4, len(rows))):
             made = [(k, make_copy(r["text"], k, rnd)) for k in rnd.sample(KINDS, 1)] + [("rewritten", rewrite(r["text"], rnd))]
             kept.append(kept_share(r["text"], made[-1][1]))
             for k, text in made:

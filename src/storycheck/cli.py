@@ -378,15 +378,15 @@ def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, d
             if watcher.stop.is_set():
                 raise KeyboardInterrupt
             watcher.stop.set()
-            log("stopping after the current article (Ctrl-C again to stop at once)")
+            log("stopping at the next step (Ctrl-C again to stop at once)")
 
-        previous = signal.signal(signal.SIGINT, on_int)
-        signal.signal(signal.SIGTERM, on_int)
+        previous = {sig: signal.signal(sig, on_int) for sig in (signal.SIGINT, signal.SIGTERM)}
         log(f"watching {len(sources)} source(s) every {every} into {store.path}")
         try:
             watcher.run(cycles=1 if once else None, on_cycle=lambda r: log("poll: " + r.line()))
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             watcher.fetcher.close()
 
 

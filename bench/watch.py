@@ -23,92 +23,48 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
+from feedserver import Reply, Route, Site, page, rss  # noqa: E402
 from fiction import _OUTLETS, _article, _story  # noqa: E402
 
 T0 = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 
 
 class _Host:
-    """One feed's site: the feed (newest first, at most ``keep`` items) and its article pages."""
+    """One feed's site on its own loopback address (tests/feedserver.py's server): the feed, newest
+    first and at most ``keep`` items, answering 304 to its current ETag while ``validators`` is on,
+    and the article pages."""
 
-    def __init__(self, name: str, keep: int) -> None:
+    def __init__(self, name: str, keep: int, address: str) -> None:
         self.name, self.keep = name, keep
-        self.items: list[dict] = []  # newest first
-        self.pages: dict[str, bytes] = {}
+        self.items: list[tuple[str, str, datetime, str]] = []  # newest first: (title, link, published, summary)
         self.version = 0
         self.validators = True
-        self.hits = 0
-        self.lock = threading.Lock()
+        self.site = Site(address)
+        self.site.routes["/feed.xml"] = self._feed
 
     def publish(self, art: dict) -> None:
         path = f"/a/{art['id']}"
-        paras = "".join(f"<p>{escape(s)}.</p>" for s in art["text"].rstrip(".").split(". "))
-        self.pages[path] = (
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(art["title"])}</title>'
-            f'<meta property="og:site_name" content="{escape(art["outlet"])}">'
-            f'<meta property="article:published_time" content="{art["published"]}"></head><body>'
-            f'<nav><a href="/">Home</a></nav><article><h1>{escape(art["title"])}</h1>{paras}</article>'
-            f"<footer>{escape(art['outlet'])}</footer></body></html>").encode()
-        self.items.insert(0, {**art, "path": path})
+        when = datetime.fromisoformat(art["published"].replace("Z", "+00:00"))
+        sentences = [x + "." for x in art["text"].rstrip(".").split(". ")]
+        self.site.routes[path] = Route(page(art["title"], art["outlet"], when, sentences).encode())
+        self.items.insert(0, (art["title"], self.site.url(path), when, art["text"][:120] + "…"))
         del self.items[self.keep:]
         self.version += 1
 
-    def feed(self, base: str) -> bytes:
-        entries = "".join(
-            f"<item><title>{escape(i['title'])}</title><link>{base}{i['path']}</link>"
-            f"<pubDate>{format_datetime(datetime.fromisoformat(i['published'].replace('Z', '+00:00')))}</pubDate>"
-            f"<description>{escape(i['text'][:120])}…</description></item>" for i in self.items)
-        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{self.name}</title>'
-                f"<link>{base}/</link><description>news</description>{entries}</channel></rss>").encode()
-
-
-def _serve(host: _Host, address: str) -> tuple[ThreadingHTTPServer, str]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            with host.lock:
-                host.hits += 1
-                etag = f'"v{host.version}"'
-                if self.path == "/feed.xml":
-                    if host.validators and self.headers.get("If-None-Match") == etag:
-                        self.send_response(304)
-                        self.end_headers()
-                        return
-                    body, ctype = host.feed(base), "application/rss+xml"
-                elif self.path in host.pages:
-                    body, ctype = host.pages[self.path], "text/html; charset=utf-8"
-                else:
-                    body, ctype = b"", None
-            if ctype is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            if self.path == "/feed.xml" and host.validators:
-                self.send_header("ETag", etag)
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer((address, 0), Handler)
-    server.daemon_threads = True
-    base = f"http://{address}:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, base
+    def _feed(self, request: BaseHTTPRequestHandler) -> Reply:
+        etag = f'"v{self.version}"'
+        if self.validators and request.headers.get("If-None-Match") == etag:
+            return 304, {}, b""
+        return 200, {"Content-Type": "application/rss+xml", "ETag": etag if self.validators else ""}, \
+            rss(self.name, self.items)
 
 
 def _articles(rnd: random.Random, stories: int, per_story: int) -> tuple[list[dict], list[dict]]:
@@ -133,18 +89,16 @@ def run(feeds: int = 50, items: int = 20, nothing_new_cycles: int = 5) -> dict:
     per_story = 4
     stories = feeds * items // per_story
     primed, facts = _articles(rnd, stories, per_story)
-    hosts = [_Host(f"Feed {k:02d}", items) for k in range(feeds)]
-    for k, art in enumerate(primed):  # round robin: a story's articles spread over several feeds
-        art["outlet"] = f"{_OUTLETS[k % len(_OUTLETS)]} {k % feeds:02d}"
-        hosts[k % feeds].publish(art)
     out: dict = {"feeds": feeds, "items_per_feed": items, "primed_articles": len(primed), "stories": stories,
                  "host_delay_s": WatchOptions().fetch.host_delay, "workers": WatchOptions().workers}
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-        bases = []
-        for k, h in enumerate(hosts):
-            server, base = _serve(h, f"127.0.0.{k + 2}")
-            stack.callback(server.shutdown)
-            bases.append(base + "/feed.xml")
+        hosts = [_Host(f"Feed {k:02d}", items, f"127.0.0.{k + 2}") for k in range(feeds)]
+        for h in hosts:
+            stack.callback(h.site.close)
+        for k, art in enumerate(primed):  # round robin: a story's articles spread over several feeds
+            art["outlet"] = f"{_OUTLETS[k % len(_OUTLETS)]} {k % feeds:02d}"
+            hosts[k % feeds].publish(art)
+        bases = [h.site.url("/feed.xml") for h in hosts]
         alerts: list[tuple[float, dict]] = []
         store = stack.enter_context(open_store(str(Path(tmp) / "watch.db")))
         w = Watcher(bases, store, WatchOptions(), emit=lambda a: alerts.append((time.perf_counter(), a)))
@@ -223,7 +177,7 @@ def run(feeds: int = 50, items: int = 20, nothing_new_cycles: int = 5) -> dict:
                                                           for a in faithful_alerts),
                           "merged_stories": len(merged), "goal_s": 30.0}
         print(f"new: {out['new_100']}", file=sys.stderr)
-    out["hits"] = sum(h.hits for h in hosts)
+        out["hits"] = sum(len(h.site.hits) for h in hosts)
     return out
 
 

@@ -288,6 +288,15 @@ def story_document(
     return to_json_dict(articles, story_dict(articles, report, story_id=story_id, duplicates=duplicates))
 
 
+def stored_story_id(store: Store, story: str) -> str:
+    """The id of the stored story ``story`` names (an id, a prefix of one, or one of its article ids),
+    or a one-line InputError."""
+    sid = store.find_story(story)
+    if sid is None:
+        raise InputError(f"no stored story or article with id {story!r} (see 'storycheck stories')")
+    return sid
+
+
 def check_stored_story(
     store: Store,
     story: str,
@@ -306,9 +315,7 @@ def check_stored_story(
 
     from .embed import CachedEmbedder, text_key
 
-    sid = store.find_story(story)
-    if sid is None:
-        raise InputError(f"no stored story or article with id {story!r} (see 'storycheck stories')")
+    sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
     dups = store.story_duplicates(sid)
     members = text_key("\n".join(sorted(a.id for a in arts)) + "\n--\n" + "\n".join(sorted(d["id"] for d in dups)))

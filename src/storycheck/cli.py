@@ -402,6 +402,7 @@ def watch(urls: Sequence[str], feed_file: Path | None, every: str, once: bool, d
 def alerts_cmd(db: str | None, since: str | None, kinds: Sequence[str], story_id: str | None, as_json: bool,
                limit: int) -> None:
     """List the alerts 'storycheck watch' raised, newest first."""
+    from ._pipeline import stored_story_id
     from ._time import since_utc
 
     try:
@@ -409,11 +410,7 @@ def alerts_cmd(db: str | None, since: str | None, kinds: Sequence[str], story_id
     except ValueError:
         raise InputError(f"--since: not a span (30m, 12h, 7d) or an ISO date or time: {since!r}") from None
     with _existing_store(db) as store:
-        sid = None
-        if story_id:
-            sid = store.find_story(story_id)
-            if sid is None:
-                raise InputError(f"no stored story or article with id {story_id!r} (see 'storycheck stories')")
+        sid = stored_story_id(store, story_id) if story_id else None
         rows = store.list_alerts(since=start, kinds=kinds, story=sid, limit=limit)
         total = store.count_alerts(since=start, kinds=kinds, story=sid)
     if as_json:

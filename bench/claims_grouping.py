@@ -367,7 +367,7 @@ def main() -> None:
     paths = [STORIES_DIR / f"{s}.json" for s in a.story] if a.story else None
     res = evaluate(paths, a.seed)
     sys.path.insert(0, str(ROOT / "bench"))
-    from run import machine
+    from machine import machine
 
     out = {"command": "python bench/claims_grouping.py", "date": datetime.now(UTC).strftime("%Y-%m-%d"),
            "machine": machine(), "result": res}

@@ -94,8 +94,34 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_graph_sees_known_edges():
     graph = import_graph()
-    assert "storycheck.group" in graph["storycheck.store._common"]
+    assert "storycheck._records" in graph["storycheck.store._common"]
     assert "storycheck._types" in graph["storycheck.group._cluster"]
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for w in graph[todo.pop()] - seen:
+            seen.add(w)
+            todo.append(w)
+    return seen
+
+
+def test_store_does_not_import_group():
+    """Storage keeps grouping's records (storycheck._records) without knowing grouping: no module of
+    ``store`` reaches ``group``, directly or through another module."""
+    graph = import_graph()
+    for name in (n for n in graph if n == "storycheck.store" or n.startswith("storycheck.store.")):
+        reached = {m for m in _reachable(graph, name) if m == "storycheck.group" or m.startswith("storycheck.group.")}
+        assert not reached, f"{name} imports {sorted(reached)}"
+
+
+def test_group_re_exports_the_shared_records():
+    import storycheck._records as records
+    import storycheck.group as group
+
+    for name in ("ArticleFeatures", "Batch", "Duplicate", "StoryUpdate", "Vocabulary", "band_keys", "content_hash"):
+        assert getattr(group, name) is getattr(records, name), name
 
 
 def test_cycle_finder_finds_a_cycle():
@@ -113,3 +139,26 @@ def test_all_names_exist(name):
     missing = [n for n in mod.__all__ if not hasattr(mod, n)]
     assert not missing, f"{name}.__all__ names what it lacks: {missing}"
     assert len(set(mod.__all__)) == len(mod.__all__), f"{name}.__all__ repeats a name"
+
+
+def bench_graph() -> dict[str, set[str]]:
+    """Which of bench/'s scripts imports which (they import one another by bare name, bench/ on sys.path)."""
+    bench = SRC.parent / "bench"
+    names = {p.stem for p in bench.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for p in sorted(bench.glob("*.py")):
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"), filename=str(p))):
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names if a.name in names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module in names:
+                edges.add(node.module)
+        graph[p.stem] = edges - {p.stem}
+    return graph
+
+
+def test_bench_scripts_have_no_import_cycle():
+    graph = bench_graph()
+    assert "machine" in graph["run"] and "machine" in graph["claims_grouping"]
+    found = cycles(graph)
+    assert not found, "import cycles in bench/:\n" + "\n".join(" <-> ".join(c) for c in found)

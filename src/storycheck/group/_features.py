@@ -8,18 +8,20 @@ frequencies (``Vocabulary``).
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from .._records import PERMUTATIONS, ArticleFeatures
+
+# re-exported: grouping's modules and storycheck.group import them from here
+from .._records import Vocabulary as Vocabulary
+from .._records import band_keys as band_keys
+from .._records import content_hash as content_hash
 from .._types import Article
 from ..analyze import content_words
-from ..embed import text_key
 from ..lang import detect_language, latin_name
 
 #: Capitalised words not at a sentence start, from the body only: headlines
@@ -33,24 +35,10 @@ _SHINGLE_WORD = re.compile(r"[^\W_]+")  # words of any script: Cyrillic text mus
 #: Near-duplicate test: word 5-shingles, 64 MinHash permutations in 16 bands of 4
 #: (candidates from ~0.5 Jaccard; confirmed on the estimate).
 SHINGLE = 5
-PERMUTATIONS = 64
-BANDS = 16
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20261122)  # fixed: signatures must be comparable across runs
 _A = _rng.integers(1, _PRIME, PERMUTATIONS, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, PERMUTATIONS, dtype=np.uint64)
-
-
-@dataclass
-class ArticleFeatures:
-    id: str
-    terms: dict[str, int]  # content-word counts (title + body)
-    names: dict[str, int]  # counts of names and '#'-prefixed figures (body)
-    lead: str  # title + opening characters: what is embedded
-    day: date | None
-    minhash: np.ndarray  # uint64[PERMUTATIONS]
-    vector: np.ndarray | None = None  # embedding of ``lead``, filled by the caller
-    language: str | None = None  # ISO 639-1; None: detected from ``lead`` when needed (stored features)
 
 
 def _day(published: str | None) -> date | None:
@@ -71,12 +59,6 @@ def minhash(text: str) -> np.ndarray:
         return np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     # (a·h + b) mod p per permutation; numpy uint64 wraps, which keeps it a fixed hash family
     return ((np.outer(_A, hashes) + _B[:, None]) % _PRIME).min(axis=1)
-
-
-def band_keys(sig: np.ndarray) -> list[str]:
-    rows = PERMUTATIONS // BANDS
-    return [f"{b}:" + hashlib.blake2b(sig[b * rows : (b + 1) * rows].tobytes(), digest_size=8).hexdigest()
-            for b in range(BANDS)]
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> float:
@@ -109,36 +91,3 @@ def features(article: Article, lead_chars: int) -> ArticleFeatures:
         minhash=minhash(body),
         language=lang,
     )
-
-
-class Vocabulary:
-    """Document frequencies of terms and names; '@' prefixes names."""
-
-    def __init__(self, n: int = 0, df: Mapping[str, int] | None = None) -> None:
-        self.n = n
-        self.df: Counter[str] = Counter(df or {})
-
-    @classmethod
-    def of(cls, feats: Sequence[ArticleFeatures]) -> Vocabulary:
-        v = cls()
-        v.add(feats)
-        return v
-
-    def add(self, feats: Sequence[ArticleFeatures]) -> None:
-        self.n += len(feats)
-        for f in feats:
-            self.df.update(f.terms.keys())
-            self.df.update("@" + k for k in f.names)
-
-    def idf(self, term: str) -> float:
-        return math.log((self.n + 1) / max(self.df.get(term, 0), 1)) + 1.0
-
-    def weights(self, counts: Mapping[str, int], prefix: str = "") -> dict[str, float]:
-        vec = {w: (1 + math.log(c)) * self.idf(prefix + w) for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {w: v / norm for w, v in vec.items()}
-
-
-def content_hash(text: str) -> str:
-    """Hash of the text with whitespace normalised: the same article re-wrapped is the same text."""
-    return text_key(" ".join(text.split()))

@@ -18,45 +18,17 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
+from .._records import ArticleFeatures, Batch, Duplicate, StoryUpdate, Vocabulary, band_keys, content_hash
 from .._types import Article
 from ..embed import EmbeddingBackend, text_key
 from ._cluster import _agglomerate, block_terms, embed_leads, near_duplicates, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features
+from ._features import features
 from ._options import ClusterOptions
 from ._similarity import Similarity
-
-
-@dataclass
-class Duplicate:
-    article: Article  # the copy (not stored: only its metadata and what it adds)
-    original: str
-    resemblance: float
-    added: list[str]  # sentences of the copy the original does not have
-
-
-@dataclass
-class Batch:
-    """What describing a batch writes (one transaction): articles, features, duplicate links, vectors."""
-
-    articles: list[Article] = field(default_factory=list)
-    features: list[ArticleFeatures] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # where the time went: features, duplicates, embed
-
-
-@dataclass
-class StoryUpdate:
-    """What grouping a batch writes (one transaction)."""
-
-    blocks: dict[str, list[str]] = field(default_factory=dict)  # article id → its block terms
-    stories: dict[str, list[str]] = field(default_factory=dict)  # story id → its members after the batch
-    dropped_stories: list[str] = field(default_factory=list)  # merged into another
 
 
 class StoryIndex(Protocol):

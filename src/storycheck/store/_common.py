@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from .._records import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash
 from .._types import Article, Sentence
 from ..embed import text_key
-from ..group import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -24,7 +24,8 @@ class ReadOptions:
     encoding: str | None = None
     #: A bad article or file stops the run (exit 2) unless the caller asked to skip it.
     skip_bad: bool = False
-    #: Whole-file limit for single-article formats; the line limit for JSONL.
+    #: Whole-file limit for single-article formats; for JSONL, the limit on a line's fields that are read
+    #: (id, title, text, outlet, url, published) together, as written: other fields are passed over.
     max_file_bytes: int = MAX_FILE_BYTES
     #: Per-article text limit, in characters.
     max_article_chars: int = MAX_ARTICLE_CHARS

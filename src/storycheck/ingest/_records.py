@@ -12,7 +12,7 @@ from .._exceptions import MalformedInput
 from .._types import Article
 from ._options import MAX_ARTICLE_CHARS, MAX_FIELD_CHARS
 
-_FIELDS = ("id", "text", "title", "outlet", "url", "published")
+FIELDS = ("id", "text", "title", "outlet", "url", "published")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?))?")
 #: Longest date string handed to dateparser: its cost grows with the input, a date is short.
@@ -71,7 +71,7 @@ def _check_fields(rec: dict[str, Any], source: str, max_chars: int) -> None:
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise MalformedInput("missing or empty 'text' field", source=source)
-    for key in _FIELDS:
+    for key in FIELDS:
         value = rec.get(key)
         if value is None:
             continue

@@ -45,6 +45,24 @@ def write_archive(path: Path, size_bytes: int, seed: int = 0) -> int:
     return n
 
 
+def write_crawl(path: Path, rows: int, field_bytes: int, seed: int = 0) -> None:
+    """``rows`` crawl rows: an article as in ``write_archive`` plus a ``raw_html`` field of about
+    ``field_bytes`` (HTML-like, with escaped quotes and newlines), a field the reader does not read."""
+    rng = random.Random(seed)
+    unit = '<p class="body">' + "x" * 80 + "</p>\n"
+    with path.open("w", encoding="utf-8") as fh:
+        for n in range(rows):
+            town, person = rng.choice(TOWNS), rng.choice(PEOPLE)
+            body = " ".join(rng.choice(SENTENCES).format(town=town, person=person, name=rng.choice(TOWNS),
+                                                         n=rng.randint(2, 999), m=rng.randint(2, 60))
+                            for _ in range(22))
+            fh.write(f'{{"id": "c{n}", "title": "{town} bridge closed ({n})", "outlet": "Outlet {n}", "raw_html": "')
+            piece = json.dumps(unit)[1:-1] * 10_000  # written piece by piece: this process stays small, so
+            for _ in range(field_bytes // (len(unit) * 10_000)):  # the child measured inherits no large peak
+                fh.write(piece)
+            fh.write(f'", "text": {json.dumps(body)}}}\n')
+
+
 _CHECK = """
 import resource, sys, time
 from storycheck.ingest import CheckedArticles

@@ -16,6 +16,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from storycheck._output import write_output
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -69,7 +71,7 @@ def main() -> None:
     if a.compare:
         print(json.dumps(compare(*(json.loads(p.read_text()) for p in a.compare)), indent=1))
         return
-    a.out.write_text(json.dumps(verdicts(a.shared)))
+    write_output(a.out, json.dumps(verdicts(a.shared)))
 
 
 if __name__ == "__main__":

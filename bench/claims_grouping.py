@@ -31,6 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storycheck._output import write_output
+
 ROOT = Path(__file__).resolve().parents[1]
 STORIES_DIR = ROOT / "bench" / "claims"
 RESULTS = ROOT / "bench" / "results"
@@ -372,7 +374,7 @@ def main() -> None:
     out = {"command": "python bench/claims_grouping.py", "date": datetime.now(UTC).strftime("%Y-%m-%d"),
            "machine": machine(), "result": res}
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps(out, indent=1))
+    write_output(a.out, json.dumps(out, indent=1))
     print("\n".join(res["table"]))
 
 

@@ -35,6 +35,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from storycheck._output import write_output
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench" / "multilingual"
 
@@ -285,7 +287,7 @@ def main() -> None:
     res = evaluate()
     text = json.dumps(res, indent=1, ensure_ascii=False)
     if args.out:
-        args.out.write_text(text)
+        write_output(args.out, text)
     print(text if not args.out else "\n".join(res["table"]), file=sys.stdout)
 
 

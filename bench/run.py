@@ -27,6 +27,8 @@ import numpy as np
 from datetime import datetime, timezone
 from pathlib import Path
 
+from storycheck._output import write_output
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 EXE = Path(sys.executable).with_name("storycheck")
@@ -868,7 +870,7 @@ def write_markdown(results: dict) -> None:
     extra = ROOT / "bench" / "notes.md"
     if extra.exists():
         parts += [extra.read_text()]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts))
+    write_output(ROOT / "docs" / "benchmarks.md", "\n".join(parts))
 
 
 def main() -> None:
@@ -882,7 +884,7 @@ def main() -> None:
         res = SECTIONS[name](args.shared)
         out = {"command": f"make bench (section {name})", "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
                "machine": machine(), "result": res}
-        (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1))
+        write_output(RESULTS / f"{name}.json", json.dumps(out, indent=1))
         print(json.dumps(res, indent=1)[:2000], file=sys.stderr)
     write_markdown({})
 

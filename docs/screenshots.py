@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from storycheck._output import write_output
+
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +87,7 @@ def save_pictures(page: Page, prefix: str, names: list[str]) -> None:
     if figures.count() != len(names):
         sys.exit(f"{page.url}: {figures.count()} pictures, expected {len(names)}")
     for i, name in enumerate(names):
-        figures.nth(i).screenshot(path=str(DOCS / f"{prefix}-{name}.png"))
+        write_output(DOCS / f"{prefix}-{name}.png", figures.nth(i).screenshot())
 
 
 def check_pictures(page: Page) -> None:
@@ -122,14 +124,14 @@ def main() -> None:
             page = new_page(browser)
             page.goto(f"{url}/stories/{sid}")
             page.wait_for_selector("figure.pic svg")
-            page.screenshot(path=str(DOCS / "story-page.png"))
+            write_output(DOCS / "story-page.png", page.screenshot())
             save_pictures(page, "story", ["timeline", "tree"])
             page = new_page(browser)
             page.goto(report.as_uri())
             check_pictures(page)
             page = new_page(browser, 1300)
             page.goto(demo.as_uri())
-            page.screenshot(path=str(DOCS / "report-example.png"))
+            write_output(DOCS / "report-example.png", page.screenshot())
             browser.close()
     if ERRORS:
         sys.exit("\n".join(ERRORS))

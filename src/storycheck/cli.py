@@ -104,7 +104,7 @@ def _show(doc: dict, as_json: bool, html_out: Path | None, title: str = "storych
     from .report import render_html, render_terminal
 
     if html_out is not None:
-        _write_atomic(html_out, render_html(doc, title=title))
+        _write_out(html_out, render_html(doc, title=title))
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
@@ -291,7 +291,7 @@ def story(story_id: str, db: str | None, as_json: bool, html_out: Path | None, c
     if csv_out is not None:
         from .report import matrix_csv
 
-        _write_atomic(csv_out, matrix_csv(doc["story"]), newline="")
+        _write_out(csv_out, matrix_csv(doc["story"]), newline="")
     _show(doc, as_json, html_out, title=f"storycheck story {doc['story']['id']}")
     if csv_out is not None and not as_json:
         click.echo(f"CSV matrix written to {csv_out}", err=True)
@@ -460,7 +460,7 @@ def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
 @main.command("score-claims")
 @click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout."
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout (- is stdout)."
 )
 @click.option("--skip-bad", is_flag=True, help="Report malformed lines on stderr and go on.")
 @click.option("--fast", is_flag=True,
@@ -483,19 +483,20 @@ def score_claims_cmd(
         rows = score_claims(records, threshold=threshold, progress=tick, fast=fast)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if output is not None:
-        _write_atomic(output, text)
+        _write_out(output, text)
     else:
         click.echo(text, nl=False)
 
 
-def _write_atomic(path: Path, text: str, newline: str | None = None) -> None:
-    """``newline=""`` keeps line ends as written (CSV's \\r\\n), else the platform's."""
-    tmp = path.with_name(path.name + ".tmp")
+def _write_out(path: Path, text: str, newline: str | None = None) -> None:
+    """One output file (or ``-`` for stdout) through ``write_output``: a device, FIFO or link is
+    written through, never replaced; ``newline=""`` keeps line ends as written (CSV's \\r\\n)."""
+    from ._output import write_output
+
     try:
-        tmp.write_text(text, encoding="utf-8", newline=newline)
-        tmp.replace(path)
+        write_output(path, text, newline=newline)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from None
+        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .._output import write_output, write_output_with
+
 if TYPE_CHECKING:
     import faiss
 
@@ -78,7 +80,8 @@ class ExactIndex:
         return out
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        np.save(Path(str(path) + ".npy"), self._all())
+        vectors = self._all()
+        write_output_with(Path(str(path) + ".npy"), lambda fh: np.save(fh, vectors))
         _save_meta(path, self.kind, self.dim, self.ids)
 
     def __len__(self) -> int:
@@ -117,9 +120,7 @@ class HnswIndex:
         ]
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        import faiss
-
-        faiss.write_index(self.index, str(path) + ".faiss")
+        _save_faiss(path, self.index)
         _save_meta(path, self.kind, self.dim, self.ids)
 
     def __len__(self) -> int:
@@ -172,21 +173,25 @@ class IvfPqIndex:
         return out
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        import faiss
-
         if self.index is None:
             raise ValueError("an IVF-PQ index is trained on its first vectors: an empty one cannot be saved")
-        faiss.write_index(self.index, str(path) + ".faiss")
+        _save_faiss(path, self.index)
         _save_meta(path, self.kind, self.dim, self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
+def _save_faiss(path: str | os.PathLike[str], index: faiss.Index) -> None:
+    """The faiss index streamed into PATH.faiss (no second copy in memory) by the output rules."""
+    import faiss
+
+    writer = faiss.PyCallbackIOWriter  # type: ignore[attr-defined]  # not in faiss's stubs
+    write_output_with(Path(str(path) + ".faiss"), lambda fh: faiss.write_index(index, writer(fh.write)))
+
+
 def _save_meta(path: str | os.PathLike[str], kind: str, dim: int, ids: list[str]) -> None:
-    tmp = Path(str(path) + ".ids.tmp")
-    tmp.write_text(json.dumps({"kind": kind, "dim": dim, "ids": ids}))
-    tmp.replace(Path(str(path) + ".ids"))
+    write_output(Path(str(path) + ".ids"), json.dumps({"kind": kind, "dim": dim, "ids": ids}))
 
 
 def load_index(path: str | os.PathLike[str],

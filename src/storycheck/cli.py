@@ -460,7 +460,8 @@ def _existing_store(db: str | None):  # type: ignore[no-untyped-def]
 @main.command("score-claims")
 @click.argument("infile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSONL here instead of stdout (- is stdout)."
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write JSONL here instead of stdout (- is stdout).",
 )
 @click.option("--skip-bad", is_flag=True, help="Report malformed lines on stderr and go on.")
 @click.option("--fast", is_flag=True,

@@ -18,7 +18,7 @@ from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import CheckedArticles, ReadOptions, read_paths
-from .lang import detect_language, sentence_language
+from .lang import article_language, sentence_language
 from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
 from .verify import verify_articles
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def detect_article_language(article: Article) -> Article:
     """The article's language (title and text), when not known yet; idempotent."""
     if article.language is None:
-        article.language = detect_language(((article.title or "") + "\n" + article.text).strip())
+        article.language = article_language(article.title, article.text)
     return article
 
 
@@ -209,9 +209,9 @@ def add(
         if new:
             batch = describe_batch(store, new, backend)
             stored = set(store.write_articles(batch, backend.model_id))
-            feats = [f for f in batch.features if f.id in stored]
-            vocab.add(feats)
-            changed |= _group(store, feats, vocab, backend, ann)
+            vocab.add([f for f in batch.features if f.id in stored])
+            # grouped from the store, as `add --dask` and a resumed `add` group: one path, one answer
+            changed |= group_unassigned(store, backend, vocab, batch_size, ann=ann)
             added += len(stored)
             already += len(batch.articles) - len(stored)
             dups += len(batch.duplicates)

@@ -20,7 +20,7 @@ import numpy as np
 from .._types import Article
 from ..analyze import content_words
 from ..embed import text_key
-from ..lang import detect_language, latin_name
+from ..lang import article_language, latin_name
 
 #: Capitalised words not at a sentence start, from the body only: headlines
 #: capitalise every word ("Hid Crumbling Death Trap For Years").
@@ -97,14 +97,19 @@ def _names(body: str, language: str | None) -> list[str]:
     return [latin_name(w) for w in _NAME_ANY.findall(body)]
 
 
+def lead_text(title: str | None, body: str, lead_chars: int) -> str:
+    """The title and the body's opening characters (whitespace collapsed): what is embedded."""
+    return (title or "") + " " + " ".join(body.split())[:lead_chars]
+
+
 def features(article: Article, lead_chars: int) -> ArticleFeatures:
     body = article.text
-    lang = article.language or detect_language(((article.title or "") + "\n" + body).strip())
+    lang = article.language or article_language(article.title, body)
     return ArticleFeatures(
         id=article.id,
         terms=dict(Counter(content_words((article.title or "") + "\n" + body))),
         names=dict(Counter(_names(body, lang) + ["#" + x for x in _FIGURE.findall(body)])),
-        lead=(article.title or "") + " " + " ".join(body.split())[:lead_chars],
+        lead=lead_text(article.title, body, lead_chars),
         day=_day(article.published),
         minhash=minhash(body),
         language=lang,

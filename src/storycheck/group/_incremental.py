@@ -237,7 +237,8 @@ def join_stories(
                 if (close[x] & close[y]).any():
                     total[x, y] = total[y, x] = sim.block(old[x][1], old[y][1]).sum()
     sizes = np.array([len(rows) for _, rows in old] + [1] * m)
-    groups = _agglomerate(list(range(k + m)), total, opts.threshold, sizes)
+    movable = np.arange(k + m) >= k  # a stored story never moves; a new article may attach to it
+    groups = _agglomerate(list(range(k + m)), total, opts.threshold, sizes, movable)
     out = []
     for g in groups:
         ids = [a for node in g for a in (members[old[node][0]] if node < k else [new[node - k].id])]

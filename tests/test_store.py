@@ -48,6 +48,7 @@ def test_language_is_stored_and_read_back_not_detected_again(store_target):
         langs = {p.rsplit("/", 1)[-1]: lang for p, lang in _languages(st).items()}
         assert langs["05_talblatt.txt"] == "de" and langs["06_courrier_du_val.txt"] == "fr"
         assert langs["04_severny_vestnik.txt"] == "ru" and langs["01_northbridge_wire.txt"] == "en"
+        assert [s["languages"] for s in st.list_stories()] == [sorted(set(langs.values()))]  # one story, 9 articles
         aid = st._x("SELECT id FROM articles WHERE path LIKE ?", ("%01_northbridge_wire.txt",)).fetchone()[0]
         st._x("UPDATE articles SET language = 'hu' WHERE id = ?", (aid,))
         assert st.get_article(aid).language == "hu"  # what the store says, not a new detection

@@ -189,6 +189,8 @@ def test_language_is_shown_in_lists_columns_and_terminal(client):
     sid = _story_id(client)
     doc = client.get(f"/api/stories/{sid}").json()
     assert {a["language"] for a in doc["articles"]} == {"en"}
+    listed = client.get("/api/stories", params={"q": "Merrow"}).json()["stories"][0]
+    assert listed["languages"] == ["en"] and "<th>languages</th>" in client.get("/").text
     assert set(doc["story"]["languages"]) == set(doc["story"]["outlets"]) == {a["id"] for a in doc["articles"]}
     page = client.get(f"/stories/{sid}").text
     assert "<th>language</th>" in page and page.count("<td>en</td>") == len(doc["articles"])  # the outlets list

@@ -337,10 +337,10 @@ class Store:
     def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None,
                      since: str | None = None, until: str | None = None,
                      min_size: int | None = None) -> list[dict[str, Any]]:
-        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
+        """Stories, biggest first: size, outlets, languages, first and last date, headline (the earliest title)."""
         sql, args = self._story_filter(query, since, until, min_size)
         sql = ("SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published), " + self._concat("a.outlet")
-               + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
+               + ", " + self._concat("a.language") + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
@@ -356,7 +356,7 @@ class Store:
                 " ORDER BY sa.story_id, a.published IS NULL, a.published, a.id", ids):
             heads.setdefault(sid, (title, text))
         out = []
-        for sid, size, first, last, outlets in page:
+        for sid, size, first, last, outlets, languages in page:
             dups = dup_outlets.get(sid, [])
             head = heads.get(sid)
             names = sorted((set((outlets or "").split(",")) | set(dups)) - {"", None})
@@ -367,6 +367,7 @@ class Store:
                     "articles": size,
                     "duplicates": len(dups),
                     "outlets": names,
+                    "languages": sorted(set((languages or "").split(",")) - {""}),
                     "first_published": first,
                     "last_published": last,
                     "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None,

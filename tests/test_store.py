@@ -5,7 +5,8 @@ started by the test suite (see conftest: store_target)."""
 import pytest
 from conftest import EXAMPLES
 
-from storycheck import InputError, StoreError, add, open_store
+from storycheck import InputError, StoreError, add, open_store, read_paths
+from storycheck.group import features
 from storycheck.store import SCHEMA_VERSION
 
 
@@ -49,6 +50,10 @@ def test_language_is_stored_and_read_back_not_detected_again(store_target):
         assert langs["05_talblatt.txt"] == "de" and langs["06_courrier_du_val.txt"] == "fr"
         assert langs["04_severny_vestnik.txt"] == "ru" and langs["01_northbridge_wire.txt"] == "en"
         assert [s["languages"] for s in st.list_stories()] == [sorted(set(langs.values()))]  # one story, 9 articles
+        arts = read_paths([VELMORA])  # stored features give back what describing the article gave
+        loaded = {f.id: f for f in st.load_features([a.id for a in arts], "any")}
+        assert all((loaded[a.id].lead, loaded[a.id].language) == (lambda f: (f.lead, f.language))(features(a, 300))
+                   for a in arts)
         aid = st._x("SELECT id FROM articles WHERE path LIKE ?", ("%01_northbridge_wire.txt",)).fetchone()[0]
         st._x("UPDATE articles SET language = 'hu' WHERE id = ?", (aid,))
         assert st.get_article(aid).language == "hu"  # what the store says, not a new detection

@@ -16,7 +16,8 @@ from ._options import ClusterOptions
 
 class Similarity:
     """similarity = w_c·cos(content) + w_n·cos(names) + w_e·cos(lead vectors), halved every
-    ``time_scale_days`` beyond ``time_scale_days`` apart when both articles are dated."""
+    ``time_scale_days`` beyond ``time_scale_days`` apart when both articles are dated. For a pair
+    across languages: CROSS_NAMES·cos(names by sound) + CROSS_LEAD·closeness(multilingual leads)."""
 
     def __init__(self, feats: Sequence[ArticleFeatures], vocab: Vocabulary, opts: ClusterOptions) -> None:
         self.opts = opts
@@ -135,8 +136,8 @@ MULTI_LEAD_CHARS = 200
 
 @lru_cache(maxsize=65536)
 def _lead_language(lead: str) -> str:
-    """The language of a stored article's lead (stores keep no language): once per lead, since
-    the candidates of one batch come back in the next."""
+    """The language of a lead, for features that carry none (made outside a store or `features`):
+    once per lead. Stored articles carry the language detected when they were added."""
     return detect_language(lead) or "en"
 
 

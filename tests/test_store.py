@@ -5,7 +5,8 @@ started by the test suite (see conftest: store_target)."""
 import pytest
 from conftest import EXAMPLES
 
-from storycheck import InputError, StoreError, add, open_store
+from storycheck import InputError, StoreError, add, open_store, read_paths
+from storycheck.group import features
 from storycheck.store import SCHEMA_VERSION
 
 
@@ -33,6 +34,44 @@ def test_add_is_idempotent_and_keeps_offsets(store_target):
         assert art is not None and art.outlet == "Valley Courier"
         for s in art.sentences:
             assert " ".join(art.text[s.start : s.end].split()) == s.text
+
+
+VELMORA = EXAMPLES.parent / "velmora-dam"
+
+
+def _languages(st):
+    return dict(st._x("SELECT path, language FROM articles").fetchall())
+
+
+def test_language_is_stored_and_read_back_not_detected_again(store_target):
+    with open_store(store_target) as st:
+        add([VELMORA], store=st)
+        langs = {p.rsplit("/", 1)[-1]: lang for p, lang in _languages(st).items()}
+        assert langs["05_talblatt.txt"] == "de" and langs["06_courrier_du_val.txt"] == "fr"
+        assert langs["04_severny_vestnik.txt"] == "ru" and langs["01_northbridge_wire.txt"] == "en"
+        assert [s["languages"] for s in st.list_stories()] == [sorted(set(langs.values()))]  # one story, 9 articles
+        arts = read_paths([VELMORA])  # stored features give back what describing the article gave
+        loaded = {f.id: f for f in st.load_features([a.id for a in arts], "any")}
+        assert all((loaded[a.id].lead, loaded[a.id].language) == (lambda f: (f.lead, f.language))(features(a, 300))
+                   for a in arts)
+        aid = st._x("SELECT id FROM articles WHERE path LIKE ?", ("%01_northbridge_wire.txt",)).fetchone()[0]
+        st._x("UPDATE articles SET language = 'hu' WHERE id = ?", (aid,))
+        assert st.get_article(aid).language == "hu"  # what the store says, not a new detection
+        assert {f.id: f.language for f in st.load_features([aid], "any")}[aid] == "hu"
+
+
+def test_a_store_of_the_previous_schema_gets_its_languages_in_place(store_target):
+    with open_store(store_target) as st:
+        add([VELMORA], store=st)
+        expected = _languages(st)
+        # back to the schema before the language column: the column and its migration's record gone
+        (version,) = st._x("SELECT version FROM schema_migrations WHERE name LIKE ?", ("%language.sql",)).fetchone()
+        st._x("ALTER TABLE articles DROP COLUMN language")
+        st._x("DELETE FROM schema_migrations WHERE version = ?", (version,))
+    assert len(set(expected.values())) >= 4 and None not in expected.values()
+    with open_store(store_target) as st:  # migrated in place when opened
+        assert st._x("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", (version,)).fetchone()[0] == 1
+        assert _languages(st) == expected
 
 
 def test_bad_input_stores_nothing(tmp_path, store_target):

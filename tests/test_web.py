@@ -179,3 +179,26 @@ def test_browser_story_to_article_to_evidence(browser, live_server):
     page.wait_for_selector(".s.active")
     assert page.url.split("#")[1].startswith("s-")
     assert errors == []
+
+
+def test_language_is_shown_in_lists_columns_and_terminal(client):
+    from rich.console import Console
+
+    from storycheck.report import render_story_terminal, render_terminal
+
+    sid = _story_id(client)
+    doc = client.get(f"/api/stories/{sid}").json()
+    assert {a["language"] for a in doc["articles"]} == {"en"}
+    listed = client.get("/api/stories", params={"q": "Merrow"}).json()["stories"][0]
+    assert listed["languages"] == ["en"] and "<th>languages</th>" in client.get("/").text
+    assert set(doc["story"]["languages"]) == set(doc["story"]["outlets"]) == {a["id"] for a in doc["articles"]}
+    page = client.get(f"/stories/{sid}").text
+    assert "<th>language</th>" in page and page.count("<td>en</td>") == len(doc["articles"])  # the outlets list
+    assert page.count("<span class='lang'>en</span>") == len(doc["articles"])  # the claim × outlet columns
+    art = doc["articles"][0]
+    assert f"{art['outlet']} · en" in client.get(f"/articles/{art['id']}").text
+    con = Console(record=True, width=200)
+    render_story_terminal(doc["story"], con)
+    render_terminal(doc, con)
+    out = con.export_text()
+    assert f"{art['outlet']} (en)" in out and f"{art['outlet']} · en · " in out

@@ -18,7 +18,7 @@ from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, default_backend
 from .ingest import CheckedArticles, ReadOptions, read_paths
-from .lang import detect_language, sentence_language
+from .lang import article_language, sentence_language
 from .segment import content_sentences, drop_furniture
 from .story import Family, find_families_and_apply
 from .verify import verify_articles
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def detect_article_language(article: Article) -> Article:
     """The article's language (title and text), when not known yet; idempotent."""
     if article.language is None:
-        article.language = detect_language(((article.title or "") + "\n" + article.text).strip())
+        article.language = article_language(article.title, article.text)
     return article
 
 
@@ -209,9 +209,10 @@ def add(
         if new:
             batch = describe_batch(store, new, backend)
             stored = set(store.write_articles(batch, backend.model_id))
-            feats = [f for f in batch.features if f.id in stored]
-            vocab.add(feats)
-            changed |= _group(store, feats, vocab, backend, ann)
+            vocab.add([f for f in batch.features if f.id in stored])
+            # grouped from the store, as `add --dask` and a resumed `add` group: one path, one answer
+            order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
+            changed |= group_stored(store, [a.id for a in order], backend, vocab, ann)
             added += len(stored)
             already += len(batch.articles) - len(stored)
             dups += len(batch.duplicates)
@@ -261,6 +262,19 @@ def _stack(vectors: list[Any]) -> Any:
     return np.stack(vectors) if vectors else np.zeros((0, 1), np.float32)
 
 
+def _publication_order(a: Article) -> tuple[bool, str, str]:
+    """The order Store.unassigned gives: dated articles first, by date, then by id."""
+    return a.published is None, a.published or "", a.id
+
+
+def group_stored(store: Store, ids: Sequence[str], backend: EmbeddingBackend, vocab: Any, ann: Any = None) -> set[str]:
+    """Stories for stored articles that have none yet, from what the store holds of them (features,
+    language, lead): whichever process described and wrote them, they are grouped alike."""
+    pos = {a: k for k, a in enumerate(ids)}
+    feats = sorted(store.load_features(ids, backend.model_id), key=lambda f: pos[f.id])  # engines differ in order
+    return _group(store, feats, vocab, backend, ann) if feats else set()
+
+
 def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None = None,
                      batch_size: int = ADD_BATCH, progress: Callable[[int], None] | None = None,
                      ann: Any = None) -> set[str]:
@@ -271,7 +285,7 @@ def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None 
         ids = store.unassigned(batch_size)
         if not ids:
             return changed
-        changed |= _group(store, store.load_features(ids, backend.model_id), vocab, backend, ann)
+        changed |= group_stored(store, ids, backend, vocab, ann)
         if progress:
             progress(len(ids))
 

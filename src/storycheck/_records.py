@@ -77,6 +77,16 @@ def content_hash(text: str) -> str:
     return text_key(" ".join(text.split()))
 
 
+#: Characters of the body embedded with the title as an article's lead (ClusterOptions.lead_chars says why 300);
+#: here, below group and store, so a stored article's lead is rebuilt as grouping built it.
+LEAD_CHARS = 300
+
+
+def lead_text(title: str | None, body: str, lead_chars: int = LEAD_CHARS) -> str:
+    """The title and the body's opening characters (whitespace collapsed): what is embedded."""
+    return (title or "") + " " + " ".join(body.split())[:lead_chars]
+
+
 @dataclass
 class Duplicate:
     article: Article  # the copy (not stored: only its metadata and what it adds)

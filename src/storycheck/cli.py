@@ -238,7 +238,7 @@ def cluster(files: Sequence[Path], as_json: bool, encoding: str | None, skip_bad
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Stories per page.")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Stories to skip.")
 def stories(db: str | None, as_json: bool, search: str | None, limit: int, offset: int) -> None:
-    """List stored stories: size, outlets, first and last date, headline."""
+    """List stored stories: size, outlets, languages, first and last date, headline."""
     with _existing_store(db) as store:
         rows = store.list_stories(limit=limit, offset=offset, query=search)
         total = store.count_stories(query=search)
@@ -252,10 +252,11 @@ def stories(db: str | None, as_json: bool, search: str | None, limit: int, offse
     from .report._story import shorten
 
     table = Table(title="stories")
-    for col in ("id", "size", "outlets", "first", "last", "headline"):
+    for col in ("id", "size", "outlets", "languages", "first", "last", "headline"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], str(r["size"]), shorten(r["outlets"], 3), (r["first_published"] or "-")[:16],
+        table.add_row(r["id"], str(r["size"]), shorten(r["outlets"], 3), ", ".join(r["languages"]) or "-",
+                      (r["first_published"] or "-")[:16],
                       (r["last_published"] or "-")[:16], r["headline"] or "")
     Console().print(table)
 

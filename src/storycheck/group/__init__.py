@@ -8,12 +8,12 @@ join stored stories without recomputing everything (``describe_batch``, then ``g
 """
 
 from ._cluster import NEAR_DUPLICATE, cluster_articles, story_id
-from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features, resemblance
+from ._features import ArticleFeatures, Vocabulary, band_keys, content_hash, features, lead_text, resemblance
 from ._incremental import Batch, Duplicate, StoryIndex, StoryUpdate, describe_batch, group_batch
 from ._options import ClusterOptions
 
 __all__ = [
     "NEAR_DUPLICATE", "ArticleFeatures", "Batch", "ClusterOptions", "Duplicate", "StoryIndex", "StoryUpdate",
     "Vocabulary", "band_keys", "cluster_articles", "content_hash", "describe_batch", "features", "group_batch",
-    "resemblance", "story_id",
+    "lead_text", "resemblance", "story_id",
 ]

@@ -20,9 +20,11 @@ from .._records import PERMUTATIONS, ArticleFeatures
 from .._records import Vocabulary as Vocabulary
 from .._records import band_keys as band_keys
 from .._records import content_hash as content_hash
+from .._records import lead_text as lead_text
 from .._types import Article
 from ..analyze import content_words
-from ..lang import detect_language, latin_name
+from ..embed import text_key
+from ..lang import article_language, latin_name
 
 #: Capitalised words not at a sentence start, from the body only: headlines
 #: capitalise every word ("Hid Crumbling Death Trap For Years").
@@ -81,12 +83,12 @@ def _names(body: str, language: str | None) -> list[str]:
 
 def features(article: Article, lead_chars: int) -> ArticleFeatures:
     body = article.text
-    lang = article.language or detect_language(((article.title or "") + "\n" + body).strip())
+    lang = article.language or article_language(article.title, body)
     return ArticleFeatures(
         id=article.id,
         terms=dict(Counter(content_words((article.title or "") + "\n" + body))),
         names=dict(Counter(_names(body, lang) + ["#" + x for x in _FIGURE.findall(body)])),
-        lead=(article.title or "") + " " + " ".join(body.split())[:lead_chars],
+        lead=lead_text(article.title, body, lead_chars),
         day=_day(article.published),
         minhash=minhash(body),
         language=lang,

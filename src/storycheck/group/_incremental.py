@@ -158,8 +158,9 @@ def group_batch(
     old_of = index.stories_of(near)
     members = index.story_members(set(old_of.values()))
     have = {c.id: c for c in cand_feats}
-    missing = {x for ms in members.values() for x in ms} - set(have)
-    member_feats = [have[x] for ms in members.values() for x in ms if x in have]
+    shown = {sid: story_sample(ms, have) for sid, ms in members.items()}
+    missing = {x for ms in shown.values() for x in ms} - set(have)
+    member_feats = [have[x] for ms in shown.values() for x in ms if x in have]
     if missing:
         extra = index.load_features(missing, embedder.model_id)
         embed_missing(extra, index, embedder, opts)
@@ -174,6 +175,24 @@ def group_batch(
         update.dropped_stories += held[1:]  # merged into the first
     update.stories = {sid: g for sid, g in update.stories.items() if sorted(g) != sorted(members.get(sid, []))}
     return update
+
+
+#: Stored members that stand for a story in a batch's clustering: its members among the candidates
+#: first, then an even spread of the others. A story of thousands of articles is averaged over this
+#: many, so the memory and time of a batch do not grow with the stories it touches (a story of at
+#: most this many is compared whole, as before).
+STORY_SAMPLE = 100
+
+
+def story_sample(members: Sequence[str], candidates: Iterable[str], limit: int = STORY_SAMPLE) -> list[str]:
+    """Up to ``limit`` of a story's members: those in ``candidates``, then an even spread of the rest (by id)."""
+    if len(members) <= limit:
+        return list(members)
+    near = set(candidates)
+    first = sorted(m for m in members if m in near)[:limit]
+    rest = sorted(m for m in members if m not in near)
+    room = limit - len(first)
+    return first + [rest[i * len(rest) // room] for i in range(room)]
 
 
 def join_stories(
@@ -209,7 +228,8 @@ def join_stories(
                 if (close[x] & close[y]).any():
                     total[x, y] = total[y, x] = sim.block(old[x][1], old[y][1]).sum()
     sizes = np.array([len(rows) for _, rows in old] + [1] * m)
-    groups = _agglomerate(list(range(k + m)), total, opts.threshold, sizes)
+    movable = np.arange(k + m) >= k  # a stored story never moves; a new article may attach to it
+    groups = _agglomerate(list(range(k + m)), total, opts.threshold, sizes, movable)
     out = []
     for g in groups:
         ids = [a for node in g for a in (members[old[node][0]] if node < k else [new[node - k].id])]

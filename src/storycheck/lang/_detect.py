@@ -84,6 +84,11 @@ def detect_language(text: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 
+def article_language(title: str | None, text: str) -> str | None:
+    """An article's language, from its title and text: what is stored with it and never detected again."""
+    return detect_language(((title or "") + "\n" + text).strip())
+
+
 def sentence_language(text: str, article_language: str | None) -> str | None:
     """The sentence's language when it surely differs from its article's, else None."""
     if article_language is None:

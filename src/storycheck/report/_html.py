@@ -130,7 +130,9 @@ def story_html(doc: dict[str, Any], link: str = "#s-{article}-{sentence}",
                "</p><div class='mx'><table class='m'><tr><th rowspan='2'>claim</th><th rowspan='2'>text</th>")
     out.extend(f"<th class='fg' colspan='{len(members)}'>{_e(label)}</th>" for label, members in groups)
     out.append("<th rowspan='2'>independent sources</th><th rowspan='2'>first reported by</th></tr><tr>")
-    out.extend(f"<th class='o'>{_e(names[a])}</th>" for a in ids)
+    langs = doc.get("languages") or {}
+    out.extend(f"<th class='o'>{_e(names[a])}" + (f" <span class='lang'>{_e(langs[a])}</span>" if langs.get(a) else "")
+               + "</th>" for a in ids)
     out.append("</tr>")
     for c in doc["claims"]:
         at = {v["article"]: v["sentence"] for v in c["trail"]}

@@ -54,6 +54,7 @@ def story_dict(
     return {
         "id": story_id,
         "outlets": {a.id: names[a.id] for a in articles},
+        "languages": {a.id: a.language for a in articles},  # ISO 639-1 per article (None: not known)
         "families": [
             {
                 "id": f.id, "original": f.original, "basis": f.basis, "members": f.members,

@@ -20,7 +20,7 @@ def render_terminal(articles: Sequence[Article] | dict[str, Any], console: Conso
     names = {a["id"]: label(a["id"], a["outlet"], a["title"]) for a in doc["articles"]}
     for a in doc["articles"]:
         con.print(Text(a["title"] or a["id"], style="bold underline"))
-        meta = " · ".join(x for x in (a["outlet"], a["published"], a["path"], f"id {a['id']}") if x)
+        meta = " · ".join(x for x in (a["outlet"], a.get("language"), a["published"], a["path"], f"id {a['id']}") if x)
         con.print(Text(meta, style="dim"))
         head = headline_line(a)
         if head:
@@ -92,7 +92,9 @@ def render_story_terminal(doc: dict[str, Any], console: Console | None = None) -
     ordered = [a for _, members in groups for a in members]
     shown = ordered[:max(1, min(MAX_TERMINAL_COLUMNS, (con.width - MIN_TEXT_WIDTH - FIRST_WIDTH - 20) // 3))]
     letter = {a: _letter(i) for i, a in enumerate(ordered)}
-    con.print(Text("outlets: " + " · ".join(f"{letter[a]} {names[a]}" for a in shown), style="dim"))
+    langs = doc.get("languages") or {}
+    con.print(Text("outlets: " + " · ".join(f"{letter[a]} {names[a]}" + (f" ({langs[a]})" if langs.get(a) else "")
+                                            for a in shown), style="dim"))
     fams = [" ".join(letter[a] for a in members) for label, members in groups if len(members) > 1]
     if fams:
         con.print(Text("copy families: " + " · ".join(f"[{f}]" for f in fams), style="dim"))

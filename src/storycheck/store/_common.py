@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .._records import ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash
+from .._records import (LEAD_CHARS, ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash,
+                        lead_text)
 from .._types import Article, Sentence
 from ..embed import text_key
 
@@ -28,6 +29,9 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 SCHEMA_VERSION = max(v for v, _, _ in _migrations())
+#: Characters of an article's text read per character of its lead, to rebuild the lead of a stored
+#: article (whitespace collapses; a text whose opening is mostly whitespace is read whole).
+_LEAD_SAMPLE = 4
 
 
 def default_db_path() -> Path | str:
@@ -81,16 +85,34 @@ class Store:
     def migrate(self) -> None:
         with self._transaction():
             self._lock_schema()
-            current = self.schema_version()
+            self.schema_version()  # creates the table of applied migrations
+            applied = {int(v) for (v,) in self._x("SELECT version FROM schema_migrations").fetchall()}
             for version, name, sql in _migrations():
-                if version <= current:
+                if version in applied:  # by number, not 'up to the highest': each one is applied once
                     continue
                 code = "\n".join(ln.split("--", 1)[0] for ln in sql.splitlines())
                 for stmt in (s.strip() for s in code.split(";")):
                     if stmt:
                         self._x(self._ddl(stmt))
+                self._after_migration(name)
                 self._x("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                         (version, name, _now()))
+
+    def _after_migration(self, name: str) -> None:
+        """What a migration needs beyond SQL, keyed by its name without the number (renumbering keeps it)."""
+        if name.split("_", 1)[-1] == "language.sql":
+            self._fill_languages()
+
+    def _fill_languages(self, chunk: int = 500) -> None:
+        """Detect the language of articles stored without one (a store from before the column), in place."""
+        from ..lang import article_language
+
+        ids = [a for (a,) in self._x("SELECT id FROM articles WHERE language IS NULL ORDER BY id").fetchall()]
+        for part in _chunks(ids, chunk):
+            rows = list(self._rows_in("SELECT id, title, text FROM articles WHERE id IN ({marks})", part))
+            self._many("UPDATE articles SET language = ? WHERE id = ?",
+                       [(lang, aid) for aid, title, text in rows
+                        if (lang := article_language(title, text)) is not None])
 
     def _lock_schema(self) -> None:
         """Two processes opening a new database at once must not both migrate it."""
@@ -111,11 +133,12 @@ class Store:
 
     def get_article(self, article_id: str) -> Article | None:
         row = self._x(
-            "SELECT id, text, title, outlet, url, published, path FROM articles WHERE id = ?", (article_id,)
+            "SELECT id, text, title, outlet, url, published, path, language FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             return None
-        art = Article(id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4], published=row[5], path=row[6])
+        art = Article(id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4], published=row[5], path=row[6],
+                      language=row[7])
         art.sentences = [
             Sentence(index=i, start=a, end=b, text=t)
             for i, a, b, t in self._x(
@@ -158,16 +181,26 @@ class Store:
         out = self._grouped("SELECT term, article_id FROM block_postings WHERE term IN ({marks})", terms)
         return {t: ids for t, ids in out.items() if len(ids) <= max_postings}
 
-    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]:
+    def load_features(self, ids: Iterable[str], model: str, lead_chars: int = LEAD_CHARS) -> list[ArticleFeatures]:
+        """Stored grouping features with the article's stored language and its lead text (what the lead
+        vector embeds, which the multilingual space embeds too): grouping a stored article is grouping
+        the article that was described, whichever process described it."""
         rows = self._rows_in(
-            "SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector FROM article_features f"
+            "SELECT f.article_id, f.terms, f.names, f.lead_hash, f.day, f.minhash, e.vector, a.language, a.title,"
+            f" SUBSTR(a.text, 1, {_LEAD_SAMPLE * lead_chars}) FROM article_features f"
+            " JOIN articles a ON a.id = f.article_id"
             " LEFT JOIN embeddings e ON e.text_hash = f.lead_hash AND e.model = ? WHERE f.article_id IN ({marks})",
             ids, model)
-        return [
-            ArticleFeatures(aid, json.loads(t), json.loads(nm), "", date.fromisoformat(d) if d else None,
-                            np.frombuffer(mh, dtype=np.uint64), np.frombuffer(v, dtype=np.float32) if v else None)
-            for aid, t, nm, _, d, mh, v in rows
-        ]
+        out = []
+        for aid, t, nm, lead_hash, d, mh, v, lang, title, opening in rows:
+            lead = lead_text(title, opening, lead_chars)
+            if text_key(lead) != lead_hash:  # an opening mostly whitespace: the whole text says
+                lead = lead_text(title, self._x("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()[0],
+                                 lead_chars)
+            out.append(ArticleFeatures(aid, json.loads(t), json.loads(nm), lead, date.fromisoformat(d) if d else None,
+                                       np.frombuffer(mh, dtype=np.uint64),
+                                       np.frombuffer(v, dtype=np.float32) if v else None, lang))
+        return out
 
     def feature_ids(self) -> list[str]:
         """Every described article, in the order it was stored."""
@@ -259,9 +292,9 @@ class Store:
 
     def _insert_article(self, a: Article, now: str) -> bool:
         cur = self._x(
-            "INSERT INTO articles (id, content_hash, title, outlet, url, published, path, text, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (a.id, content_hash(a.text), a.title, a.outlet, a.url, a.published, a.path, a.text, now),
+            "INSERT INTO articles (id, content_hash, title, outlet, url, published, path, text, added_at, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (a.id, content_hash(a.text), a.title, a.outlet, a.url, a.published, a.path, a.text, now, a.language),
         )
         if cur.rowcount == 0:
             return False
@@ -304,10 +337,10 @@ class Store:
     def list_stories(self, limit: int | None = None, offset: int = 0, query: str | None = None,
                      since: str | None = None, until: str | None = None,
                      min_size: int | None = None) -> list[dict[str, Any]]:
-        """Stories, biggest first: size, outlets, first and last date, headline (earliest article's title)."""
+        """Stories, biggest first: size, outlets, languages, first and last date, headline (the earliest title)."""
         sql, args = self._story_filter(query, since, until, min_size)
         sql = ("SELECT sa.story_id, COUNT(*) AS size, MIN(a.published), MAX(a.published), " + self._concat("a.outlet")
-               + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
+               + ", " + self._concat("a.language") + sql + " ORDER BY size DESC, MAX(a.published) DESC, sa.story_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
@@ -323,7 +356,7 @@ class Store:
                 " ORDER BY sa.story_id, a.published IS NULL, a.published, a.id", ids):
             heads.setdefault(sid, (title, text))
         out = []
-        for sid, size, first, last, outlets in page:
+        for sid, size, first, last, outlets, languages in page:
             dups = dup_outlets.get(sid, [])
             head = heads.get(sid)
             names = sorted((set((outlets or "").split(",")) | set(dups)) - {"", None})
@@ -334,6 +367,7 @@ class Store:
                     "articles": size,
                     "duplicates": len(dups),
                     "outlets": names,
+                    "languages": sorted(set((languages or "").split(",")) - {""}),
                     "first_published": first,
                     "last_published": last,
                     "headline": (head[0] or " ".join(head[1].split())[:100]) if head else None,

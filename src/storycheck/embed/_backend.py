@@ -230,6 +230,23 @@ class CachedEmbedder:
     def dim(self) -> int:
         return self.backend.dim
 
+    def stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``texts`` already known (in memory or from the store), computing none."""
+        keys = {t: text_key(t) for t in texts}
+        missing = [k for k in dict.fromkeys(keys.values()) if k not in self._memory]
+        if missing and self._load is not None:
+            self._memory.update(self._load(missing))
+        return {t: self._memory[k] for t, k in keys.items() if k in self._memory}
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep vectors computed elsewhere (from the same backend), by text, and save the new ones."""
+        fresh = {text_key(t): v for t, v in vectors.items()}
+        fresh = {k: v for k, v in fresh.items() if k not in self._memory}
+        if fresh:
+            self._memory.update(fresh)
+            if self._save is not None:
+                self._save(fresh)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         missing = [k for k in dict.fromkeys(keys) if k not in self._memory]

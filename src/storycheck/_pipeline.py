@@ -183,8 +183,8 @@ def add(
     in two transactions (the articles, then their stories), so bad input or a
     crash never leaves half an article, and a rerun picks up where it stopped:
     stored ids are skipped and stored articles still without a story are grouped
-    first. Sentence vectors are computed when a story is first checked, not here:
-    grouping needs only the lead, and that is what keeps ``add`` fast.
+    first. Sentence vectors are computed when a story is first checked (and kept), not
+    here unless ``vectors``: grouping needs only the lead, and that is what keeps ``add`` fast.
 
     JSONL archives and feeds are streamed: checked in a first pass, then added
     batch by batch, so memory does not grow with the files' size.

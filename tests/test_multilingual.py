@@ -250,3 +250,35 @@ def test_two_russian_reports_with_the_same_figures_are_not_near_duplicates():
     a = Article(id="a", text="Инженеры нашли 14 трещин в мосту; ремонт обойдётся в 12 млн долларов и займёт 8 месяцев.")
     b = Article(id="b", text="На 14 улицах города появятся новые остановки: совет выделил 12 млн долларов на 8 автобусов.")
     assert resemblance(minhash(a.text), minhash(b.text)) < 0.5
+
+
+def test_add_keeps_both_spaces_vectors_and_a_later_check_reads_them(tmp_path):
+    from storycheck import add
+    from storycheck._pipeline import check_stored_story
+    from storycheck.embed import default_backend, multilingual_backend, text_key
+    from storycheck.ingest import read_paths
+    from storycheck.store import open_store
+
+    store = open_store(tmp_path / "s.db")
+    try:
+        add([EXAMPLE], store=store, vectors=True)
+        arts = {a.outlet: a for a in read_paths([EXAMPLE])}
+        en, ru = default_backend().model_id, multilingual_backend().model_id
+        wire = store.get_article(arts["Northbridge Wire"].id)
+        vestnik = store.get_article(arts["Северный вестник"].id)
+        assert wire is not None and vestnik is not None
+        keys_en = [text_key(s.text) for s in wire.sentences]
+        keys_ru = [text_key(s.text) for s in vestnik.sentences]
+        assert set(store.load_vectors(keys_en, en)) == set(keys_en)
+        assert set(store.load_vectors(keys_ru, ru)) == set(keys_ru)
+        assert not store.load_vectors(keys_ru, en)  # a Russian article needs no English-space vector
+        sid = store.stories_of([wire.id])[wire.id]
+        first = check_stored_story(store, sid)
+        assert set(store.load_vectors(keys_en, ru)) == set(keys_en)  # kept by the first check
+        multilingual_backend.cache_clear()
+        again = check_stored_story(store, sid, refresh=True)
+        assert not multilingual_backend()._memory  # every multilingual vector came from the store
+        assert again["articles"] == first["articles"]
+    finally:
+        multilingual_backend.cache_clear()
+        store.close()

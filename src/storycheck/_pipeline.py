@@ -77,13 +77,14 @@ def _check(
     embedder: EmbeddingBackend | None,
     options: Options | None,
     progress: Callable[[int], None] | None,
+    multilingual: EmbeddingBackend | None = None,
 ) -> tuple[list[Article], list[Family]]:
     """The stages in order; the copy families are returned so the story view need not find them again."""
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
     source_articles(arts)
-    verify_articles(arts, embedder or default_backend(), options, progress=progress)
+    verify_articles(arts, embedder or default_backend(), options, progress=progress, multilingual=multilingual)
     families = find_families_and_apply(arts)  # copies of one article count as one source
     return arts, families
 
@@ -171,6 +172,7 @@ def add(
     batch_size: int = ADD_BATCH,
     index: str | os.PathLike[str] | None = None,
     read_options: ReadOptions | None = None,
+    vectors: bool | None = None,
 ) -> AddResult:
     """Read, segment and store articles, link duplicates and update stories.
 
@@ -181,15 +183,18 @@ def add(
     in two transactions (the articles, then their stories), so bad input or a
     crash never leaves half an article, and a rerun picks up where it stopped:
     stored ids are skipped and stored articles still without a story are grouped
-    first. Sentence vectors are computed when a story is first checked, not here:
-    grouping needs only the lead, and that is what keeps ``add`` fast.
+    first. Sentence vectors are computed when a story is first checked (and kept), not
+    here unless ``vectors``: grouping needs only the lead, and that is what keeps ``add`` fast.
 
     JSONL archives and feeds are streamed: checked in a first pass, then added
     batch by batch, so memory does not grow with the files' size.
     ``read_options``: the encoding, limits and ``skip_bad`` for reading paths.
+    ``vectors``: also store the sentence vectors a story check needs (``keep_vectors``), so
+    that the story's first view reads them (default: ``STORYCHECK_ADD_VECTORS``, off).
     """
     from .group import describe_batch
 
+    keep = add_vectors() if vectors is None else vectors
     arts = _checked(inputs, read_options)
     backend = embedder or default_backend()
     vocab = store.vocabulary()
@@ -209,6 +214,8 @@ def add(
         if new:
             batch = describe_batch(store, new, backend)
             stored = set(store.write_articles(batch, backend.model_id))
+            if keep:
+                keep_vectors(store, [a for a in batch.articles if a.id in stored], backend)
             vocab.add([f for f in batch.features if f.id in stored])
             # grouped from the store, as `add --dask` and a resumed `add` group: one path, one answer
             order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
@@ -221,6 +228,42 @@ def add(
     if ann is not None and index:
         ann.save(index)
     return AddResult(added, already, dups, len(changed))
+
+
+def add_vectors() -> bool:
+    """``STORYCHECK_ADD_VECTORS``: whether ``add`` stores sentence vectors (off unless 1/yes/true/on)."""
+    return (os.environ.get("STORYCHECK_ADD_VECTORS") or "").strip().lower() in ("1", "yes", "true", "on")
+
+
+def keep_vectors(store: Store, articles: Sequence[Article], backend: EmbeddingBackend) -> int:
+    """Store the sentence vectors (headline, then sentences) a story check reads: in the English
+    space for English articles, in the multilingual space for the others (every pair with them
+    is judged there). English articles of a story with another language get their multilingual
+    vectors at its first check, which keeps them too. Returns the vectors computed."""
+    from .embed import CachedEmbedder, multilingual_backend
+
+    texts: dict[bool, list[str]] = {True: [], False: []}
+    for a in articles:
+        title = " ".join((a.title or "").split())
+        texts[(a.language or "en") == "en"] += ([title] if title else []) + [s.text for s in a.sentences]
+    done = 0
+    for english, todo in texts.items():
+        if not todo:
+            continue
+        be = backend if english else multilingual_backend()
+        cache = CachedEmbedder(be, load=functools.partial(_load_vectors, store, be.model_id),
+                               save=functools.partial(_save_vectors, store, be.model_id))
+        cache.embed(todo)
+        done += cache.computed
+    return done
+
+
+def _load_vectors(store: Store, model: str, keys: list[str]) -> dict[str, Any]:
+    return store.load_vectors(keys, model)
+
+
+def _save_vectors(store: Store, model: str, vectors: dict[str, Any]) -> None:
+    store.save_vectors(vectors, model)
 
 
 def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBackend) -> Any:
@@ -323,11 +366,14 @@ def check_stored_story(
     """Verify a stored story (id, id prefix or one of its article ids) and return its document.
 
     The document is cached in the store until an article joins or leaves the
-    story or storycheck's version changes; sentence vectors are kept too.
+    story or storycheck's version changes. The sentence vectors of both spaces (English,
+    multilingual) are read from the store when there (``add`` with vectors, or an earlier
+    check) and the ones computed here are kept, so a later check encodes only what
+    its pairs need.
     """
     import json
 
-    from .embed import CachedEmbedder, text_key
+    from .embed import CachedEmbedder, multilingual_backend, text_key
 
     sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
@@ -340,8 +386,13 @@ def check_stored_story(
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
     cache = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id), save=fresh.update)
-    arts, families = _check(arts, cache, options, progress)  # one article: all unsupported or opinion
+    multi = multilingual_backend()
+    mfresh: dict[str, Any] = {}
+    mcache = CachedEmbedder(multi, load=lambda keys: store.load_vectors(keys, multi.model_id), save=mfresh.update)
+    arts, families = _check(arts, cache, options, progress, mcache)  # one article: all unsupported or opinion
     doc = story_document(arts, families=families, story_id=sid, duplicates=dups)
+    if mfresh:
+        store.save_vectors(mfresh, multi.model_id)
     store.save_report(sid, members, version, json.dumps(doc, ensure_ascii=False), fresh, backend.model_id)
     return doc
 

@@ -4,11 +4,12 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -78,10 +79,12 @@ class OnnxEmbeddingBackend:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_length)
         opts = ort.SessionOptions()
-        # STORYCHECK_THREADS: several workers on one machine share its cores instead of each taking all
-        opts.intra_op_num_threads = (
-            threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
-        )
+        n = threads_setting(threads)
+        # one text per run (the fast graph): texts run side by side, one thread each, instead of
+        # one text on all threads (too small a product to share well, and spinning threads lose
+        # their core on a busy machine)
+        self._workers = n if batch_size == 1 else 1
+        opts.intra_op_num_threads = 1 if self._workers > 1 else n
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
@@ -134,6 +137,16 @@ class OnnxEmbeddingBackend:
         for b in range(0, len(order), self.batch_size):
             yield order[b : b + self.batch_size]
 
+    def _each(self, texts: Sequence[str], fn: Callable[[list[str]], _T]) -> Iterator[tuple[list[int], _T]]:
+        """(indices, ``fn`` of their texts) of each batch; batches side by side on the worker threads."""
+        batches = list(self._batches(texts))
+        if self._workers > 1 and len(batches) > 1:
+            yield from zip(batches, side_by_side(self._workers, lambda idx: fn([texts[i] for i in idx]), batches),
+                           strict=True)
+        else:
+            for idx in batches:
+                yield idx, fn([texts[i] for i in idx])
+
     def embed_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
         """Sentence vector and unit word-piece vectors of each text, from one model run.
 
@@ -141,8 +154,7 @@ class OnnxEmbeddingBackend:
         (BERTScore's idea) at no extra model cost over ``embed``.
         """
         out: list[TokenStates | None] = [None] * len(texts)
-        for idx in self._batches(texts):
-            hidden, _, pieces = self._forward([texts[i] for i in idx])
+        for idx, (hidden, _, pieces) in self._each(texts, self._forward):
             for row, i in enumerate(idx):
                 h = hidden[row, : len(pieces[row])].astype(np.float32)
                 vec = h.mean(axis=0)
@@ -155,10 +167,26 @@ class OnnxEmbeddingBackend:
         out = np.zeros((len(texts), getattr(self, "dim", 0) or 1), dtype=np.float32)
         if not texts:
             return out
-        for idx in self._batches(texts):
-            out[idx] = self._run([texts[i] for i in idx])
+        for idx, vecs in self._each(texts, self._run):
+            out[idx] = vecs
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+
+_T = TypeVar("_T")
+_I = TypeVar("_I")
+
+
+def threads_setting(threads: int | None = None) -> int:
+    """Threads of one encoder: ``threads``, else ``STORYCHECK_THREADS`` (several workers on one machine
+    share its cores instead of each taking all), else the cores up to 4."""
+    return threads or int(os.environ.get("STORYCHECK_THREADS") or 0) or min(4, os.cpu_count() or 1)
+
+
+def side_by_side(workers: int, fn: Callable[[_I], _T], items: Sequence[_I]) -> Iterator[_T]:
+    """``fn`` of each item, in order, run on ``workers`` threads (onnxruntime lets go of the GIL)."""
+    with ThreadPoolExecutor(workers) as pool:
+        yield from pool.map(fn, items)
 
 
 ENCODERS = ("fast", "shipped")
@@ -229,6 +257,23 @@ class CachedEmbedder:
     @property
     def dim(self) -> int:
         return self.backend.dim
+
+    def stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``texts`` already known (in memory or from the store), computing none."""
+        keys = {t: text_key(t) for t in texts}
+        missing = [k for k in dict.fromkeys(keys.values()) if k not in self._memory]
+        if missing and self._load is not None:
+            self._memory.update(self._load(missing))
+        return {t: self._memory[k] for t, k in keys.items() if k in self._memory}
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep vectors computed elsewhere (from the same backend), by text, and save the new ones."""
+        fresh = {text_key(t): v for t, v in vectors.items()}
+        fresh = {k: v for k, v in fresh.items() if k not in self._memory}
+        if fresh:
+            self._memory.update(fresh)
+            if self._save is not None:
+                self._save(fresh)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text_key(t) for t in texts]

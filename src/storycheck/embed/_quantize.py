@@ -25,6 +25,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 #: Bumped whenever the recipe below changes, so old cached files are not reused.
@@ -53,12 +54,12 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def cache_key(source: Path) -> str:
+def cache_key(source: Path, recipe: str = RECIPE) -> str:
     """Hash of the source model's bytes, the onnxruntime version and the recipe."""
     import onnxruntime
 
     h = hashlib.sha256()
-    for part in (_file_sha256(source), onnxruntime.__version__, RECIPE):
+    for part in (_file_sha256(source), onnxruntime.__version__, recipe):
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:16]
 
@@ -134,30 +135,37 @@ def fast_model_path(source: Path) -> Path | None:
     """The cached fast graph built from ``source``, building it if needed; ``None`` (and
     one line on stderr) when it cannot be built or stored."""
     try:
-        folder = cache_dir()
-        key = cache_key(source)
-        for found in sorted(folder.glob(f"{_PREFIX}-{key}-*.onnx")):
-            if _valid(found):
-                return found
-            try:  # damaged (a bad disk, an edit): remove so it is rebuilt below
-                found.unlink()
-            except OSError:
-                pass
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{_PREFIX}-", suffix=".tmp", dir=folder)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            build(source, tmp)
-            tmp.chmod(0o644)  # mkstemp makes it 0600; a cache file is no secret
-            target = folder / f"{_PREFIX}-{key}-{_file_sha256(tmp)[:16]}.onnx"
-            os.replace(tmp, target)  # atomic: readers see no file or a whole one
-        finally:
-            tmp.unlink(missing_ok=True)
-        builds.append(target)
-        return target
+        return cached_build(_PREFIX, lambda: cache_key(source), lambda tmp: build(source, tmp))
     except Exception as exc:  # noqa: BLE001 - any failure at all leaves the shipped graph, which works
         msg = " ".join(str(exc).split())[:200]
         print(f"storycheck: using the shipped encoder graph; cannot build the fast one ({type(exc).__name__}: {msg})",
               file=sys.stderr)
         return None
+
+
+def cached_build(prefix: str, key: Callable[[], str], make: Callable[[Path], None]) -> Path:
+    """The file ``<prefix>-<key>-<hash of its bytes>.onnx`` in the cache folder, made by
+    ``make(temporary path)`` when no whole one is there (a damaged one is removed and made
+    again); written to a temporary file and renamed, so readers see no file or a whole one."""
+    folder = cache_dir()
+    k = key()
+    for found in sorted(folder.glob(f"{prefix}-{k}-*.onnx")):
+        if _valid(found):
+            return found
+        try:  # damaged (a bad disk, an edit): remove so it is rebuilt below
+            found.unlink()
+        except OSError:
+            pass
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{prefix}-", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        make(tmp)
+        tmp.chmod(0o644)  # mkstemp makes it 0600; a cache file is no secret
+        target = folder / f"{prefix}-{k}-{_file_sha256(tmp)[:16]}.onnx"
+        os.replace(tmp, target)  # atomic: readers see no file or a whole one
+    finally:
+        tmp.unlink(missing_ok=True)
+    builds.append(target)
+    return target

@@ -63,6 +63,7 @@ def verify_articles(
     *,
     progress: Callable[[int], None] | None = None,
     model: ClaimModel | None = None,
+    multilingual: EmbeddingBackend | None = None,
 ) -> None:
     """Fill verdict, score, evidence and contradiction on every sentence of every article.
 
@@ -74,6 +75,12 @@ def verify_articles(
     come on top. The verdict follows the stances, so one outlier cannot overturn
     a fact that several outlets carry, and one faithful copy cannot hide a
     contradiction from the rest.
+
+    ``multilingual``: the multilingual space's backend (default: ``multilingual_backend()``);
+    an ``embedder`` or ``multilingual`` with ``stored``/``remember`` (``CachedEmbedder`` over
+    a store) gives the sentence vectors it knows and keeps the ones computed here. Only
+    English articles get English vectors: every pair with another article is judged in
+    the multilingual space.
     """
     opts = options or Options()
     mdl = model or ClaimModel.bundled()
@@ -83,10 +90,9 @@ def verify_articles(
     if not flat:
         return
     states: dict[str, TokenStates] = {}
-    encode([s.text for _, s in flat], embedder, states)
-    for _, s in flat:
-        s.vector = states[s.text].vector
-    vecs = np.stack([s.vector for _, s in flat])
+    vecs = _sentence_vectors(embedder, [s.text if langs[ai] == "en" else None for ai, s in flat], states)
+    for (_, s), v in zip(flat, vecs, strict=True):
+        s.vector = v
     lex = _Lexical([s.facts for _, s in flat])  # type: ignore[misc]
     owner = np.array([ai for ai, _ in flat])
     rows_of = [np.flatnonzero(owner == ai) for ai in range(len(articles))]
@@ -106,7 +112,7 @@ def verify_articles(
                 for ai in range(len(articles))]
     # a sentence in another language than its article's (a quote left in Russian) is judged across languages too
     foreign = [{i for i, u in enumerate(us) if u.language and u.language != langs[ai]} for ai, us in enumerate(units)]
-    mvecs, views = _multilingual(articles, units, cross_of, langs, foreign)
+    mvecs, views = _multilingual(articles, units, cross_of, langs, foreign, multilingual or multilingual_backend())
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
         others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None
@@ -173,8 +179,28 @@ def verify_articles(
                 s.vector = None  # the English encoder's vector of another language means nothing to compare
 
 
+def _sentence_vectors(embedder: EmbeddingBackend, texts: Sequence[str | None],
+                      states: dict[str, TokenStates]) -> np.ndarray:
+    """Unit sentence vectors of ``texts`` (zeros for None): those the embedder already knows
+    (``stored``), the others through the encoder's word-piece run (kept in ``states`` for the
+    claim features, and handed back to the embedder's ``remember``)."""
+    wanted = [t for t in dict.fromkeys(texts) if t is not None]
+    stored = getattr(embedder, "stored", None)
+    known: dict[str, np.ndarray] = stored(wanted) if callable(stored) else {}
+    todo = [t for t in wanted if t not in known]
+    encode(todo, embedder, states)
+    fresh = {t: states[t].vector for t in todo}
+    remember = getattr(embedder, "remember", None)
+    if callable(remember) and fresh:
+        remember(fresh)
+    known.update(fresh)
+    zero = np.zeros(embedder.dim, np.float32)
+    return np.stack([known[t] if t is not None else zero for t in texts]).astype(np.float32, copy=False)
+
+
 def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cross_of: list[list[int]],
-                  langs: list[str], foreign: list[set[int]]) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
+                  langs: list[str], foreign: list[set[int]],
+                  backend: EmbeddingBackend) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
     """Multilingual vectors and views of every article in a pair judged across languages (all of
     them when some sentence is in another language than its article)."""
     which = sorted({ai for ai, cs in enumerate(cross_of) if cs} | {bi for cs in cross_of for bi in cs}
@@ -182,7 +208,7 @@ def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cros
                    | (set(range(len(articles))) if any(foreign) else set()))
     if not which:
         return {}, {}
-    mvecs = embed_units(units, which, multilingual_backend())
+    mvecs = embed_units(units, which, backend)
     body = {ai: [u for u in units[ai] if u.index >= 0] for ai in which}
     views = {ai: other_view(articles[ai], body[ai], mvecs[ai][len(units[ai]) - len(body[ai]):])
              for ai in which}

@@ -921,6 +921,7 @@ def bench_multilingual_speed(shared: Path, story: str = "oval-office-clash", lim
     folder = shared / "realnews"
     if not (folder / story).is_dir():
         return {"skipped": f"{folder / story} not found"}
+    load_before = os.getloadavg()[1]
     from fastapi.testclient import TestClient
 
     from storycheck import add, open_store, segment_article
@@ -1024,6 +1025,8 @@ def bench_multilingual_speed(shared: Path, story: str = "oval-office-clash", lim
         f"| web first view of the {size}-article story (TestClient, models loaded) | {first['False']:.1f} s | "
         f"{first['True']:.1f} s |",
         f"| check again (`story --refresh`: its vectors kept) | {refresh['False']:.1f} s | {refresh['True']:.1f} s |",
+        "", (f"Load average (5 min) of the machine before and after: {load_before:.1f}, {os.getloadavg()[1]:.1f} "
+             "(2 cores): when others share them, compare the columns, not the absolute seconds."),
     ]
     return res
 

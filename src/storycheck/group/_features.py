@@ -23,7 +23,6 @@ from .._records import content_hash as content_hash
 from .._records import lead_text as lead_text
 from .._types import Article
 from ..analyze import content_words
-from ..embed import text_key
 from ..lang import article_language, latin_name
 
 #: Capitalised words not at a sentence start, from the body only: headlines

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._records import (LEAD_CHARS, ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash,
-                        lead_text)
+from .._records import LEAD_CHARS, ArticleFeatures, Batch, StoryUpdate, Vocabulary, band_keys, content_hash, lead_text
 from .._types import Article, Sentence
 from ..embed import text_key
 

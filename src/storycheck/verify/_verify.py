@@ -46,8 +46,10 @@ def _decide(s: Sentence, supported: bool) -> Verdict:
     assert facts is not None
     if s.contradiction is not None:
         return "contradicted"
-    if supported:
+    if supported and not s.uncarried:
         return "supported"
+    if supported:
+        return "unsupported"  # the core is carried, the added source, quote or detail is this article's alone
     factual = facts.quantities or facts.dates or facts.quotes
     novel_names = s.features.get("novel_names", 0.0) if s.features else 0
     if not facts.checkable or (not factual and novel_names == 0 and len(facts.subjective) >= 2):

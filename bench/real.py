@@ -128,7 +128,7 @@ class Score:
     network_sources: int = 0  # sum of their source counts
     gold: int = 0
     unmatched: int = 0  # gold spans no sentence of ours overlaps
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # misses, false alarms and hits, for reading
 
     def add(self, other: Score) -> Score:
         for k in self.__dataclass_fields__:
@@ -254,6 +254,7 @@ def score_story(labels: Sequence[dict[str, Any]], ours: Sequence[Ours],
         sc.flagged += 1
         if any(g["label"] == "contradicted" for g in golds):
             sc.flagged_right += 1
+            sc.errors.append(_error("right", story, next(g for g in golds if g["label"] == "contradicted"), o))
         else:
             sc.errors.append(_error("false", story, golds[0], o))
     return sc

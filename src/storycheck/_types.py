@@ -66,7 +66,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Contradiction:
-    type: Literal["number", "date", "entity", "negation", "quote", "attribution"]
+    type: Literal["number", "date", "time", "entity", "negation", "quote", "attribution"]
     claim_span: str
     evidence_span: str
     article: str

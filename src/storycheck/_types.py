@@ -66,11 +66,20 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Contradiction:
-    type: Literal["number", "date", "entity", "negation", "quote", "attribution"]
+    type: Literal["number", "date", "time", "entity", "negation", "quote", "attribution"]
     claim_span: str
     evidence_span: str
     article: str
     sentence: int
+
+
+@dataclass(frozen=True)
+class Uncarried:
+    """A part of a carried sentence that no carrier gives: an added source (``source``), a
+    quote (``quote``), or a figure (``number``) or full name (``name``) no other article states."""
+
+    kind: Literal["source", "quote", "number", "name"]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class Sentence:
     vector: Any = None  # the sentence embedding verify used (numpy float32)
     independent_sources: int | None = None  # copy families other than its own that carry it
     only_in_copies: bool = False  # carried, but only by copies of its own article
+    uncarried: list[Uncarried] = field(default_factory=list)  # what of a carried sentence no carrier gives
     language: str | None = None  # ISO 639-1, only where the sentence's language differs from its article's
 
 

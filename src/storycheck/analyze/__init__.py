@@ -4,6 +4,8 @@ has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
 """
 
 from ._attribution import (
+    KNOWN_OUTLETS,
+    SPEECH_VERBS,
     Attribution,
     Layer,
     QuoteSpan,
@@ -11,12 +13,15 @@ from ._attribution import (
     attribute,
     escalating,
     find_quotes,
+    has_layer,
 )
 from ._facts import analyze_sentence, content_words, stem
 from ._languages import hedges, loaded, source_article
 from ._lexicon import STOPWORDS, SUBJECTIVE
 
 __all__ = [
+    "KNOWN_OUTLETS",
+    "SPEECH_VERBS",
     "Attribution",
     "Layer",
     "QuoteSpan",
@@ -24,6 +29,7 @@ __all__ = [
     "attribute",
     "escalating",
     "find_quotes",
+    "has_layer",
     "hedges",
     "loaded",
     "source_article",

@@ -94,7 +94,7 @@ _TITLE = (
     r"Director|Spokesman|Spokeswoman|Spokesperson|Pope|King|Queen|Prince|Sheriff|Commissioner|Russian Senator|"
     r"Foreign Minister|Defence Minister|Defense Minister)"
 )
-_PERSON = r"(?:[A-Z][a-z’'-]+(?:\s+(?:[A-Z]\.\s*)?(?:de |van |von |bin |al-)?[A-Z][a-z’'-]+){1,2})"
+_PERSON = r"(?<![\w’'-])(?:[A-Z][a-z’'-]+(?:\s+(?:[A-Z]\.\s*)?(?:de |van |von |bin |al-)?[A-Z][a-z’'-]+){1,2})"
 _NAMED = re.compile(
     rf"(?:{_TITLE}\s+)?(?P<src>{_PERSON})\s*,\s*(?:a|an|the|who)\s+[^.;]{{3,120}}?,?\s*(?:by\s+)?(?:{SPEECH_VERBS})\b"
     rf"|(?:{_TITLE}\s+)?(?P<src2>{_PERSON})\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?(?:{SPEECH_VERBS})\b"
@@ -105,7 +105,7 @@ _NAMED = re.compile(
     rf"|(?P<src7>{_PERSON}),?\s+(?:called|described)\s+(?:the|it|them|his|her|their)\b"
     rf"|(?:{_TITLE}\s+)?(?P<src8>{_PERSON})(?:,[^,.]{{3,60}},)?\s+[^.“\"‘:]{{0,40}}:\s*[“\"‘]",
 )
-_SURNAME_SAID = re.compile(rf"(?:(?P<a>[A-Z][a-z’'-]+)\s+(?:later\s+|also\s+|has\s+|had\s+)?(?:{SPEECH_VERBS})\b|\b(?:said|says|told)\s+(?P<b>[A-Z][a-z’'-]+)\b)")  # noqa: E501 (a regular expression reads best unbroken)
+_SURNAME_SAID = re.compile(rf"(?:(?<![\w’'-])(?P<a>[A-Z][a-z’'-]+)\s+(?:later\s+|also\s+|has\s+|had\s+)?(?:{SPEECH_VERBS})\b|\b(?:said|says|told)\s+(?P<b>[A-Z][a-z’'-]+)\b)")  # noqa: E501 (a regular expression reads best unbroken)
 _PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|it|the\s+(?:senator|mayor|minister|official|spokesman|spokeswoman|president|document|report))\s+(?:also\s+)?(?:{SPEECH_VERBS})\b|\b(?:{SPEECH_VERBS})\s+(?:he|she)\b", re.IGNORECASE)  # noqa: E501 (a regular expression reads best unbroken)
 
 _QUOTE = re.compile(

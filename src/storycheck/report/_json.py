@@ -80,6 +80,7 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         ],
         "independent_sources": s.independent_sources,
         "only_in_copies": s.only_in_copies,
+        "uncarried": [{"kind": u.kind, "text": u.text} for u in s.uncarried],
         **({"language": s.language} if s.language else {}),  # only where it differs from the article's
         "hedges": list(s.hedges),
         "loaded": list(s.loaded),

@@ -36,6 +36,9 @@ def sourcing_lines(s: dict, names: dict[str, str]) -> list[str]:  # type: ignore
         if q.get("closest"):
             line += f"; there: “{q['closest']}”"
         out.append(line)
+    if s.get("uncarried"):
+        out.append("embellished: carried, but no carrier gives " + "; ".join(
+            f"{u['kind']} “{u['text']}”" for u in s["uncarried"]))
     if s.get("only_in_copies"):
         out.append("carried only by copies of this article (one source)")
     elif s.get("independent_sources"):

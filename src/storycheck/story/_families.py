@@ -232,9 +232,11 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
 
     A sentence carried only by copies of its own article rests on one source:
     it is ``unsupported`` (or ``opinion``) with ``only_in_copies``, never ``supported``;
-    nine copies of one rewrite outvote nobody.
+    nine copies of one rewrite outvote nobody. A carried sentence with a part no
+    carrier gives (``uncarried``: an added source, quote or detail) is not ``supported``
+    either.
     """
-    from ..verify import settle
+    from ..verify import name_uncarried, settle
     from ..verify._quotes import match_quotes
 
     fam = family_of(families)
@@ -243,6 +245,7 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
         return fam.get(x, x)
 
     match_quotes(articles, source_of)
+    name_uncarried(articles)  # after the quotes' statuses: a quote nobody else prints is an uncarried part
     for a in articles:
         for s in ([a.headline] if a.headline else []) + a.sentences:
             settle(s, source_of=source_of, own=fam.get(a.id))

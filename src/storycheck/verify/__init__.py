@@ -7,6 +7,7 @@ sentence), ``evidence`` and ``contradiction`` on every sentence.
 """
 
 from ._claims import ClaimModel, read_claims, score_claims
+from ._embellish import name_uncarried
 from ._entail import EntailmentBackend, OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env
 from ._names import name_key, names_found
 from ._typed import find_contradiction
@@ -23,6 +24,7 @@ __all__ = [
     "find_contradiction",
     "name_key",
     "names_found",
+    "name_uncarried",
     "settle",
     "verify_articles",
 ]

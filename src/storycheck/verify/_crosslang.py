@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._options import Options
-from .._types import Article, Evidence, Facts, Link, Sentence
+from .._types import Article, Contradiction, Evidence, Facts, Link, Sentence
 from ..lang import skeleton
+from ._align import confirm, time_conflict
 from ._typed import Carried, find_contradiction, same_value
 
 #: e5 cosine at which a sentence of another language carries the claim (probability 0.5),
@@ -120,6 +121,13 @@ def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: O
         if hit is not None and hit.type != "number" and cos[j] < SAME_CLAIM_COSINE and not _share_a_fact(
                 f, ev.facts, opts.number_tolerance):
             hit = None  # a date apart in a sentence that only sounds alike: two events, not one changed
+        if hit is not None:  # the compared slot must be one (a number of the same thing)
+            hit = confirm(hit, s, ev, claim_article=s.text, ev_article=other.article.text,
+                          tol=opts.number_tolerance, carried=other.carried,
+                          same_language=language == (other.article.language or "en"), negators=frozenset())
+        if hit is None and (cos[j] >= SAME_CLAIM_COSINE or _share_a_fact(f, ev.facts, opts.number_tolerance)) and (
+                tc := time_conflict(s.text, ev.text)):
+            hit = Contradiction("time", tc[0], tc[1], other.article.id, ev.index)
         if hit is not None:
             best = int(j)
             break

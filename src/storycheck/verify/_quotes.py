@@ -84,6 +84,16 @@ def reworded(claim_quotes: Sequence[QuoteSpan], evidence_quotes: Sequence[QuoteS
         a = _tokens(q.text)
         for e in evidence_quotes:
             b = _tokens(e.text)
-            if a != b and _similarity(a, b) >= ALTERED_RATIO and " ".join(a) not in " ".join(b):
+            if a != b and _similarity(a, b) >= ALTERED_RATIO and " ".join(a) not in " ".join(b) and _substituted(a, b):
                 return q.text, e.text
     return None
+
+
+def _substituted(a: list[str], b: list[str]) -> bool:
+    """Whether each quote has a word the other lacks: a word changed, not only words added,
+    cut or put in another order ("are you speaking" / "you are speaking ... What do you mean?").
+    A last word cut by the page's end ("affected cu") is no word."""
+    sa, sb = set(a), set(b)
+    only_a = {w for w in sa - sb if not (w == a[-1] and any(x.startswith(w) for x in sb))}
+    only_b = {w for w in sb - sa if not (w == b[-1] and any(x.startswith(w) for x in sa))}
+    return bool(only_a and only_b)

@@ -10,12 +10,16 @@ from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
 from ..analyze import added_layers, analyze_sentence
+from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
+from ._align import attribution_aligned, confirm, time_conflict
 from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._quotes import reworded
 from ._typed import attribution_conflict
+
+_NEGATORS = frozenset(NEGATIONS)
 
 
 class _Lexical:
@@ -46,8 +50,10 @@ def _decide(s: Sentence, supported: bool) -> Verdict:
     assert facts is not None
     if s.contradiction is not None:
         return "contradicted"
-    if supported:
+    if supported and not s.uncarried:
         return "supported"
+    if supported:
+        return "unsupported"  # the core is carried, the added source, quote or detail is this article's alone
     factual = facts.quantities or facts.dates or facts.quotes
     novel_names = s.features.get("novel_names", 0.0) if s.features else 0
     if not facts.checkable or (not factual and novel_names == 0 and len(facts.subjective) >= 2):
@@ -272,16 +278,25 @@ def _stance(
         ev_s = theirs[hit.sentence]
         hit = Contradiction(hit.type, hit.claim_span, hit.evidence_span, other.id, ev_s.index) \
             if ret[rows[hit.sentence]] >= opts.related_threshold else None
+        if hit is not None:  # the compared slot must be one: a number of the same thing, a name in one role
+            hit = confirm(hit, s, ev_s, claim_article=articles[ai].text, ev_article=other.text,
+                          tol=opts.number_tolerance, carried=src.carried, same_language=True, negators=_NEGATORS)
     a, b = src.windows[best]
     window = theirs[a:b]
-    if hit is None and _later_or_undated(articles[ai], other) and (p >= opts.support_threshold or carried_back(window)):
+    carries = hit is None and (p >= opts.support_threshold or carried_back(window))
+    if carries:  # one claim: the time of day it gives must be one (in one frame; a zone shift is no conflict)
+        tc = next(((ev, c) for ev in window if (c := time_conflict(s.text, ev.text))), None)
+        if tc is not None:
+            ev_s = tc[0]
+            hit = Contradiction("time", tc[1][0], tc[1][1], other.id, ev_s.index)
+    if hit is None and carries and _later_or_undated(articles[ai], other):
         changed = next((c for ev in window if (c := reworded(s.quotes, ev.quotes))), None)
         ev_att = next((ev for ev in window if ev.attribution is not None and ev.attribution.kind != "none"), window[0])
         if changed:
             ev_s = window[0]
             hit = Contradiction("quote", changed[0], changed[1], other.id, ev_s.index)
         elif (conflict := attribution_conflict(s.attribution, ev_att.attribution)) and _changed_here(
-                articles[ai], other, s, ev_att):
+                articles[ai], other, s, ev_att) and attribution_aligned(s, ev_att):
             ev_s = ev_att
             hit = Contradiction("attribution", conflict[0], conflict[1], other.id, ev_s.index)
     if hit is not None and ev_s is not None:

@@ -1,0 +1,343 @@
+"""Slots aligned before they are compared: a typed mismatch becomes a contradiction only
+when both sentences speak of the same thing.
+
+The claim model's features keep the plain typed check (verify/_typed.py); this module
+confirms a mismatch before a sentence is marked contradicted:
+
+* numbers: two lower bounds never conflict ("at least two dead" / "at least three dead"),
+  a lower bound conflicts only with a smaller value; counts in different roles (killed /
+  injured / missing) are different slots; in one language, the words around the two
+  figures must share something (a bridge's 56 metres is not a ship's 229 metres);
+* names: a word that is a name only by its place (the first word of a sentence or a
+  title-case headline), a fragment cut at the page's end, a name the other article also
+  uses, a numeral written two ways (World War III / Three) are not swaps;
+* negation: the clause the 'not' stands in must be one both sentences hold;
+* attribution: only between sentences that make one claim, and only sources of one kind
+  with nothing in common (an outlet and the people it cites, a company and its chief,
+  a document and who published it are one sourcing, nested).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .._types import Contradiction, Facts, Quantity, Sentence
+from ..analyze import Attribution, added_layers
+from ..analyze._lexicon import STOPWORDS
+from ._names import name_key
+from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _same_entity, same_value
+
+_LOWER = re.compile(
+    r"(?:at least|more than|over|upwards of|in excess of|no fewer than|no less than|не менее|более|больше|"
+    r"по меньшей мере|по крайней мере|свыше|понад|щонайменше|не менше|більше|mindestens|mehr als|über|"
+    r"au moins|plus de|legalább|több mint|almeno|più di|oltre)\s*$", re.IGNORECASE)
+_UPPER = re.compile(r"(?:up to|as many as|fewer than|less than|under|no more than|до|менее|менше|bis zu|weniger als|"
+                    r"jusqu'à|jusqu’à|moins de|legfeljebb|fino a|meno di)\s*$", re.IGNORECASE)
+
+#: Roles of a count, by word beginnings in the languages we read: two counts of people in
+#: different roles are two slots.
+_ROLES = {
+    "dead": ("kill", "dead", "die", "death", "toll", "fatal", "perish", "live", "погиб", "жертв", "смерт", "загин",
+             "убит", "tot", "getötet", "starb", "mort", "tué", "décè", "meghal", "halott", "áldozat", "mort", "vittim",
+             "uccis", "decedut"),
+    "injured": ("injur", "wound", "hurt", "ранен", "поранен", "травм", "verletz", "bless", "sérül", "ferit"),
+    "missing": ("missing", "trapp", "buri", "unaccounted", "пропа", "завал", "зник", "vermisst", "verschütt",
+                "dispar", "piég", "eltűn", "dispers", "intrappol"),
+    "rescued": ("rescu", "pulled", "surviv", "alive", "спас", "выжив", "врят", "gerettet", "überleb", "sauv",
+                "secour", "surviv", "túlél", "kimentet", "salvat"),
+    "arrested": ("arrest", "detain", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "interpell", "arrêt",
+                 "őrizetbe", "letartóztat", "arrestat", "ferma"),
+}
+_ROLE_WORD = re.compile(r"[^\W\d_]+")
+_SPEECH = frozenset({"said", "says", "say", "told", "according", "report", "reported", "added", "stated", "noted"})
+
+
+def _bound(text: str, q: Quantity) -> str | None:
+    """'lower' (at least, more than), 'upper' (up to, as many as), 'approx' or None (exact)."""
+    before = text[max(0, q.start - 30) : q.start]
+    if _LOWER.search(before):
+        return "lower"
+    if _UPPER.search(before):
+        return "upper"
+    return "approx" if q.approx else None
+
+
+def values_conflict(a: float, ba: str | None, b: float, bb: str | None, tol: float) -> bool:
+    """Whether a value with its bound and another cannot both be true."""
+    if ba == "lower" and bb == "lower":
+        return False
+    if ba == "lower" or bb == "lower":
+        low, other, ob = (a, b, bb) if ba == "lower" else (b, a, ba)
+        slack = APPROX_TOLERANCE if ob == "approx" else tol
+        return other < low * (1 - slack) - 1e-9
+    if (ba == "upper") != (bb == "upper") and None in (ba, bb):
+        high, other = (a, b) if ba == "upper" else (b, a)
+        return other > high * (1 + tol) + 1e-9
+    return not same_value(a, b, APPROX_TOLERANCE if "approx" in (ba, bb) else tol)
+
+
+def _role(text: str, q: Quantity) -> str | None:
+    """The role of a count: the role word nearest to it within 50 characters."""
+    best: tuple[int, str] | None = None
+    lo = max(0, q.start - 50)
+    for m in _ROLE_WORD.finditer(text[lo : q.end + 50]):
+        w = m.group(0).lower()
+        for role, stems in _ROLES.items():
+            if any(w.startswith(s) for s in stems):
+                a = lo + m.start()
+                d = q.start - a if a < q.start else a - q.end
+                if best is None or d < best[0]:
+                    best = (d, role)
+    return best[1] if best else None
+
+
+def _context(text: str, q: Quantity, units: set[str], width: int = 5) -> set[str]:
+    """Word beginnings around a figure (the figure, its unit, speech verbs and short words left out)."""
+    unit = q.unit.lower()[:5]
+    # names, and the units of the sentence's other figures ("16 kilometres (9.9 miles)"), say nothing of what is counted
+    before = [w for w in _ROLE_WORD.findall(text[: q.start]) if not w[0].isupper()][-width * 2 :]
+    after = [w for w in _ROLE_WORD.findall(text[q.end :]) if not w[0].isupper()][: width * 2]
+    keep = [w for w in before if _plain(w)][-width:] + [w for w in after if _plain(w)][:width]
+    return {w[:5] for w in keep} - {unit} - units
+
+
+def _plain(word: str) -> bool:
+    return len(word) > 3 and word not in _SPEECH and word not in STOPWORDS
+
+
+def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts, tol: float,
+                    carried: Carried | None, same_language: bool) -> tuple[Quantity, Quantity] | None:
+    """A figure of the claim and one of the evidence that count one thing and cannot both be true."""
+    for q in claim.quantities:
+        if not q.unit or q.unit == "@year" or (carried is not None and carried.has_quantity(q, tol)):
+            continue
+        bq = _bound(claim_text, q)
+        for e in evidence.quantities:
+            if e.unit != q.unit or e.part != q.part:
+                continue
+            be = _bound(ev_text, e)
+            if not values_conflict(q.value, bq, e.value, be, tol):
+                continue
+            if any(c.unit == q.unit and same_value(c.value, e.value, tol) for c in claim.quantities):
+                continue  # the claim gives both values ("rose from 29 to 33")
+            rq, re_ = _role(claim_text, q), _role(ev_text, e)
+            if rq and re_ and rq != re_:
+                continue
+            if same_language and not (rq and rq == re_):
+                cq = _context(claim_text, q, {x.unit.lower()[:5] for x in claim.quantities})
+                ce = _context(ev_text, e, {x.unit.lower()[:5] for x in evidence.quantities})
+                if cq and ce and not cq & ce:
+                    continue
+            return q, e
+    return None
+
+
+_NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "one": "1", "two": "2", "three": "3", "four": "4",
+             "first": "1", "second": "2", "third": "3"}
+_END = tuple(".!?…\"”»)’'")
+
+
+def _numeral_key(name: str) -> str:
+    return " ".join(_NUMERALS.get(w, w) for w in name_key(name).split())
+
+
+def _by_place(text: str, name: str) -> bool:
+    """A single word capitalised only because it opens the sentence."""
+    head = text.lstrip("«„\"“‚'(—– ")
+    return " " not in name and head.startswith(name)
+
+
+def _cut_off(text: str, name: str) -> bool:
+    """A name at the end of a text cut mid-sentence ("a former Britis")."""
+    t = text.rstrip()
+    return not t.endswith(_END) and t.endswith(name.rstrip("."))
+
+
+def entity_aligned(claim_name: str, ev_name: str, claim_text: str, ev_text: str,
+                   claim_article: str, ev_article: str, claim_is_headline: bool, ev_is_headline: bool) -> bool:
+    """Whether a name swap found by the typed check is one: two names of one role, neither
+    used by the other article, neither a capitalised common word or a cut fragment."""
+    for name, text, head in ((claim_name, claim_text, claim_is_headline), (ev_name, ev_text, ev_is_headline)):
+        letters = re.sub(r"\W", "", name)
+        if len(letters) < 2 or _cut_off(text, name) or (head and " " not in name) or _by_place(text, name):
+            return False
+    if _numeral_key(claim_name) == _numeral_key(ev_name) or _same_entity(claim_name, ev_name):
+        return False
+    return not (_uses(claim_article, ev_name) or _uses(ev_article, claim_name))
+
+
+#: Last words of names that say what a body is, not which one ("ABC News", "the White House").
+_KIND_WORDS = frozenset({"news", "times", "post", "office", "house", "agency", "service", "ministry", "department",
+                         "council", "committee", "company", "group", "university", "airport", "city", "state"})
+
+
+def _uses(text: str, name: str) -> bool:
+    """Whether a text names ``name``: its whole key, or its last word capitalised (a person or
+    body is re-mentioned by its last word, "Trump", "Pushkov"), possessives included."""
+    words = name_key(name).split()
+    if not words:
+        return True
+    norm = " " + " ".join(name_key(w) for w in re.findall(r"[^\W_][\w.’'-]*", re.sub(r"[’']s\b", "", text))) + " "
+    if f" {' '.join(words)} " in norm:
+        return True
+    return len(words) > 1 and words[-1] not in _KIND_WORDS and words[-1] in _keys(text)
+
+
+def _keys(text: str) -> set[str]:
+    """Keys of the capitalised words of a text (possessives dropped)."""
+    return {name_key(w) for w in re.findall(r"(?<![\w])[A-ZА-ЯЁЄІЇҐ][\w.’'-]*", re.sub(r"[’']s\b", "", text))}
+
+
+def negation_aligned(claim: Sentence, ev: Sentence, negators: frozenset[str]) -> bool:
+    """Whether the clause holding the 'not' of the negated sentence is one both sentences hold:
+    most of the words around it are in the other sentence."""
+    neg, other = (claim, ev) if claim.facts and claim.facts.negated else (ev, claim)
+    words = [w.lower() for w in _ROLE_WORD.findall(neg.text.replace("n't", " not"))]
+    others = {w.lower()[:5] for w in _ROLE_WORD.findall(other.text)}
+    for i, w in enumerate(words):
+        if w in negators or w == "not":
+            near = [x for x in words[max(0, i - 4) : i] + words[i + 1 : i + 5] if len(x) > 3]
+            if near and sum(x[:5] in others for x in near) / len(near) < 0.5:
+                return False
+    return True
+
+
+_GENERIC = frozenset({"official", "officials", "source", "sources", "people", "spokesman", "spokeswoman",
+                      "spokesperson", "president", "minister", "government", "company", "ministry", "office"})
+
+
+def same_claim(a: Sentence, b: Sentence) -> bool:
+    """Whether two sentences make one claim: most content words of the shorter one (its
+    sources' names left out) are in the other, or they quote the same words."""
+    if a.facts is None or b.facts is None:
+        return False
+    src = set()
+    for s in (a, b):
+        if s.attribution and s.attribution.source:
+            src |= {w.lower()[:5] for w in _ROLE_WORD.findall(s.attribution.source)}
+    ca = {w[:5] for w in a.facts.content} - src - _SPEECH
+    cb = {w[:5] for w in b.facts.content} - src - _SPEECH
+    if not ca or not cb:
+        return False
+    small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+    return len(small & big) / len(small) >= 0.6
+
+
+def _source_words(att: Attribution) -> set[str]:
+    words = set()
+    for layer in att.layers or ():
+        if layer.source:
+            words |= {name_key(w) for w in re.findall(r"[A-ZА-ЯЁЄІЇҐ][\w’'-]+", layer.source)}
+    if att.source:
+        words |= {name_key(w) for w in re.findall(r"[A-ZА-ЯЁЄІЇҐ][\w’'-]+", att.source)}
+    return {w for w in words if w and w not in _GENERIC}
+
+
+def attribution_aligned(claim: Sentence, ev: Sentence) -> bool:
+    """Whether an attribution conflict between two carriers is one: an added escalating layer
+    (leaked documents, people not named), or sources of one kind with nothing in common,
+    neither named in the other sentence, for one claim."""
+    a, b = claim.attribution, ev.attribution
+    if a is None or b is None:
+        return False
+    if added_layers(a, b):
+        return True
+    if a.kind != b.kind or a.kind not in ("named_person", "outlet", "organization"):
+        return False  # an outlet and its sources, a company and its chief, a document and its author: nested
+    wa, wb = _source_words(a), _source_words(b)
+    if not wa or not wb or wa & wb:
+        return False
+    ka, kb = _keys(claim.text), _keys(ev.text)
+    if wa & kb or wb & ka:
+        return False  # both named in one sentence: roles, not a change of source
+    return same_claim(claim, ev)
+
+
+def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article: str, ev_article: str,
+            tol: float, carried: Carried | None, same_language: bool, negators: frozenset[str]) -> Contradiction | None:
+    """The typed mismatch ``hit`` between ``claim`` and ``ev`` when its slot is aligned (another
+    aligned mismatch of the same pair when the first is not), else None."""
+    cf, ef = claim.facts, ev.facts
+    if cf is None or ef is None:
+        return None
+    if hit.type == "negation":
+        return hit if negation_aligned(claim, ev, negators) else None
+    if hit.type not in ("number", "date", "entity"):
+        return hit
+    n = number_conflict(claim.text, cf, ev.text, ef, tol, carried, same_language)
+    if n:
+        return Contradiction("number", n[0].text, n[1].text, hit.article, hit.sentence)
+    d = _date_conflict(cf.dates, ef.dates, carried)
+    if d:
+        return Contradiction("date", d[0].text, d[1].text, hit.article, hit.sentence)
+    if hit.type == "entity" and entity_aligned(hit.claim_span, hit.evidence_span, claim.text, ev.text,
+                                               claim_article, ev_article, claim.index == -1, ev.index == -1):
+        return hit
+    return None
+
+
+# -- times of day ------------------------------------------------------------------------------
+
+_ZONES = {"et": "ET", "edt": "ET", "est": "ET", "ct": "CT", "cdt": "CT", "cst": "CT", "pt": "PT", "pdt": "PT",
+          "pst": "PT", "gmt": "UTC", "utc": "UTC", "cet": "CET", "cest": "CET", "msk": "MSK", "bst": "BST"}
+_LOCAL = (r"local\s+time|heure\s+locale|ortszeit|по\s+местному\s+времени|за\s+місцевим\s+часом|helyi\s+idő\w*|"
+          r"ora\s+locale|hora\s+local")
+_TIME = re.compile(
+    r"(?<![\d.:,])(?:(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:GMT|UTC))|(?P<h>[01]?\d|2[0-3])"
+    r"(?:(?P<sep>[:h]|\.(?=\d\d\s*(?:[ap]\.?m|uhr|óra|ч)))(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?(?![a-z]))?)"
+    rf"(?:\s*(?:uhr|óra(?:kor)?|ч\.?)\b)?\s*(?:\(?\s*(?P<zone>ET|EDT|EST|CT|CDT|CST|PT|PDT|PST|GMT|UTC|CET|"
+    rf"CEST|MSK|BST)\b|(?P<local>{_LOCAL}))?",
+    re.IGNORECASE,
+)
+_AROUND = re.compile(r"(?:about|around|approximately|roughly|shortly\s+(?:after|before)|vers|environ|около|примерно|"
+                     r"близько|приблизно|gegen|etwa|circa|körül|mintegy|intorno\s+alle?)\s*(?:à|a|at|um|в|о|alle)?\s*$",
+                     re.IGNORECASE)
+_AROUND_AFTER = re.compile(r"^\s*(?:óra\s*)?körül", re.IGNORECASE)
+
+
+def times(text: str) -> list[tuple[str, str | None, int, bool]]:
+    """Times of day: (as written, frame, minutes after midnight, approximate). The frame is a
+    zone (ET, UTC …), 'local', or None when the text names none. A bare number is no time: it
+    needs minutes, a.m./p.m., 'Uhr'/'óra' or a zone."""
+    out = []
+    for m in _TIME.finditer(text):
+        if m.group("mil"):
+            h, mi = int(m.group("mil")[:2]), int(m.group("mil")[2:])
+        else:
+            h, mi = int(m.group("h")), int(m.group("m") or 0)
+            marked = m.group("m") or m.group("ampm") or re.search(r"uhr|óra|ч", m.group(0), re.IGNORECASE)
+            if not marked:
+                continue
+            ampm = (m.group("ampm") or "").lower()[:1]
+            if ampm == "p" and h < 12:
+                h += 12
+            elif ampm == "a" and h == 12:
+                h = 0
+            if m.group("sep") == ":" and not (m.group("ampm") or m.group("zone") or m.group("local")) and (
+                    text[m.end():m.end() + 1].isdigit() or text[max(0, m.start() - 1):m.start()] in ("/", "-")):
+                continue
+        zone = m.group("zone")
+        frame = _ZONES.get(zone.lower()) if zone else ("local" if m.group("local") else None)
+        approx = bool(_AROUND.search(text[max(0, m.start() - 30) : m.start()]) or _AROUND_AFTER.match(text[m.end():]))
+        out.append((m.group(0).strip(" ("), frame, h * 60 + mi, approx))
+    return out
+
+
+def time_conflict(claim_text: str, ev_text: str) -> tuple[str, str] | None:
+    """Two times of one moment, in one frame, that differ (by more than half an hour when either
+    is approximate); a time-zone shift is no conflict: times in different frames are not compared
+    (a time the text gives no zone is the place's local time). None when the two sentences share
+    any time, or either gives none."""
+    a, b = times(claim_text), times(ev_text)
+    if not a or not b or {t[2] for t in a} & {t[2] for t in b}:
+        return None
+    for ta in a:
+        for tb in b:
+            fa, fb = ta[1] or "local", tb[1] or "local"
+            if fa != fb:
+                continue
+            diff = abs(ta[2] - tb[2])
+            diff = min(diff, 1440 - diff)
+            if diff > (30 if ta[3] or tb[3] else 0):
+                return ta[0], tb[0]
+    return None

@@ -29,6 +29,9 @@ from ..lang import skeleton
 from ._names import name_key
 from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _same_entity, same_value
 
+#: Two lower bounds this many times apart ("at least 4 days" / "at least 40 days") are a changed
+#: figure, not two true floors of a count.
+LOWER_BOUNDS_APART = 8.0
 _LOWER = re.compile(
     r"(?:at least|more than|over|upwards of|in excess of|no fewer than|no less than|не менее|более|больше|"
     r"по меньшей мере|по крайней мере|свыше|понад|щонайменше|не менше|більше|mindestens|mehr als|über|"
@@ -66,8 +69,8 @@ def _bound(text: str, q: Quantity) -> str | None:
 
 def values_conflict(a: float, ba: str | None, b: float, bb: str | None, tol: float) -> bool:
     """Whether a value with its bound and another cannot both be true."""
-    if ba == "lower" and bb == "lower":
-        return False
+    if ba == "lower" and bb == "lower":  # both can be true, unless a digit was dropped or added (4 / 40 days)
+        return max(a, b) >= LOWER_BOUNDS_APART * max(min(a, b), 1e-9)
     if ba == "lower" or bb == "lower":
         low, other, ob = (a, b, bb) if ba == "lower" else (b, a, ba)
         slack = APPROX_TOLERANCE if ob == "approx" else tol
@@ -138,7 +141,7 @@ def _event_aligned(claim_text: str, d: DateMention, ev_text: str, e: DateMention
     """Whether two dates are of one event: in one language the words around them share
     something; across languages the two sentences say the same as a whole."""
     if not same_language:
-        return one_claim
+        return True  # across languages the caller asks for a close sentence or a shared fact
     cd = _context(claim_text, Quantity(d.text, 0.0, "", d.start, d.end), set())
     ce = _context(ev_text, Quantity(e.text, 0.0, "", e.start, e.end), set())
     return not (cd and ce) or bool(cd & ce)
@@ -146,6 +149,11 @@ def _event_aligned(claim_text: str, d: DateMention, ev_text: str, e: DateMention
 
 def _plain(word: str) -> bool:
     return len(word) > 3 and word not in _SPEECH and word not in STOPWORDS
+
+
+#: Units that measure rather than count (a stretch of river, a price, a duration): never a growing toll.
+_MEASURES = ("%", "$", "€", "£", "¥", "₽", "₴", "km", "kilomet", "metr", "meter", "mile", "feet", "foot", "day",
+             "hour", "minut", "week", "month", "year", "tonne", "ton", "litre", "liter", "euro", "dollar")
 
 
 def _running(claim_value: float, ev_value: float, published: tuple[str | None, str | None]) -> bool:
@@ -162,8 +170,10 @@ _NOT_SUBJECT = frozenset(w.capitalize() for w in (*STOPWORDS, *MONTHS, *WEEKDAYS
 
 def _subject(text: str, q: Quantity) -> str | None:
     """The name just before a figure, within 40 characters: what it is a figure of ("Nvidia fell 17%")."""
-    names = [m.group(0) for m in _CAPWORD.finditer(text[max(0, q.start - 40) : q.start])
-             if m.group(0).rstrip("’'s") not in _NOT_SUBJECT and m.group(0) not in _NOT_SUBJECT]
+    lo = max(0, q.start - 40)
+    first = len(text) - len(text.lstrip("«„\"“‚'(—– "))  # the first word is capitalised by its place
+    names = [m.group(0) for m in _CAPWORD.finditer(text[lo : q.start]) if lo + m.start() != first
+             and m.group(0).rstrip("’'s") not in _NOT_SUBJECT and m.group(0) not in _NOT_SUBJECT]
     return names[-1] if names else None
 
 
@@ -213,9 +223,10 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
             if any(c.unit == q.unit and same_value(c.value, e.value, tol) for c in claim.quantities):
                 continue  # the claim gives both values ("rose from 29 to 33")
             rq, re_ = _role(claim_text, q), _role(ev_text, e)
-            if rq and re_ and rq != re_:
-                continue
-            if rq and rq == re_ and rq != "rescued" and _running(q.value, e.value, published):
+            if rq and re_ and rq != re_ and not {rq, re_} <= {"missing", "rescued"}:
+                continue  # (the trapped are the ones pulled out: those two roles are one count)
+            if rq and rq == re_ and rq != "rescued" and not q.unit.startswith(_MEASURES) and \
+                    _running(q.value, e.value, published):
                 continue  # a toll that grew: the earlier article's smaller count was true when it was written
             if _other_subject(claim_text, q, ev_text, e, None if subjects else articles):
                 continue
@@ -224,8 +235,6 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                 ce = _context(ev_text, e, {x.unit.lower()[:5] for x in evidence.quantities})
                 if cq and ce and not cq & ce:
                     continue
-            elif not same_language and not (rq and rq == re_) and not one_claim:
-                continue  # across languages the words around a figure cannot be read: its role or the whole must match
             return q, e
     return None
 

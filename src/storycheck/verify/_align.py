@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .._time import surely_before
+from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
 from ..analyze import Attribution, added_layers
 from ..analyze._lexicon import MONTHS, STOPWORDS, WEEKDAYS
@@ -157,10 +157,11 @@ _MEASURES = ("%", "$", "€", "£", "¥", "₽", "₴", "km", "kilomet", "metr",
 
 
 def _running(claim_value: float, ev_value: float, published: tuple[str | None, str | None]) -> bool:
-    """Whether the smaller of two counts comes from the article published surely earlier."""
-    if claim_value < ev_value:
-        return surely_before(published[0], published[1])
-    return surely_before(published[1], published[0])
+    """Whether the smaller of two counts comes from an article published on an earlier day (a
+    toll is updated from one day to the next; hours apart, a bigger count is a changed figure)."""
+    early, late = published if claim_value < ev_value else published[::-1]
+    da, db = day_of(early), day_of(late)
+    return bool(da and db and da < db and surely_before(early, late))
 
 
 _CAPWORD = re.compile(r"(?<![\w’'-])[A-ZА-ЯЁЄІЇҐ][\w’'-]+")

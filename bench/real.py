@@ -329,7 +329,7 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
                 f"(mean {_fmt(r['network_lines_mean_sources'])}) | {secs} |")
 
     for name, r in res["stories"].items():
-        rows.append(line(name, r["set"].upper(), r, f"{r['seconds']:.0f}"))
+        rows.append(line(name, r["set"].upper(), r, "–" if r.get("seconds") is None else f"{r['seconds']:.0f}"))
     for kind in ("tune", "report", "all"):
         if res.get(kind) and res[kind]["gold_sentences"]:
             rows.append(line(f"**{kind.upper()}**", "", res[kind], ""))
@@ -339,11 +339,13 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "character overlap, headlines included); network-only lines: gold `carried` sentences whose listed "
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
              "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1."]
+    if res.get("note"):
+        rows += ["", res["note"]]
     if baseline:
         rows += ["", "| set | release | contradiction precision | recall | carried BAcc | invented sourcing | "
                  "network-only ≤ 1 |", "|---|---|---|---|---|---|---|"]
         for kind in ("tune", "report", "all"):
-            for label, r in (("baseline", baseline.get(kind)), ("this checkout", res.get(kind))):
+            for label, r in (("0.8.0 (a4d7982)", baseline.get(kind)), ("this checkout", res.get(kind))):
                 if r:
                     rows.append(f"| {kind.upper()} | {label} | {_fmt(r['contradiction_precision'])} | "
                                 f"{_fmt(r['contradiction_recall'])} | {_fmt(r['carried_balanced_accuracy'])} | "

@@ -49,13 +49,15 @@ class _Lexicon:
     patterns: tuple[re.Pattern[str], ...]
     meta: tuple[str, ...]  # longest first
     date_words: frozenset[str]
+    stamp_words: frozenset[str]  # connectors and year words of stamps ("в", "року"), Italian months
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     data: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "furniture.json").read_text("utf-8"))
     return _Lexicon(frozenset(data["whole_lines"]), tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"]),
-                    tuple(sorted(data["meta_words"], key=len, reverse=True)), frozenset(data["date_words"]))
+                    tuple(sorted(data["meta_words"], key=len, reverse=True)), frozenset(data["date_words"]),
+                    frozenset(data["stamp_words"]))
 
 
 def _metadata(bare: str, lex: _Lexicon) -> bool:
@@ -65,6 +67,41 @@ def _metadata(bare: str, lex: _Lexicon) -> bool:
         return False
     rest = bare[len(head):].replace(":", " ", 1).split()
     return 0 < len(rest) <= 8 and all(any(c.isdigit() for c in t) or t.strip(",.") in lex.date_words for t in rest)
+
+
+_STAMP_TOKEN = re.compile(r"[^\s,·|/()]+")
+_STAMP_NUMBER = re.compile(r"^\d[\d:.\-h]*(?:г|р|h|uhr)?\.?$")
+
+
+@lru_cache(maxsize=1)
+def _stamp_words() -> frozenset[str]:
+    """Month and weekday names of every language we read, and the short words of a publication stamp."""
+    from ..lang import LEXICON_LANGUAGES, lexicon
+
+    words = set(_lexicon().date_words) | set(_lexicon().stamp_words)
+    for code in LEXICON_LANGUAGES:
+        lx = lexicon(code)
+        if lx is not None:
+            words |= set(lx.months) | set(lx.weekdays)
+    return frozenset(words)
+
+
+def _timestamp(bare: str, lex: _Lexicon) -> bool:
+    """A publication stamp in any language we read: a day and a month name or a time, maybe a year
+    and a weekday, and nothing else ("6 декабря, 14:48", "07 декабря 2025 в 04:50", "2025. márc. 26. 9:12")."""
+    tokens = _STAMP_TOKEN.findall(bare)
+    if not 2 <= len(tokens) <= 10:
+        return False
+    words = _stamp_words()
+    numbers = [t for t in tokens if _STAMP_NUMBER.match(t)]
+    named = [t for t in tokens if t.rstrip(".") in words]
+    if len(numbers) + len(named) != len(tokens) or not numbers:
+        return False
+    # a day: a month's name or a numeric date ("21.04.2025"); a clock time alone ("At 1:27 a.m.") is a sentence's piece
+    numeric = any(re.match(r"^\d{1,4}[.\-]\d{1,2}[.\-]\d{1,4}\.?$", t) for t in numbers)
+    month = any(t.rstrip(".") in words and t.rstrip(".") not in lex.stamp_words
+                and t.rstrip(".") not in lex.date_words for t in named)
+    return (numeric or month) and len(named) <= 4
 
 
 def _bare(line: str) -> str:
@@ -77,7 +114,8 @@ def is_furniture(line: str) -> bool:
     if not bare:
         return True
     lex = _lexicon()
-    if bare in lex.whole or _ONLY_DATE.match(bare) or _metadata(bare, lex) or _BYLINE.match(line.strip()):
+    if bare in lex.whole or _ONLY_DATE.match(bare) or _metadata(bare, lex) or _BYLINE.match(line.strip()) \
+            or _timestamp(bare, lex):
         return True
     return len(bare) <= 240 and any(p.match(bare) for p in lex.patterns)
 

@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import re
 
-from .._types import Contradiction, Facts, Quantity, Sentence
+from .._time import day_of, surely_before
+from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
 from ..analyze import Attribution, added_layers
-from ..analyze._lexicon import STOPWORDS
+from ..analyze._lexicon import MONTHS, STOPWORDS, WEEKDAYS
+from ..lang import skeleton
 from ._names import name_key
 from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _same_entity, same_value
 
+#: Two lower bounds this many times apart ("at least 4 days" / "at least 40 days") are a changed
+#: figure, not two true floors of a count.
+LOWER_BOUNDS_APART = 8.0
 _LOWER = re.compile(
     r"(?:at least|more than|over|upwards of|in excess of|no fewer than|no less than|не менее|более|больше|"
     r"по меньшей мере|по крайней мере|свыше|понад|щонайменше|не менше|більше|mindestens|mehr als|über|"
@@ -64,8 +69,8 @@ def _bound(text: str, q: Quantity) -> str | None:
 
 def values_conflict(a: float, ba: str | None, b: float, bb: str | None, tol: float) -> bool:
     """Whether a value with its bound and another cannot both be true."""
-    if ba == "lower" and bb == "lower":
-        return False
+    if ba == "lower" and bb == "lower":  # both can be true, unless a digit was dropped or added (4 / 40 days)
+        return max(a, b) >= LOWER_BOUNDS_APART * max(min(a, b), 1e-9)
     if ba == "lower" or bb == "lower":
         low, other, ob = (a, b, bb) if ba == "lower" else (b, a, ba)
         slack = APPROX_TOLERANCE if ob == "approx" else tol
@@ -74,6 +79,36 @@ def values_conflict(a: float, ba: str | None, b: float, bb: str | None, tol: flo
         high, other = (a, b) if ba == "upper" else (b, a)
         return other > high * (1 + tol) + 1e-9
     return not same_value(a, b, APPROX_TOLERANCE if "approx" in (ba, bb) else tol)
+
+
+_MANTISSA = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _step(q: Quantity) -> float:
+    """How finely a figure is written: 0.01 for "16.97%", 1 for "16%", 100 billion for
+    "$600 billion" (the trailing zeros of a figure with a scale word are rounding)."""
+    m = _MANTISSA.search(q.text)
+    if m is None:
+        return 0.0
+    raw = m.group(0)
+    dec = re.fullmatch(r"\d+[.,](\d{1,2})", raw)  # 1-2 digits after the mark: a decimal, not thousands
+    try:
+        mantissa = float(raw.replace(",", ".")) if dec else float(raw.replace(",", "").replace(".", ""))
+    except ValueError:
+        return 0.0
+    if not mantissa:
+        return 0.0
+    scale = q.value / mantissa
+    if dec:
+        return float(10 ** -len(dec.group(1))) * scale
+    zeros = len(raw) - len(raw.rstrip("0")) if scale >= 1000 else 0
+    return float(10**zeros) * scale
+
+
+def _rounding(a: Quantity, b: Quantity) -> bool:
+    """Whether one figure is the other written more coarsely (rounded or cut): they differ by
+    less than the coarser one's last digit ("16%" / "16.97%", "$600 billion" / "$589 billion")."""
+    return abs(a.value - b.value) < max(_step(a), _step(b)) - 1e-9
 
 
 def _role(text: str, q: Quantity) -> str | None:
@@ -101,13 +136,81 @@ def _context(text: str, q: Quantity, units: set[str], width: int = 5) -> set[str
     return {w[:5] for w in keep} - {unit} - units
 
 
+def _event_aligned(claim_text: str, d: DateMention, ev_text: str, e: DateMention, same_language: bool,
+                   one_claim: bool) -> bool:
+    """Whether two dates are of one event: in one language the words around them share
+    something; across languages the two sentences say the same as a whole."""
+    if not same_language:
+        return True  # across languages the caller asks for a close sentence or a shared fact
+    cd = _context(claim_text, Quantity(d.text, 0.0, "", d.start, d.end), set())
+    ce = _context(ev_text, Quantity(e.text, 0.0, "", e.start, e.end), set())
+    return not (cd and ce) or bool(cd & ce)
+
+
 def _plain(word: str) -> bool:
     return len(word) > 3 and word not in _SPEECH and word not in STOPWORDS
 
 
+#: Units that measure rather than count (a stretch of river, a price, a duration): never a growing toll.
+_MEASURES = ("%", "$", "€", "£", "¥", "₽", "₴", "km", "kilomet", "metr", "meter", "mile", "feet", "foot", "day",
+             "hour", "minut", "week", "month", "year", "tonne", "ton", "litre", "liter", "euro", "dollar")
+
+
+def _running(claim_value: float, ev_value: float, published: tuple[str | None, str | None]) -> bool:
+    """Whether the smaller of two counts comes from an article published on an earlier day (a
+    toll is updated from one day to the next; hours apart, a bigger count is a changed figure)."""
+    early, late = published if claim_value < ev_value else published[::-1]
+    da, db = day_of(early), day_of(late)
+    return bool(da and db and da < db and surely_before(early, late))
+
+
+_CAPWORD = re.compile(r"(?<![\w’'-])[A-ZА-ЯЁЄІЇҐ][\w’'-]+")
+_NOT_SUBJECT = frozenset(w.capitalize() for w in (*STOPWORDS, *MONTHS, *WEEKDAYS)) | {
+    "According", "Officials", "Police", "Authorities", "Reuters", "AP", "AFP", "Bloomberg"}
+
+
+def _subject(text: str, q: Quantity) -> str | None:
+    """The name just before a figure, within 40 characters: what it is a figure of ("Nvidia fell 17%")."""
+    lo = max(0, q.start - 40)
+    first = len(text) - len(text.lstrip("«„\"“‚'(—– "))  # the first word is capitalised by its place
+    names = [m.group(0) for m in _CAPWORD.finditer(text[lo : q.start]) if lo + m.start() != first
+             and m.group(0).rstrip("’'s") not in _NOT_SUBJECT and m.group(0) not in _NOT_SUBJECT]
+    return names[-1] if names else None
+
+
+def _other_subject(claim_text: str, q: Quantity, ev_text: str, e: Quantity,
+                   articles: tuple[str, str] | None = None) -> bool:
+    """Whether two figures are of two named things: each has a name just before it, and neither
+    name is in the other sentence ("Nvidia fell 17%" / "the Nasdaq fell 3%"). Names are compared
+    by their skeletons (across scripts); with the two ``articles``' texts, both names must be
+    known to both articles (a capitalised German noun is no name the other side could spell)."""
+    a, b = _subject(claim_text, q), _subject(ev_text, e)
+    if a is None or b is None:
+        return False
+    ka, kb = skeleton(a.rstrip("’'s")), skeleton(b.rstrip("’'s"))
+    if not ka or not kb or ka == kb:
+        return False
+    sk = lambda t: {skeleton(w) for w in _CAPWORD.findall(t)}  # noqa: E731
+    if ka in sk(ev_text) or kb in sk(claim_text):
+        return False
+    if articles is not None:
+        ca, ea = sk(articles[0]), sk(articles[1])
+        return ka in ea and kb in ca
+    return True
+
+
 def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts, tol: float,
-                    carried: Carried | None, same_language: bool) -> tuple[Quantity, Quantity] | None:
-    """A figure of the claim and one of the evidence that count one thing and cannot both be true."""
+                    carried: Carried | None, same_language: bool,
+                    published: tuple[str | None, str | None] = (None, None),
+                    subjects: bool = True, one_claim: bool = False,
+                    articles: tuple[str, str] | None = None) -> tuple[Quantity, Quantity] | None:
+    """A figure of the claim and one of the evidence that count one thing and cannot both be true.
+
+    ``published``: the two articles' dates (a growing toll is no conflict); ``subjects``: compare
+    the names just before the figures as they stand (False in German, where every noun is
+    capitalised: then only names both ``articles`` know count);
+    ``one_claim``: the two sentences say the same as a whole (across languages, a figure of
+    no known role is compared only then)."""
     for q in claim.quantities:
         if not q.unit or q.unit == "@year" or (carried is not None and carried.has_quantity(q, tol)):
             continue
@@ -116,12 +219,17 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
             if e.unit != q.unit or e.part != q.part:
                 continue
             be = _bound(ev_text, e)
-            if not values_conflict(q.value, bq, e.value, be, tol):
+            if not values_conflict(q.value, bq, e.value, be, tol) or _rounding(q, e):
                 continue
             if any(c.unit == q.unit and same_value(c.value, e.value, tol) for c in claim.quantities):
                 continue  # the claim gives both values ("rose from 29 to 33")
             rq, re_ = _role(claim_text, q), _role(ev_text, e)
-            if rq and re_ and rq != re_:
+            if rq and re_ and rq != re_ and not {rq, re_} <= {"missing", "rescued"}:
+                continue  # (the trapped are the ones pulled out: those two roles are one count)
+            if rq and rq == re_ and rq != "rescued" and not q.unit.startswith(_MEASURES) and \
+                    _running(q.value, e.value, published):
+                continue  # a toll that grew: the earlier article's smaller count was true when it was written
+            if _other_subject(claim_text, q, ev_text, e, None if subjects else articles):
                 continue
             if same_language and not (rq and rq == re_):
                 cq = _context(claim_text, q, {x.unit.lower()[:5] for x in claim.quantities})
@@ -254,7 +362,9 @@ def attribution_aligned(claim: Sentence, ev: Sentence) -> bool:
 
 
 def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article: str, ev_article: str,
-            tol: float, carried: Carried | None, same_language: bool, negators: frozenset[str]) -> Contradiction | None:
+            tol: float, carried: Carried | None, same_language: bool, negators: frozenset[str],
+            published: tuple[str | None, str | None] = (None, None),
+            languages: tuple[str | None, str | None] = (None, None), one_claim: bool = False) -> Contradiction | None:
     """The typed mismatch ``hit`` between ``claim`` and ``ev`` when its slot is aligned (another
     aligned mismatch of the same pair when the first is not), else None."""
     cf, ef = claim.facts, ev.facts
@@ -264,12 +374,15 @@ def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article:
         return hit if negation_aligned(claim, ev, negators) else None
     if hit.type not in ("number", "date", "entity"):
         return hit
-    n = number_conflict(claim.text, cf, ev.text, ef, tol, carried, same_language)
+    n = number_conflict(claim.text, cf, ev.text, ef, tol, carried, same_language, published,
+                        subjects="de" not in languages and same_language, one_claim=one_claim,
+                        articles=(claim_article, ev_article))
     if n:
         return Contradiction("number", n[0].text, n[1].text, hit.article, hit.sentence)
-    d = _date_conflict(cf.dates, ef.dates, carried)
-    if d:
-        return Contradiction("date", d[0].text, d[1].text, hit.article, hit.sentence)
+    for e in ef.dates:  # a date of the same event: the words around both dates share something
+        d = _date_conflict(cf.dates, [e], carried)
+        if d and _event_aligned(claim.text, d[0], ev.text, d[1], same_language, one_claim):
+            return Contradiction("date", d[0].text, d[1].text, hit.article, hit.sentence)
     if hit.type == "entity" and entity_aligned(hit.claim_span, hit.evidence_span, claim.text, ev.text,
                                                claim_article, ev_article, claim.index == -1, ev.index == -1):
         return hit

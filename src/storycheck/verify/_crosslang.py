@@ -102,7 +102,8 @@ def probability(cos: float, missing: int) -> float:
     return p * (1.0 - MISSING_FACT_PENALTY) ** missing
 
 
-def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: Options) -> Link:
+def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: Options,
+           published: str | None = None, article_text: str | None = None) -> Link:
     """The other article's stance on ``s`` (its multilingual ``vector``), through its closest sentence."""
     f = s.facts
     assert f is not None
@@ -122,9 +123,11 @@ def stance(s: Sentence, vector: np.ndarray, language: str, other: Other, opts: O
                 f, ev.facts, opts.number_tolerance):
             hit = None  # a date apart in a sentence that only sounds alike: two events, not one changed
         if hit is not None:  # the compared slot must be one (a number of the same thing)
-            hit = confirm(hit, s, ev, claim_article=s.text, ev_article=other.article.text,
+            hit = confirm(hit, s, ev, claim_article=article_text or s.text, ev_article=other.article.text,
                           tol=opts.number_tolerance, carried=other.carried,
-                          same_language=language == (other.article.language or "en"), negators=frozenset())
+                          same_language=language == (other.article.language or "en"), negators=frozenset(),
+                          published=(published, other.article.published),
+                          languages=(language, other.article.language), one_claim=bool(cos[j] >= SAME_CLAIM_COSINE))
         if hit is None and (cos[j] >= SAME_CLAIM_COSINE or _share_a_fact(f, ev.facts, opts.number_tolerance)) and (
                 tc := time_conflict(s.text, ev.text)):
             hit = Contradiction("time", tc[0], tc[1], other.article.id, ev.index)

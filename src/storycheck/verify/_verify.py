@@ -166,7 +166,9 @@ def verify_articles(
             stances: list[tuple[Link, np.ndarray | None]] = []
             for bi in sorted(others_of[ai] + cross_of[ai]):
                 if bi in cross_of[ai] or (i in foreign[ai] and bi in views):
-                    stances.append((cross_stance(s, mvecs[ai][i], s.language or langs[ai], views[bi], opts), None))
+                    stances.append((cross_stance(s, mvecs[ai][i], s.language or langs[ai], views[bi], opts,
+                                                published=articles[ai].published,
+                                                article_text=articles[ai].text), None))
                     continue
                 got = scored[ai].get((i, bi))
                 if got is None:
@@ -280,7 +282,9 @@ def _stance(
             if ret[rows[hit.sentence]] >= opts.related_threshold else None
         if hit is not None:  # the compared slot must be one: a number of the same thing, a name in one role
             hit = confirm(hit, s, ev_s, claim_article=articles[ai].text, ev_article=other.text,
-                          tol=opts.number_tolerance, carried=src.carried, same_language=True, negators=_NEGATORS)
+                          tol=opts.number_tolerance, carried=src.carried, same_language=True, negators=_NEGATORS,
+                          published=(articles[ai].published, other.published),
+                          languages=(articles[ai].language, other.language))
     a, b = src.windows[best]
     window = theirs[a:b]
     carries = hit is None and (p >= opts.support_threshold or carried_back(window))

@@ -1,0 +1,137 @@
+"""A typed mismatch is a contradiction only when the compared slot is one (verify/_align.py)."""
+
+from __future__ import annotations
+
+from storycheck._types import Contradiction, Sentence
+from storycheck.analyze import analyze_sentence, attribute
+from storycheck.segment._furniture import is_furniture
+from storycheck.verify._align import (
+    attribution_aligned,
+    confirm,
+    entity_aligned,
+    negation_aligned,
+    number_conflict,
+    time_conflict,
+    times,
+)
+from storycheck.verify._quotes import reworded
+
+
+def _sent(text: str, index: int = 0, language: str = "en") -> Sentence:
+    s = Sentence(index=index, start=0, end=len(text), text=text)
+    s.facts = analyze_sentence(text, language)
+    s.attribution = attribute(text)
+    return s
+
+
+def _numbers(a: str, b: str, **kw: object) -> tuple[str, str] | None:
+    fa, fb = analyze_sentence(a), analyze_sentence(b)
+    hit = number_conflict(a, fa, b, fb, 0.02, None, True, **kw)  # type: ignore[arg-type]
+    return (hit[0].text, hit[1].text) if hit else None
+
+
+def test_lower_bounds_never_conflict_and_a_smaller_exact_count_does() -> None:
+    assert _numbers("The quake killed at least two people in the city.",
+                    "The quake killed at least three people in the city.") is None
+    assert _numbers("The quake killed at least 20 people in the city.",
+                    "The quake killed 12 people in the city.") is not None
+
+
+def test_counts_in_other_roles_are_other_slots() -> None:
+    assert _numbers("At least 144 people have died in the region.",
+                    "More than 700 people have been injured in the region.") is None
+    assert _numbers("Officials said 144 people have died in the region.",
+                    "Officials said 150 people have died in the region.") is not None
+
+
+def test_figures_with_nothing_in_common_around_them_are_not_compared() -> None:
+    assert _numbers("The bridge rises 56 metres above the river.",
+                    "The Dali, a ship 229 metres long, had left the port.") is None
+    assert _numbers("The aftershock came 12 minutes later.", "The aftershock came 11 minutes later.") is not None
+
+
+def test_a_growing_toll_from_an_earlier_article_is_no_conflict() -> None:
+    a, b = "At the hall, 40 people were killed.", "At the hall, 133 people were killed."
+    assert _numbers(a, b) is not None
+    assert _numbers(a, b, published=("2024-03-22", "2024-03-24")) is None
+
+
+def test_rounding_is_no_conflict() -> None:
+    assert _numbers("The shares fell 16% on Monday.", "The shares fell 16.97% on Monday.") is None
+    assert _numbers("The shares fell 12.5% on Monday.", "The shares fell 16.97% on Monday.") is not None
+
+
+def test_names_by_place_cut_off_or_used_by_the_other_article_are_no_swaps() -> None:
+    assert not entity_aligned("Powerful", "Deadly", "Powerful earthquake rocks the region",
+                              "Deadly earthquake hits the region", "", "", True, True)
+    assert not entity_aligned("O", "Oval Office", "He disrespected us in its cherished O",
+                              "He disrespected us in its cherished Oval Office.", "", "", False, False)
+    assert not entity_aligned("Moscow", "Russia", "citing Moscow’s broken agreements.",
+                              "citing Russia’s commitment.", "Russia’s commitment to peace.", "Moscow’s years", False,
+                              False)
+    assert not entity_aligned("World War III", "World War Three", "gambling with World War III.",
+                              "gambling with World War Three.", "", "", False, False)
+    assert entity_aligned("ANI", "ABC News", "a customer told ANI.", "Scott Sanders told ABC News.",
+                          "a customer told ANI.", "Scott Sanders told ABC News.", False, False)
+
+
+def test_negation_in_a_clause_the_other_sentence_lacks_is_no_flip() -> None:
+    a = _sent("The government declared a state of emergency in six regions, but it was not clear how help "
+              "would get to many regions.")
+    b = _sent("The government declared a state of emergency in six regions.")
+    assert not negation_aligned(a, b, frozenset({"not"}))
+    c = _sent("The government did not declare a state of emergency in six regions.")
+    assert negation_aligned(c, b, frozenset({"not"}))
+
+
+def test_attribution_needs_one_claim_and_sources_with_nothing_in_common() -> None:
+    trump = _sent("Trump said Zelensky was being disrespectful after he pushed for security guarantees.")
+    vance = _sent("“I think it’s disrespectful to come to the Oval Office,” Vance said.")
+    assert not attribution_aligned(trump, vance)  # two claims
+    a = _sent("The meeting was useful and both sides want peace, Smith said.")
+    b = _sent("The meeting was useful and both sides want peace, Jones said.")
+    assert attribution_aligned(a, b)
+    both = _sent("The meeting was useful and both sides want peace, Smith and Jones said.")
+    assert not attribution_aligned(both, b)  # both named in one sentence: roles
+    assert attribute("Cybersecurity firm CrowdStrike said it was not a cyberattack.").source != "Strike"
+
+
+def test_a_quote_change_needs_a_word_substituted() -> None:
+    a, b = _sent("“What kind of diplomacy, JD, are you speaking about? What do you mean?”"), \
+        _sent("“What kind of diplomacy, JD, you are speaking about,” he asked.")
+    assert reworded(_quotes(a), _quotes(b)) is None
+    c = _sent("“You are playing with World Warfare III,” he said.")
+    d = _sent("“You are gambling with World War III,” he said.")
+    assert reworded(_quotes(c), _quotes(d)) is not None
+
+
+def _quotes(s: Sentence) -> list:  # type: ignore[type-arg]
+    from storycheck.analyze import find_quotes
+
+    return find_quotes(s.text)
+
+
+def test_times_of_day_in_one_frame() -> None:
+    assert times("At 1:30 a.m. ET (0530 GMT), a ship struck the bridge")[1][1:3] == ("UTC", 330)
+    assert time_conflict("At 1:30 a.m. ET (0530 GMT), a ship struck", "At 1:27 a.m. EDT (0527 GMT), a ship struck")
+    assert time_conflict("около 12:50 по местному времени", "vers 14h30 heure locale (06h30 GMT)")
+    assert time_conflict("It struck at 01:28 EDT.", "It struck at 05:28 UTC.") is None  # a zone shift
+    assert time_conflict("It struck around 1:30 p.m. local time.", "It struck at 1:10 p.m. local time.") is None
+    assert time_conflict("It happened in 2024, 1500 people.", "It happened at 10 a.m.") is None
+
+
+def test_confirm_keeps_an_aligned_number_and_drops_another() -> None:
+    a, b = _sent("The ship is 289 metres long."), _sent("The ship is 229 metres long.")
+    hit = Contradiction("number", "289 metres", "229 metres", "b", 0)
+    kw = {"claim_article": a.text, "ev_article": b.text, "tol": 0.02, "carried": None, "same_language": True,
+          "negators": frozenset({"not"})}
+    assert confirm(hit, a, b, **kw) is not None  # type: ignore[arg-type]
+    c = _sent("The bridge rises 56 metres above the river.")
+    assert confirm(Contradiction("number", "289 metres", "56 metres", "c", 0), a, c, **kw) is None  # type: ignore[arg-type]
+
+
+def test_publication_stamps_in_other_languages_are_furniture() -> None:
+    for line in ("6 декабря, 14:48", "07 декабря 2025 в 04:50", "21.04.2025, 10:15", "Montag, 21. April 2025"):
+        assert is_furniture(line), line
+    for line in ("At 1:27 a.m.", "Pope Francis died on 21 April 2025.", "12 people died"):
+        assert not is_furniture(line), line

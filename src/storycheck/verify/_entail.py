@@ -64,6 +64,8 @@ class OnnxEntailment:
             config = json.loads((d / "config.json").read_text(encoding="utf-8"))
             labels = {int(k): str(v).lower() for k, v in config["id2label"].items()}
             self.entail_index = next(k for k, v in labels.items() if v.startswith("entail"))
+            self.contradiction_index = next((k for k, v in labels.items() if v.startswith("contradict")), None)
+            self.neutral_index = next((k for k, v in labels.items() if v.startswith("neutral")), None)
             if max_length is None:
                 max_length = int(config.get("max_length", 256))
             self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
@@ -94,8 +96,15 @@ class OnnxEntailment:
                 _bundled = cls(BUNDLED_NLI_DIR)
             return _bundled
 
-    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        out = np.zeros(len(pairs), dtype=np.float32)
+    @property
+    def three_way(self) -> bool:
+        """Whether the model tells contradiction from neutral (the bundled model does)."""
+        return self.contradiction_index is not None
+
+    def probs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """For each (premise, hypothesis): P(entails), P(neutral), P(contradicts), one row of 3 per
+        pair. A two-label model (entailment / not) gives P(not) as neutral and 0 as contradicts."""
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
         for b in range(0, len(pairs), self.batch_size):
             encs = self._tokenizer.encode_batch(list(pairs[b : b + self.batch_size]))
             width = max(len(e.ids) for e in encs)
@@ -112,8 +121,16 @@ class OnnxEntailment:
             except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
                 raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
             z = np.exp(logits - logits.max(axis=1, keepdims=True))
-            out[b : b + len(encs)] = (z / z.sum(axis=1, keepdims=True))[:, self.entail_index]
+            p = z / z.sum(axis=1, keepdims=True)
+            rows = out[b : b + len(encs)]
+            rows[:, 0] = p[:, self.entail_index]
+            if self.contradiction_index is not None:
+                rows[:, 2] = p[:, self.contradiction_index]
+            rows[:, 1] = 1.0 - rows[:, 0] - rows[:, 2]
         return out
+
+    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return self.probs(pairs)[:, 0].copy()
 
 
 _PROMPT = ("Premise: {premise}\nHypothesis: {hypothesis}\n"
@@ -174,6 +191,8 @@ def entailment_from_env() -> EntailmentBackend | None:
     CPU-trained cross-encoder, docs/nli_model.md), which is off by default: it did not
     raise the claim model's cross-validated AUC (docs/claim_model.md)."""
     folder = os.environ.get("STORYCHECK_NLI_MODEL")
+    if folder and folder.lower() == "none":
+        return None
     if folder == "bundled":
         return OnnxEntailment.bundled()
     if folder:
@@ -183,3 +202,28 @@ def entailment_from_env() -> EntailmentBackend | None:
         return OpenAICompatibleEntailment(url, os.environ.get("STORYCHECK_NLI_NAME", "default"),
                                           api_key=os.environ.get("STORYCHECK_NLI_KEY"))
     return None
+
+
+def entailment_probs(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(n, 3) P(entails, neutral, contradicts) from any backend: a backend with ``probs`` gives
+    the three; one with ``entail`` only gives P(entails), the rest as neutral."""
+    if not pairs:
+        return np.zeros((0, 3), dtype=np.float32)
+    probs = getattr(backend, "probs", None)
+    if callable(probs):
+        return np.asarray(probs(pairs), dtype=np.float32)
+    e = np.asarray(backend.entail(pairs), dtype=np.float32)
+    return np.column_stack([e, 1.0 - e, np.zeros_like(e)])
+
+
+def default_entailment() -> EntailmentBackend | None:
+    """The entailment model of the default score: the bundled one, unless
+    ``STORYCHECK_NLI_MODEL=none`` turns it off (the claim model alone then)."""
+    if os.environ.get("STORYCHECK_NLI_MODEL", "").lower() == "none":
+        return None
+    return OnnxEntailment.bundled()
+
+
+def is_bundled(backend: object) -> bool:
+    """Whether ``backend`` is the entailment model that ships with storycheck."""
+    return backend is not None and backend is _bundled

@@ -68,12 +68,8 @@ def fit(rows: list[dict], X: np.ndarray, y: np.ndarray, nli: np.ndarray | None, 
     also reads the entailment probabilities (fit on the same out-of-fold claim scores)."""
     from storycheck.verify._claims import KIND, calibration_inputs, nli_inputs
 
-    tc.C = r["C"]
-    tc.TREES["max_iter"] = r["trees"] or 1
-    trees = bool(r["trees"])
     w = tc.balance_weights(rows, y)
-    oof = tc.out_of_fold(rows, X, y, tc.INNER_FOLDS, trees, r["fast"])
-    spec = tc.fit(X, y, w, trees, r["fast"])
+    spec, oof = _claim_fit(rows, X, y, w, r)
     lr = LogisticRegression(C=tc.CAL_C, max_iter=1000).fit(calibration_inputs(oof, X, KIND), y, sample_weight=w)
     spec["calibration"] = {"features": list(KIND), "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0])}
     if r["nli"]:
@@ -84,6 +80,26 @@ def fit(rows: list[dict], X: np.ndarray, y: np.ndarray, nli: np.ndarray | None, 
                                    "intercept": float(lr2.intercept_[0])}
     spec["threshold"] = 0.5
     return spec
+
+
+def _claim_fit(rows: list[dict], X: np.ndarray, y: np.ndarray, w: np.ndarray, r: dict[str, Any]) -> tuple[dict, np.ndarray]:
+    """The claim model and its inner out-of-fold scores, memoised on disk by the training rows and
+    the claim-model settings (the entailment calibration is refit on top, cheaply)."""
+    import pickle
+
+    key = hashlib.sha1(json.dumps([[r_["id"] for r_ in rows], r["C"], r["trees"], r["fast"]]).encode()
+                       + X.tobytes() + y.tobytes()).hexdigest()[:16]
+    memo = ROOT / ".cache" / "fits" / f"{key}.pkl"
+    if memo.exists():
+        return pickle.loads(memo.read_bytes())
+    tc.C = r["C"]
+    tc.TREES["max_iter"] = r["trees"] or 1
+    trees = bool(r["trees"])
+    oof = tc.out_of_fold(rows, X, y, tc.INNER_FOLDS, trees, r["fast"])
+    spec = tc.fit(X, y, w, trees, r["fast"])
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_bytes(pickle.dumps((spec, oof)))
+    return spec, oof
 
 
 def score(spec: dict, X: np.ndarray, nli: np.ndarray | None, band: float | None = None) -> np.ndarray:
@@ -179,6 +195,9 @@ def main() -> None:
     ap.add_argument("--grid", action="store_true", help="CV on the training part for the recipe choices")
     ap.add_argument("--modes", default="locked,lodo,cv")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--write", default=None, metavar="RECIPE",
+                    help="fit RECIPE on the training part (+ WiCE) and write claim_model.json (with --band, and the "
+                         "figures of --json, a file an earlier run wrote, inside it)")
     ap.add_argument("--reuse-features", action="store_true", help="cached features even if the feature code changed")
     a = ap.parse_args()
     rows, X, pairs = load(a.shared, a.reuse_features)
@@ -186,12 +205,15 @@ def main() -> None:
     nli = None
     names = a.recipe or ["v080"]
     if a.grid:
-        names = [n for n in GRID]
+        names = a.recipe or [n for n in GRID]
     chosen = {**RECIPES, **GRID}
-    if any(chosen[n]["nli"] for n in names):
+    if any(chosen[n]["nli"] for n in names) or (a.write and chosen[a.write]["nli"]):
         from storycheck.verify._entail import BUNDLED_NLI_DIR
 
         nli = nli_probs(pairs, a.nli_model or BUNDLED_NLI_DIR)
+    if a.write:
+        write(rows, X, y, nli, a.write, a.band, a.json)
+        return
     res: dict[str, Any] = {}
     if not a.grid and "v080" in names:
         res["shipped-0.8.0"] = shipped(rows, X, y, None)
@@ -202,6 +224,32 @@ def main() -> None:
     print(table(res))
     if a.json:
         a.json.write_text(json.dumps(res, indent=1) + "\n")
+
+
+def write(rows, X, y, nli, name: str, band: float | None, figures_json: Path | None) -> None:
+    """The shipped claim_model.json: recipe ``name`` fit on the training part of the locked split and WiCE
+    (the locked part stays out, so its figures stay held-out for the shipped file too)."""
+    r = {**RECIPES, **GRID}[name]
+    from features import WICE
+
+    locked = np.array([r_["dataset"] != "wice" and locked_split.is_locked(r_["source"]) for r_ in rows])
+    tr = np.flatnonzero(~locked)
+    spec = fit([rows[i] for i in tr], X[tr], y[tr], nli[tr] if nli is not None else None, r)
+    if band is not None and "calibration_nli" in spec:
+        spec["nli_band"] = band
+    ds = np.array([r_["dataset"] for r_ in rows])
+    p = score(spec, X, nli, band)
+    spec["thresholds_per_set"] = {d: tc.best_threshold(p[tr][ds[tr] == d], y[tr][ds[tr] == d]) for d in SETS}
+    spec.update({"recipe": {"name": name, **r},
+                 "trained_on": [f"{d}/dev.jsonl, training part of train/locked_split.json" for d in SETS]
+                 + [f"nli/{f} (supported vs not_supported)" for f in WICE], "examples": int(len(tr))})
+    if figures_json is not None and figures_json.exists():
+        spec["held_out"] = json.loads(figures_json.read_text()).get(name)
+        cv = (spec["held_out"] or {}).get("cv", {})
+        spec["cv"] = {d: {"auc": v["auc"], "bacc_default": v["bacc"]} for d, v in cv.items() if d in SETS}
+    out = ROOT / "src" / "storycheck" / "verify" / "data" / "claim_model.json"
+    out.write_text(json.dumps(spec, separators=(",", ":")))
+    print(f"wrote {out}", file=sys.stderr)
 
 
 #: The choices tried for a robust claim model and the way the entailment model enters the score

@@ -261,6 +261,13 @@ GRID: dict[str, dict[str, Any]] = {
     "C1-t100": {"C": 1.0, "trees": 100, "fast": False, "nli": None},
     "C0.1-linear": {"C": 0.1, "trees": 0, "fast": False, "nli": None},
     "fast-C0.1-t100": {"C": 0.1, "trees": 100, "fast": True, "nli": None},
+    # the entailment model's P(entails) and P(contradicts) in the calibration step
+    "v080+nli": {"C": 1.0, "trees": 300, "fast": False, "nli": ["entail", "contradict"]},
+    "v080+nli-kind": {"C": 1.0, "trees": 300, "fast": False,
+                      "nli": ["entail", "contradict", "entail*trigram_cov", "entail*src_len"]},
+    "C0.1-linear+nli": {"C": 0.1, "trees": 0, "fast": False, "nli": ["entail", "contradict"]},
+    "C0.1-t100+nli": {"C": 0.1, "trees": 100, "fast": False, "nli": ["entail", "contradict"]},
+    "fast-C0.1-t100+nli": {"C": 0.1, "trees": 100, "fast": True, "nli": ["entail", "contradict"]},
 }
 
 

@@ -47,14 +47,17 @@ def with_cls_output(model: onnx.ModelProto) -> onnx.ModelProto:
 
 
 def three_way(model: onnx.ModelProto, w: np.ndarray, b: np.ndarray) -> onnx.ModelProto:
-    """The graph up to the [CLS] state, then logits = cls @ w.T + b (3 outputs)."""
+    """The 0.8.0 graph with both heads on its [CLS] state: ``logits`` = cls @ w.T + b (3 outputs, the
+    new head) and ``entail_logits``, the 0.8.0 two-way head unchanged (not_entailment, entailment):
+    OnnxEntailment takes P(entails) from the second and splits the rest between neutral and
+    contradiction by the first (config.json ``entailment_output``)."""
     m = onnx.ModelProto()
     m.CopyFrom(model)
     g = m.graph
-    at = next(i for i, n in enumerate(g.node) if CLS in n.output)
-    keep = list(g.node[: at + 1])
-    del g.node[:]
-    g.node.extend(keep)
+    for n in g.node:  # the old head's output becomes entail_logits
+        for k, o in enumerate(n.output):
+            if o == "logits":
+                n.output[k] = "entail_logits"
     g.node.append(helper.make_node("MatMul", [CLS, "head3.weight"], ["head3_mm"], name="/head3/MatMul"))
     g.node.append(helper.make_node("Add", ["head3_mm", "head3.bias"], ["logits"], name="/head3/Add"))
     used = {i for n in g.node for i in n.input}
@@ -65,6 +68,7 @@ def three_way(model: onnx.ModelProto, w: np.ndarray, b: np.ndarray) -> onnx.Mode
                           numpy_helper.from_array(b.astype(np.float32), "head3.bias")])
     del g.output[:]
     g.output.append(helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 3]))
+    g.output.append(helper.make_tensor_value_info("entail_logits", TensorProto.FLOAT, ["batch", 2]))
     onnx.checker.check_model(m)
     return m
 
@@ -169,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg.update({"model_type": "bert-cross-encoder", "base_model": "sentence-transformers/all-MiniLM-L6-v2",
                 "id2label": t3.LABELS, "label2id": {v: int(k) for k, v in t3.LABELS.items()}, "max_length": 128,
                 "pooling": "cls", "num_hidden_layers": 6, "hidden_size": 384,
-                "inputs": ["input_ids", "attention_mask", "token_type_ids"], "outputs": ["logits"],
+                "entailment_output": {"output": "entail_logits", "index": 1},
+                "inputs": ["input_ids", "attention_mask", "token_type_ids"], "outputs": ["logits", "entail_logits"],
                 "quantization": "body: onnxruntime quantize_dynamic, int8 weights (QInt8, per channel), from the "
                                 "0.8.0 two-way model; head: float32, 3 x 384"})
     cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")

@@ -66,6 +66,10 @@ class OnnxEntailment:
             self.entail_index = next(k for k, v in labels.items() if v.startswith("entail"))
             self.contradiction_index = next((k for k, v in labels.items() if v.startswith("contradict")), None)
             self.neutral_index = next((k for k, v in labels.items() if v.startswith("neutral")), None)
+            # a second output that gives P(entails) by itself (the bundled model: the 0.8.0 two-way
+            # head, kept beside the 3-way head on the same body): {"output": name, "index": i}
+            ent = config.get("entailment_output")
+            self._entail_output = (str(ent["output"]), int(ent["index"])) if ent else None
             if max_length is None:
                 max_length = int(config.get("max_length", 256))
             self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
@@ -80,6 +84,10 @@ class OnnxEntailment:
         self._tokenizer.enable_truncation(max_length=max_length)
         self.max_length = max_length
         self._inputs = {i.name for i in self._session.get_inputs()}
+        outputs = [o.name for o in self._session.get_outputs()]
+        if self._entail_output and self._entail_output[0] not in outputs:
+            raise ModelError(f"{d}: config.json entailment_output names no output of the model")
+        self._outputs = [outputs[0]] + ([self._entail_output[0]] if self._entail_output else [])
         self.model_id = d.name
         self.batch_size = batch_size
 
@@ -117,20 +125,29 @@ class OnnxEntailment:
                 types[r, : len(e.type_ids)] = e.type_ids
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             try:
-                logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+                got = self._session.run(self._outputs, {k: v for k, v in feed.items() if k in self._inputs})
             except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
                 raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
-            z = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p = z / z.sum(axis=1, keepdims=True)
+            p = _softmax(got[0])
             rows = out[b : b + len(encs)]
             rows[:, 0] = p[:, self.entail_index]
             if self.contradiction_index is not None:
                 rows[:, 2] = p[:, self.contradiction_index]
+            if self._entail_output is not None:  # P(entails) from its own head; the rest split as the 3 say
+                e = _softmax(got[1])[:, self._entail_output[1]]
+                rest = np.maximum(1.0 - rows[:, 0], 1e-9)
+                rows[:, 2] = (1.0 - e) * rows[:, 2] / rest
+                rows[:, 0] = e
             rows[:, 1] = 1.0 - rows[:, 0] - rows[:, 2]
         return out
 
     def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         return self.probs(pairs)[:, 0].copy()
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
 
 
 _PROMPT = ("Premise: {premise}\nHypothesis: {hypothesis}\n"

@@ -82,7 +82,8 @@ def fit(rows: list[dict], X: np.ndarray, y: np.ndarray, nli: np.ndarray | None, 
     return spec
 
 
-def _claim_fit(rows: list[dict], X: np.ndarray, y: np.ndarray, w: np.ndarray, r: dict[str, Any]) -> tuple[dict, np.ndarray]:
+def _claim_fit(rows: list[dict], X: np.ndarray, y: np.ndarray, w: np.ndarray,
+               r: dict[str, Any]) -> tuple[dict, np.ndarray]:
     """The claim model and its inner out-of-fold scores, memoised on disk by the training rows and
     the claim-model settings (the entailment calibration is refit on top, cheaply)."""
     import pickle

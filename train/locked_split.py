@@ -80,7 +80,8 @@ def main() -> None:
     if a.write:
         FILE.write_text(json.dumps(doc, indent=1) + "\n")
     elif FILE.exists():
-        assert sorted(keys) == sorted(json.loads(FILE.read_text())["locked_documents"]), "the rule no longer gives the file"
+        written = json.loads(FILE.read_text())["locked_documents"]
+        assert sorted(keys) == sorted(written), "the rule no longer gives the file"
     print(json.dumps(per_set, indent=1))
 
 

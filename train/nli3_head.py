@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics = {"recipe": "head-only: the 0.8.0 two-way body (int8) kept, a 3-logit head fit on its [CLS] state",
                "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(a).items()},
                "train_counts": t3.counts(train), "held_out_counts": {k: t3.counts(v) for k, v in held.items()},
-               "features_wall_s": round(feat_s, 1), "eval_wall_s": round(eval_s, 1), "total_wall_s": round(time.time() - t0, 1),
+               "features_wall_s": round(feat_s, 1), "eval_wall_s": round(eval_s, 1),
+               "total_wall_s": round(time.time() - t0, 1),
                "final_loss": round(float(loss.item()), 4), "held_out_int8_onnx": rep,
                "bytes": (a.out / "model.onnx").stat().st_size, "speed_2_threads": speed}
     (a.out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")

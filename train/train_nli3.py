@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import shutil
@@ -35,7 +34,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locked_split  # noqa: E402
@@ -245,7 +243,8 @@ def report(p: np.ndarray, items: list[Item]) -> dict[str, Any]:
     if items and items[0].source == "synthetic":
         pos = y == E
         rep["contradiction_auc_by_recipe"] = {
-            k: round(auc(np.concatenate([p[pos, C], p[m, C]]), np.concatenate([np.zeros(pos.sum()), np.ones(m.sum())])), 4)
+            k: round(auc(np.concatenate([p[pos, C], p[m, C]]),
+                         np.concatenate([np.zeros(pos.sum()), np.ones(m.sum())])), 4)
             for k in kinds for m in [np.array([it.kind == k for it in items])] if SYN_LABEL[k] == C}
     if items and items[0].source == "claims":
         rep["auc_entailment_by_set"] = {
@@ -287,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.tiny:
         a.snli, a.synthetic, a.eval_snli, a.eval_synthetic, a.max_length, a.epochs = 40, 40, 24, 24, 64, 1
         a.no_claims = True  # the claim pairs need the claim features (minutes); the tiny path does without
-    out = a.out or (ROOT / ".cache" / "nli3-tiny" if a.tiny else ROOT / "src" / "storycheck" / "verify" / "data" / "nli")
+    shipped = ROOT / "src" / "storycheck" / "verify" / "data" / "nli"
+    out = a.out or (ROOT / ".cache" / "nli3-tiny" if a.tiny else shipped)
     work = a.work / ("tiny" if a.tiny else "run")
     work.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)

@@ -134,7 +134,7 @@ _PREMISE = ("Larkspur officials shut the Merrow Bridge on Tuesday after inspecto
 
 def test_bundled_nli_folder_is_complete_and_small():
     config = json.loads((BUNDLED_NLI_DIR / "config.json").read_text())
-    assert config["id2label"] == {"0": "not_entailment", "1": "entailment"}
+    assert config["id2label"] == {"0": "entailment", "1": "neutral", "2": "contradiction"}
     assert 32 <= config["max_length"] <= 512
     assert (BUNDLED_NLI_DIR / "tokenizer.json").is_file()
     assert "Apache" in (BUNDLED_NLI_DIR / "LICENSE").read_text() and "CC BY-SA" in (BUNDLED_NLI_DIR / "LICENSE").read_text()
@@ -152,6 +152,12 @@ def test_bundled_nli_ranks_an_entailed_pair_above_changed_facts():
         (_PREMISE, "The 62-year-old bridge carries about 94,000 vehicles a day across the Tamsin River."),  # number
     ])
     assert p.shape == (5,) and np.all((p >= 0) & (p <= 1))
+    three = nli.probs([(_PREMISE, "Larkspur officials shut the Merrow Bridge on Tuesday."),
+                       (_PREMISE, "Larkspur officials did not shut the Merrow Bridge on Tuesday."),
+                       (_PREMISE, "The football club sacked its manager after a run of six defeats.")])
+    assert nli.three_way and three.shape == (3, 3) and np.allclose(three.sum(axis=1), 1.0, atol=1e-5)
+    # the negated claim is a contradiction, the other story is neutral rather than contradicted
+    assert three[1, 2] > three[0, 2] and three[1, 2] > three[2, 2] and three[2, 1] > three[2, 2]
     assert p[0] > 0.5 and p[3] > 0.5
     assert p[0] > p[1] + 0.05  # measured 0.74 vs 0.60
     assert p[0] > p[2] + 0.3 and p[2] < 0.5  # measured 0.13

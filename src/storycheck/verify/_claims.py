@@ -29,7 +29,7 @@ from ..analyze import analyze_sentence, content_words
 from ..analyze._lexicon import STOPWORDS
 from ..embed import EmbeddingBackend, TokenStates, default_backend
 from ..segment import split_sentences
-from ._entail import EntailmentBackend, entailment_from_env
+from ._entail import EntailmentBackend, default_entailment, entailment_from_env, entailment_probs, is_bundled
 from ._names import NameIndex
 from ._typed import Carried, find_contradiction, same_value
 
@@ -513,6 +513,12 @@ class ClaimModel:
             missing = set(self.calibration["features"]) - set(FEATURES)
             if missing:
                 raise ValueError(f"claim model calibrates on features this code lacks ({', '.join(sorted(missing))})")
+        #: {"features", "nli", "coef", "intercept"}: the calibration that also reads the entailment
+        #: model's probabilities (the default score when present); see probability_with()
+        self.calibration_nli = spec.get("calibration_nli")
+        #: the cascade: the entailment model runs only for claims whose claim-only score is
+        #: within this distance of the threshold (elsewhere it could not change the verdict)
+        self.nli_band = float(spec.get("nli_band", 1.0))
         self.spec = spec
 
     @classmethod
@@ -528,6 +534,22 @@ class ClaimModel:
         x = np.atleast_2d(x)
         p = self.uncalibrated(x)
         return calibrate(p, x, self.calibration) if self.calibration else p
+
+    def probability_with(self, x: np.ndarray, entailment: EntailmentBackend | None,
+                         pairs: Callable[[np.ndarray], list[tuple[str, str]]]) -> np.ndarray:
+        """The default score: the calibrated probability, and where the model carries an
+        entailment calibration and it can change the verdict (the claim-only score within
+        ``nli_band`` of the threshold), the calibration that also reads the entailment model's
+        probabilities. ``pairs(rows)`` gives (best evidence window, claim) for those rows."""
+        x = np.atleast_2d(x)
+        p = self.probability(x)
+        if entailment is None or not self.calibration_nli or not len(x):
+            return p
+        rows = np.flatnonzero(np.abs(p - self.threshold) <= self.nli_band)
+        if len(rows):
+            probs = entailment_probs(entailment, pairs(rows))
+            p[rows] = calibrate(self.uncalibrated(x[rows]), x[rows], self.calibration_nli, probs)
+        return p
 
     def uncalibrated(self, x: np.ndarray) -> np.ndarray:
         X = np.atleast_2d(x)[:, self.columns]
@@ -560,11 +582,36 @@ def calibration_inputs(p: np.ndarray, x: np.ndarray, kind: Sequence[str] = KIND)
     return np.column_stack([z, z[:, None] * k, k])
 
 
-def calibrate(p: np.ndarray, x: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+def calibrate(p: np.ndarray, x: np.ndarray, spec: dict[str, Any], nli: np.ndarray | None = None) -> np.ndarray:
     """The calibrated probability: a logistic regression over calibration_inputs, fit
-    on out-of-fold scores of the pooled dev sets with each set's classes balanced."""
+    on out-of-fold scores of the pooled dev sets with each set's classes balanced.
+    A spec with ``nli`` inputs also reads the entailment model's (n, 3) probabilities
+    (entails, neutral, contradicts) of the claim against its best evidence window."""
     c = calibration_inputs(p, x, spec["features"])
+    if spec.get("nli"):
+        if nli is None:
+            raise ValueError("this calibration needs the entailment model's probabilities")
+        c = np.column_stack([c, nli_inputs(nli, x, spec["nli"])])
     return 1.0 / (1.0 + np.exp(-(c @ np.array(spec["coef"]) + float(spec["intercept"]))))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def nli_inputs(nli: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Columns of the entailment probabilities for the calibration step: ``entail`` and
+    ``contradict`` are the logits of P(entails) and P(contradicts); ``entail*F`` is the
+    first times the claim feature F (its weight may move with the kind of text)."""
+    nli = np.atleast_2d(nli)
+    base = {"entail": _logit(nli[:, 0]), "contradict": _logit(nli[:, 2])}
+    cols = []
+    for name in names:
+        head, _, feat = name.partition("*")
+        col = base[head]
+        cols.append(col * np.atleast_2d(x)[:, FEATURES.index(feat)] if feat else col)
+    return np.column_stack(cols)
 
 
 @one_blas_thread
@@ -591,8 +638,13 @@ def score_claims(
     ``_entail``), the score is the mean of the learned model's probability and the
     backend's entailment probability for the best evidence window.
     """
-    nli = entailment if entailment is not None else entailment_from_env()
     mdl = model or ClaimModel.bundled(fast=fast)
+    # a backend the caller or the environment names is mixed in as before (the mean); the bundled
+    # entailment model enters through the model's own entailment calibration (the default score)
+    nli = entailment if entailment is not None else entailment_from_env()
+    own = None
+    if mdl.calibration_nli and (nli is None or is_bundled(nli)):
+        own, nli = (nli or default_entailment()), None
     emb = (embedder or default_backend()) if mdl.dense else None
     states: dict[str, TokenStates] = {}  # encoder output per text: sources repeat across claims
     cut = mdl.threshold if threshold is None else threshold
@@ -614,16 +666,15 @@ def score_claims(
             states.clear()
         rows = features_batch(items, emb, cache=states)
         second = (
-            nli.entail(
-                [
-                    (src.texts[best] if src.texts else "", _as_written(claim, src))
-                    for (claim, src), (_, _, best) in zip(items, rows, strict=False)
-                ]
-            )
+            nli.entail([evidence_pair(c, src, best) for (c, src), (_, _, best) in zip(items, rows, strict=False)])
             if nli is not None
             else None
         )
-        probs = mdl.probability(np.stack([x for x, _, _ in rows]))
+        def evidence(idx: np.ndarray, items: list[tuple[str, _Source]] = items,
+                     rows: list[tuple[np.ndarray, Contradiction | None, int]] = rows) -> list[tuple[str, str]]:
+            return [evidence_pair(items[i][0], items[i][1], rows[i][2]) for i in idx]
+
+        probs = mdl.probability_with(np.stack([x for x, _, _ in rows]), own, evidence)
         for k, (rec, (_, hit, _)) in enumerate(zip(chunk, rows, strict=False)):
             p = float(probs[k])
             if second is not None:
@@ -632,6 +683,11 @@ def score_claims(
         if progress:
             progress(len(chunk))
     return out
+
+
+def evidence_pair(claim: str, src: _Source, best: int) -> tuple[str, str]:
+    """What the entailment model reads: the best evidence window, and the claim as matched."""
+    return (src.texts[best] if src.texts else "", _as_written(claim, src))
 
 
 #: Share of an entailment backend in the score: even, since no licensed model could be

@@ -64,6 +64,12 @@ class OnnxEntailment:
             config = json.loads((d / "config.json").read_text(encoding="utf-8"))
             labels = {int(k): str(v).lower() for k, v in config["id2label"].items()}
             self.entail_index = next(k for k, v in labels.items() if v.startswith("entail"))
+            self.contradiction_index = next((k for k, v in labels.items() if v.startswith("contradict")), None)
+            self.neutral_index = next((k for k, v in labels.items() if v.startswith("neutral")), None)
+            # a second output that gives P(entails) by itself (the bundled model: the 0.8.0 two-way
+            # head, kept beside the 3-way head on the same body): {"output": name, "index": i}
+            ent = config.get("entailment_output")
+            self._entail_output = (str(ent["output"]), int(ent["index"])) if ent else None
             if max_length is None:
                 max_length = int(config.get("max_length", 256))
             self._tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
@@ -78,6 +84,10 @@ class OnnxEntailment:
         self._tokenizer.enable_truncation(max_length=max_length)
         self.max_length = max_length
         self._inputs = {i.name for i in self._session.get_inputs()}
+        outputs = [o.name for o in self._session.get_outputs()]
+        if self._entail_output and self._entail_output[0] not in outputs:
+            raise ModelError(f"{d}: config.json entailment_output names no output of the model")
+        self._outputs = [outputs[0]] + ([self._entail_output[0]] if self._entail_output else [])
         self.model_id = d.name
         self.batch_size = batch_size
 
@@ -94,8 +104,15 @@ class OnnxEntailment:
                 _bundled = cls(BUNDLED_NLI_DIR)
             return _bundled
 
-    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        out = np.zeros(len(pairs), dtype=np.float32)
+    @property
+    def three_way(self) -> bool:
+        """Whether the model tells contradiction from neutral (the bundled model does)."""
+        return self.contradiction_index is not None
+
+    def probs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """For each (premise, hypothesis): P(entails), P(neutral), P(contradicts), one row of 3 per
+        pair. A two-label model (entailment / not) gives P(not) as neutral and 0 as contradicts."""
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
         for b in range(0, len(pairs), self.batch_size):
             encs = self._tokenizer.encode_batch(list(pairs[b : b + self.batch_size]))
             width = max(len(e.ids) for e in encs)
@@ -108,12 +125,29 @@ class OnnxEntailment:
                 types[r, : len(e.type_ids)] = e.type_ids
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             try:
-                logits = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+                got = self._session.run(self._outputs, {k: v for k, v in feed.items() if k in self._inputs})
             except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
                 raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
-            z = np.exp(logits - logits.max(axis=1, keepdims=True))
-            out[b : b + len(encs)] = (z / z.sum(axis=1, keepdims=True))[:, self.entail_index]
+            p = _softmax(got[0])
+            rows = out[b : b + len(encs)]
+            rows[:, 0] = p[:, self.entail_index]
+            if self.contradiction_index is not None:
+                rows[:, 2] = p[:, self.contradiction_index]
+            if self._entail_output is not None:  # P(entails) from its own head; the rest split as the 3 say
+                e = _softmax(got[1])[:, self._entail_output[1]]
+                rest = np.maximum(1.0 - rows[:, 0], 1e-9)
+                rows[:, 2] = (1.0 - e) * rows[:, 2] / rest
+                rows[:, 0] = e
+            rows[:, 1] = 1.0 - rows[:, 0] - rows[:, 2]
         return out
+
+    def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return self.probs(pairs)[:, 0].copy()
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
 
 
 _PROMPT = ("Premise: {premise}\nHypothesis: {hypothesis}\n"
@@ -174,6 +208,8 @@ def entailment_from_env() -> EntailmentBackend | None:
     CPU-trained cross-encoder, docs/nli_model.md), which is off by default: it did not
     raise the claim model's cross-validated AUC (docs/claim_model.md)."""
     folder = os.environ.get("STORYCHECK_NLI_MODEL")
+    if folder and folder.lower() == "none":
+        return None
     if folder == "bundled":
         return OnnxEntailment.bundled()
     if folder:
@@ -183,3 +219,28 @@ def entailment_from_env() -> EntailmentBackend | None:
         return OpenAICompatibleEntailment(url, os.environ.get("STORYCHECK_NLI_NAME", "default"),
                                           api_key=os.environ.get("STORYCHECK_NLI_KEY"))
     return None
+
+
+def entailment_probs(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(n, 3) P(entails, neutral, contradicts) from any backend: a backend with ``probs`` gives
+    the three; one with ``entail`` only gives P(entails), the rest as neutral."""
+    if not pairs:
+        return np.zeros((0, 3), dtype=np.float32)
+    probs = getattr(backend, "probs", None)
+    if callable(probs):
+        return np.asarray(probs(pairs), dtype=np.float32)
+    e = np.asarray(backend.entail(pairs), dtype=np.float32)
+    return np.column_stack([e, 1.0 - e, np.zeros_like(e)])
+
+
+def default_entailment() -> EntailmentBackend | None:
+    """The entailment model of the default score: the bundled one, unless
+    ``STORYCHECK_NLI_MODEL=none`` turns it off (the claim model alone then)."""
+    if os.environ.get("STORYCHECK_NLI_MODEL", "").lower() == "none":
+        return None
+    return OnnxEntailment.bundled()
+
+
+def is_bundled(backend: object) -> bool:
+    """Whether ``backend`` is the entailment model that ships with storycheck."""
+    return backend is not None and backend is _bundled

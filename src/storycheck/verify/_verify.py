@@ -13,9 +13,10 @@ from ..analyze import added_layers, analyze_sentence
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
 from ._align import attribution_aligned, confirm, time_conflict
-from ._claims import FEATURES, ClaimModel, _Source, encode, features_batch, prepare_sentences
+from ._claims import FEATURES, ClaimModel, _Source, encode, evidence_pair, features_batch, prepare_sentences
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
+from ._entail import EntailmentBackend, default_entailment
 from ._quotes import reworded
 from ._typed import attribution_conflict
 
@@ -105,6 +106,7 @@ def verify_articles(
     sources = [prepare_sentences([u.text for u in us], [u.facts for u in us]) if us else None  # type: ignore[misc]
                for us in units]
     dense = embedder if mdl.dense else None
+    nli = default_entailment() if mdl.calibration_nli else None  # the cascade: see ClaimModel.probability_with
     # first every sentence against every other article (the costly part), then the stances,
     # which look both ways: two sentences carry one claim when either carries the other
     scored: list[dict[tuple[int, int], tuple[float, np.ndarray, Contradiction | None, int]]] = []
@@ -131,7 +133,11 @@ def verify_articles(
         todo = list(dict.fromkeys((units[ai][i].text, bi) for i, bi in pairs if (units[ai][i].text, bi) not in memo))
         found = features_batch([(text, sources[bi]) for text, bi in todo], dense,  # type: ignore[misc]
                                opts.number_tolerance, cache=states)
-        probs = mdl.probability(np.stack([x for x, _, _ in found])) if found else np.zeros(0)
+        def evidence(idx: np.ndarray, todo: list[tuple[str, int]] = todo,
+                     found: list[tuple[np.ndarray, Contradiction | None, int]] = found) -> list[tuple[str, str]]:
+            return [evidence_pair(todo[n][0], sources[todo[n][1]], found[n][2]) for n in idx]  # type: ignore[arg-type]
+
+        probs = mdl.probability_with(np.stack([x for x, _, _ in found]), nli, evidence) if found else np.zeros(0)
         memo.update({key: (float(probs[n]), *found[n]) for n, key in enumerate(todo)})
         scored.append({(i, bi): memo[(units[ai][i].text, bi)] for i, bi in pairs})
         nears.append(near)
@@ -140,7 +146,7 @@ def verify_articles(
         if art.headline is not None and langs[ai] != "en" and ai in views:
             _body_support_multilingual(art, mvecs[ai], views[ai], langs[ai], opts)
         elif art.headline is not None:
-            _body_support(art, mdl, dense, states, opts)
+            _body_support(art, mdl, dense, states, opts, nli)
         if progress:
             progress(len(art.sentences))
 
@@ -313,7 +319,7 @@ def _stance(
 
 
 def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,
-                  states: dict[str, TokenStates], opts: Options) -> None:
+                  states: dict[str, TokenStates], opts: Options, nli: EntailmentBackend | None = None) -> None:
     """Whether the article's own body carries its headline (a headline the body does not
     carry is clickbait): the same model, the body's windows as the source."""
     head = art.headline
@@ -324,7 +330,7 @@ def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,
         return
     body_src = prepare_sentences([s.text for s in body], [s.facts for s in body])  # type: ignore[misc]
     ((x, hit, best),) = features_batch([(head.text, body_src)], dense, opts.number_tolerance, cache=states)
-    p = float(mdl.probability(x)[0])
+    p = float(mdl.probability_with(x, nli, lambda idx: [evidence_pair(head.text, body_src, best)])[0])
     a, b = body_src.windows[best]
     ev = Evidence(art.id, body[a].index, body_src.texts[best], round(p, 4), tuple(s.index for s in body[a:b]))
     if hit is not None:

@@ -134,10 +134,10 @@ class OnnxEntailment:
             if self.contradiction_index is not None:
                 rows[:, 2] = p[:, self.contradiction_index]
             if self._entail_output is not None:  # P(entails) from its own head; the rest split as the 3 say
-                e = _softmax(got[1])[:, self._entail_output[1]]
+                p_entail = _softmax(got[1])[:, self._entail_output[1]]
                 rest = np.maximum(1.0 - rows[:, 0], 1e-9)
-                rows[:, 2] = (1.0 - e) * rows[:, 2] / rest
-                rows[:, 0] = e
+                rows[:, 2] = (1.0 - p_entail) * rows[:, 2] / rest
+                rows[:, 0] = p_entail
             rows[:, 1] = 1.0 - rows[:, 0] - rows[:, 2]
         return out
 

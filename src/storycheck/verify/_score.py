@@ -55,7 +55,7 @@ def score_claims(
     # entailment model enters through the model's own entailment calibration (the default score)
     nli = entailment if entailment is not None else entailment_from_env()
     own = None
-    if mdl.calibration_nli and (nli is None or is_bundled(nli)):
+    if mdl.uses_entailment and (nli is None or is_bundled(nli)):
         own, nli = (nli or default_entailment()), None
     emb = (embedder or default_backend()) if mdl.dense else None
     states: dict[str, TokenStates] = {}  # encoder output per text: sources repeat across claims
@@ -86,7 +86,7 @@ def score_claims(
                      rows: list[tuple[np.ndarray, Contradiction | None, int]] = rows) -> list[tuple[str, str]]:
             return [evidence_pair(items[i][0], items[i][1], rows[i][2]) for i in idx]
 
-        probs = mdl.probability_with(np.stack([x for x, _, _ in rows]), own, evidence)
+        probs = mdl.probability_with(np.stack([x for x, _, _ in rows]), own, evidence, every=True)
         for k, (rec, (_, hit, _)) in enumerate(zip(chunk, rows, strict=False)):
             p = float(probs[k])
             if second is not None:

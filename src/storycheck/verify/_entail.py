@@ -210,10 +210,10 @@ class OpenAICompatibleEntailment:
 
 
 def entailment_from_env() -> EntailmentBackend | None:
-    """The backend the environment names, or None (the default: no entailment model).
-    ``STORYCHECK_NLI_MODEL=bundled`` takes the model that ships with storycheck (our
-    CPU-trained cross-encoder, docs/nli_model.md), which is off by default: it did not
-    raise the claim model's cross-validated AUC (docs/claim_model.md)."""
+    """The backend the environment names as a second opinion, or None (the default).
+    ``STORYCHECK_NLI_MODEL=bundled`` names the model that ships with storycheck (our
+    CPU-trained cross-encoder, docs/nli_model.md), which the shipped claim model already
+    combines with its own score (``combine``; score_claims then treats it as the default)."""
     folder = os.environ.get("STORYCHECK_NLI_MODEL")
     if folder and folder.lower() == "none":
         return None

@@ -46,9 +46,11 @@ def score_claims(
     probability that the sources support the claim. A contradicted verdict carries
     ``contradiction`` with its type and spans.
 
-    With an ``entailment`` backend (or one named by the environment, see
-    ``_entail``), the score is the mean of the learned model's probability and the
-    backend's entailment probability for the best evidence window.
+    The default score combines the claim model with the bundled entailment model on every
+    claim (``ClaimModel.combine``; ``STORYCHECK_NLI_MODEL=none``: the claim model alone).
+    With another ``entailment`` backend (or one named by the environment, see ``_entail``),
+    the score is the mean of the claim model's probability and the backend's entailment
+    probability for the best evidence window.
     """
     mdl = model or ClaimModel.bundled(fast=fast)
     # a backend the caller or the environment names is mixed in as before (the mean); the bundled

@@ -10,6 +10,12 @@
     python train/eval_locked.py                       # 0.8.0's recipe and the shipped files
     python train/eval_locked.py --recipe robust --nli  # a recipe with the entailment model
     python train/eval_locked.py --grid                 # the choices tried (CV on the training part only)
+    python train/nli_heads.py                          # both entailment heads on every claim pair, cached
+    python train/eval_locked.py --reuse-features --combine --json .cache/eval_combine.json
+                                                       # the claim model and the entailment model combined
+                                                       # after the fact (COMBINES), three ways
+    python train/eval_locked.py --reuse-features --write-combine "fit p,e3" --json .cache/eval_combine.json
+                                                       # the shipped claim_model.json's ``combine``
 
 Needs scikit-learn (``make train`` installs it). Claim features come from train/features.py's cache.
 The entailment probabilities (``--nli``) are computed once per model file and cached in .cache/.

@@ -229,10 +229,14 @@ def entailment_from_env() -> EntailmentBackend | None:
 
 
 def entailment_probs(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    """(n, 5) P(entails, neutral, contradicts) from any backend, then the 3-way head's own
-    P(entails) and P(contradicts) (``OnnxEntailment.heads``; the first and third again for a
-    backend with one head): a backend with ``probs`` gives the three; one with ``entail`` only
-    gives P(entails), the rest as neutral."""
+    """(n, 3) P(entails, neutral, contradicts) from any backend: a backend with ``probs`` gives
+    the three; one with ``entail`` only gives P(entails), the rest as neutral."""
+    return entailment_heads(backend, pairs)[:, :3].copy()
+
+
+def entailment_heads(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(n, 5): the three columns of ``entailment_probs``, then the 3-way head's own P(entails) and
+    P(contradicts) (``OnnxEntailment.heads``; the first and third again for a backend with one head)."""
     if not pairs:
         return np.zeros((0, 5), dtype=np.float32)
     heads = getattr(backend, "heads", None)

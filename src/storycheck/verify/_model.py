@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._entail import EntailmentBackend, entailment_probs
+from ._entail import EntailmentBackend, entailment_heads, entailment_probs
 from ._features import DENSE, FEATURES
 
 
@@ -120,7 +120,7 @@ class ClaimModel:
             band = 1.0 if every else float(self.combine.get("band", 1.0))
             rows = np.flatnonzero(np.abs(p - self.threshold) <= band)
             if len(rows):
-                p[rows] = combine(p[rows], entailment_probs(entailment, pairs(rows)), self.combine)
+                p[rows] = combine(p[rows], entailment_heads(entailment, pairs(rows)), self.combine)
             return p
         rows = np.flatnonzero(np.abs(p - self.threshold) <= self.nli_band)
         if len(rows) and self.calibration_nli:
@@ -192,13 +192,13 @@ def nli_inputs(nli: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarr
 
 
 
-#: The entailment inputs a ``combine`` spec may name: columns of ``entailment_probs``.
+#: The entailment inputs a ``combine`` spec may name: columns of ``entailment_heads``.
 COMBINE_INPUTS = {"entail": 0, "contradict": 2, "entail3": 3, "contradict3": 4}
 
 
 def combine(p: np.ndarray, nli: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
     """The combined score: a logistic function of the logits of the calibrated claim probability
-    ``p`` and of the entailment model's probabilities ``nli`` (rows of ``entailment_probs``) named by
+    ``p`` and of the entailment model's probabilities ``nli`` (rows of ``entailment_heads``) named by
     ``spec["inputs"]``, with ``spec["coef"]`` and ``spec["intercept"]`` (fit on out-of-fold claim
     scores of the training part, train/eval_locked.py)."""
     nli = np.atleast_2d(nli)

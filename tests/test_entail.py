@@ -58,10 +58,13 @@ def test_local_onnx_nli_directory(tmp_path, monkeypatch):
     assert isinstance(entailment_from_env(), OnnxEntailment)
 
 
-def test_score_claims_mixes_in_the_entailment_backend(tmp_path):
+def test_score_claims_mixes_in_the_entailment_backend(tmp_path, monkeypatch):
     _tiny_nli(tmp_path)
     rec = [{"id": 1, "claim": "The football club closed its stadium.", "source": "The football club closed its stadium on Monday."}]
+    monkeypatch.setenv("STORYCHECK_NLI_MODEL", "none")  # the claim model alone
     plain = score_claims(rec)[0]["score"]
+    monkeypatch.delenv("STORYCHECK_NLI_MODEL")
+    # another backend is a second opinion: the mean of it and the claim model alone (not the default combination)
     mixed = score_claims(rec, entailment=OnnxEntailment.from_directory(tmp_path))[0]["score"]
     nli = OnnxEntailment.from_directory(tmp_path).entail([("The football club closed its stadium on Monday.",
                                                            "The football club closed its stadium.")])[0]

@@ -112,7 +112,14 @@ class OnnxEntailment:
     def probs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """For each (premise, hypothesis): P(entails), P(neutral), P(contradicts), one row of 3 per
         pair. A two-label model (entailment / not) gives P(not) as neutral and 0 as contradicts."""
-        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        return self.heads(pairs)[:, :3].copy()
+
+    def heads(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """(n, 5): the three columns of ``probs`` and then the 3-way head's own P(entails) and
+        P(contradicts). For the bundled model ``probs`` takes P(entails) from the 0.8.0 two-way
+        head and splits the rest as the 3-way head says; a model with one head gives the same
+        P(entails) and P(contradicts) twice."""
+        out = np.zeros((len(pairs), 5), dtype=np.float32)
         for b in range(0, len(pairs), self.batch_size):
             encs = self._tokenizer.encode_batch(list(pairs[b : b + self.batch_size]))
             width = max(len(e.ids) for e in encs)
@@ -130,9 +137,9 @@ class OnnxEntailment:
                 raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
             p = _softmax(got[0])
             rows = out[b : b + len(encs)]
-            rows[:, 0] = p[:, self.entail_index]
+            rows[:, 0] = rows[:, 3] = p[:, self.entail_index]
             if self.contradiction_index is not None:
-                rows[:, 2] = p[:, self.contradiction_index]
+                rows[:, 2] = rows[:, 4] = p[:, self.contradiction_index]
             if self._entail_output is not None:  # P(entails) from its own head; the rest split as the 3 say
                 p_entail = _softmax(got[1])[:, self._entail_output[1]]
                 rest = np.maximum(1.0 - rows[:, 0], 1e-9)
@@ -203,10 +210,10 @@ class OpenAICompatibleEntailment:
 
 
 def entailment_from_env() -> EntailmentBackend | None:
-    """The backend the environment names, or None (the default: no entailment model).
-    ``STORYCHECK_NLI_MODEL=bundled`` takes the model that ships with storycheck (our
-    CPU-trained cross-encoder, docs/nli_model.md), which is off by default: it did not
-    raise the claim model's cross-validated AUC (docs/claim_model.md)."""
+    """The backend the environment names as a second opinion, or None (the default).
+    ``STORYCHECK_NLI_MODEL=bundled`` names the model that ships with storycheck (our
+    CPU-trained cross-encoder, docs/nli_model.md), which the shipped claim model already
+    combines with its own score (``combine``; score_claims then treats it as the default)."""
     folder = os.environ.get("STORYCHECK_NLI_MODEL")
     if folder and folder.lower() == "none":
         return None
@@ -224,13 +231,24 @@ def entailment_from_env() -> EntailmentBackend | None:
 def entailment_probs(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     """(n, 3) P(entails, neutral, contradicts) from any backend: a backend with ``probs`` gives
     the three; one with ``entail`` only gives P(entails), the rest as neutral."""
+    return entailment_heads(backend, pairs)[:, :3].copy()
+
+
+def entailment_heads(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(n, 5): the three columns of ``entailment_probs``, then the 3-way head's own P(entails) and
+    P(contradicts) (``OnnxEntailment.heads``; the first and third again for a backend with one head)."""
     if not pairs:
-        return np.zeros((0, 3), dtype=np.float32)
+        return np.zeros((0, 5), dtype=np.float32)
+    heads = getattr(backend, "heads", None)
+    if callable(heads):
+        return np.asarray(heads(pairs), dtype=np.float32)
     probs = getattr(backend, "probs", None)
     if callable(probs):
-        return np.asarray(probs(pairs), dtype=np.float32)
-    e = np.asarray(backend.entail(pairs), dtype=np.float32)
-    return np.column_stack([e, 1.0 - e, np.zeros_like(e)])
+        p = np.asarray(probs(pairs), dtype=np.float32)
+    else:
+        e = np.asarray(backend.entail(pairs), dtype=np.float32)
+        p = np.column_stack([e, 1.0 - e, np.zeros_like(e)])
+    return np.column_stack([p, p[:, 0], p[:, 2]])
 
 
 def default_entailment() -> EntailmentBackend | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._entail import EntailmentBackend, entailment_probs
+from ._entail import EntailmentBackend, entailment_heads, entailment_probs
 from ._features import DENSE, FEATURES
 
 
@@ -74,7 +74,21 @@ class ClaimModel:
         #: the cascade: the entailment model runs only for claims whose claim-only score is
         #: within this distance of the threshold (elsewhere it could not change the verdict)
         self.nli_band = float(spec.get("nli_band", 1.0))
+        #: {"inputs", "coef", "intercept", "band"}: the default score as a logistic combination of the
+        #: logits of the calibrated claim probability ("claim") and the entailment model's
+        #: probabilities ("entail", "contradict", "entail3", "contradict3": see COMBINE_INPUTS),
+        #: computed only for claims whose claim-only score is within ``band`` of the threshold
+        self.combine = spec.get("combine")
+        if self.combine:
+            unknown = set(self.combine["inputs"]) - {"claim", *COMBINE_INPUTS}
+            if unknown:
+                raise ValueError(f"claim model combines inputs this code lacks ({', '.join(sorted(unknown))})")
         self.spec = spec
+
+    @property
+    def uses_entailment(self) -> bool:
+        """Whether the default score reads the entailment model (where it can change the verdict)."""
+        return bool(self.calibration_nli or self.combine)
 
     @classmethod
     def bundled(cls, fast: bool = False) -> ClaimModel:
@@ -91,17 +105,25 @@ class ClaimModel:
         return calibrate(p, x, self.calibration) if self.calibration else p
 
     def probability_with(self, x: np.ndarray, entailment: EntailmentBackend | None,
-                         pairs: Callable[[np.ndarray], list[tuple[str, str]]]) -> np.ndarray:
-        """The default score: the calibrated probability, and where the model carries an
-        entailment calibration and it can change the verdict (the claim-only score within
-        ``nli_band`` of the threshold), the calibration that also reads the entailment model's
-        probabilities. ``pairs(rows)`` gives (best evidence window, claim) for those rows."""
+                         pairs: Callable[[np.ndarray], list[tuple[str, str]]], *, every: bool = False) -> np.ndarray:
+        """The default score: the calibrated probability, and where the model carries a
+        combination with the entailment model (``combine``, or the older ``calibration_nli``) and
+        it can change the verdict (the claim-only score within the band of the threshold: the
+        cascade), the combined score. ``every`` computes the combined score for every claim
+        (``score-claims``, whose output is the score itself). ``pairs(rows)`` gives (best evidence
+        window, claim) for those rows."""
         x = np.atleast_2d(x)
         p = self.probability(x)
-        if entailment is None or not self.calibration_nli or not len(x):
+        if entailment is None or not self.uses_entailment or not len(x):
+            return p
+        if self.combine:
+            band = 1.0 if every else float(self.combine.get("band", 1.0))
+            rows = np.flatnonzero(np.abs(p - self.threshold) <= band)
+            if len(rows):
+                p[rows] = combine(p[rows], entailment_heads(entailment, pairs(rows)), self.combine)
             return p
         rows = np.flatnonzero(np.abs(p - self.threshold) <= self.nli_band)
-        if len(rows):
+        if len(rows) and self.calibration_nli:
             probs = entailment_probs(entailment, pairs(rows))
             p[rows] = calibrate(self.uncalibrated(x[rows]), x[rows], self.calibration_nli, probs)
         return p
@@ -168,3 +190,18 @@ def nli_inputs(nli: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarr
         cols.append(col * np.atleast_2d(x)[:, FEATURES.index(feat)] if feat else col)
     return np.column_stack(cols)
 
+
+
+#: The entailment inputs a ``combine`` spec may name: columns of ``entailment_heads``.
+COMBINE_INPUTS = {"entail": 0, "contradict": 2, "entail3": 3, "contradict3": 4}
+
+
+def combine(p: np.ndarray, nli: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
+    """The combined score: a logistic function of the logits of the calibrated claim probability
+    ``p`` and of the entailment model's probabilities ``nli`` (rows of ``entailment_heads``) named by
+    ``spec["inputs"]``, with ``spec["coef"]`` and ``spec["intercept"]`` (fit on out-of-fold claim
+    scores of the training part, train/eval_locked.py)."""
+    nli = np.atleast_2d(nli)
+    cols = [_logit(p) if name == "claim" else _logit(nli[:, COMBINE_INPUTS[name]]) for name in spec["inputs"]]
+    z = np.column_stack(cols) @ np.array(spec["coef"], dtype=np.float64) + float(spec["intercept"])
+    return 1.0 / (1.0 + np.exp(-z))

@@ -46,16 +46,18 @@ def score_claims(
     probability that the sources support the claim. A contradicted verdict carries
     ``contradiction`` with its type and spans.
 
-    With an ``entailment`` backend (or one named by the environment, see
-    ``_entail``), the score is the mean of the learned model's probability and the
-    backend's entailment probability for the best evidence window.
+    The default score combines the claim model with the bundled entailment model on every
+    claim (``ClaimModel.combine``; ``STORYCHECK_NLI_MODEL=none``: the claim model alone).
+    With another ``entailment`` backend (or one named by the environment, see ``_entail``),
+    the score is the mean of the claim model's probability and the backend's entailment
+    probability for the best evidence window.
     """
     mdl = model or ClaimModel.bundled(fast=fast)
     # a backend the caller or the environment names is mixed in as before (the mean); the bundled
     # entailment model enters through the model's own entailment calibration (the default score)
     nli = entailment if entailment is not None else entailment_from_env()
     own = None
-    if mdl.calibration_nli and (nli is None or is_bundled(nli)):
+    if mdl.uses_entailment and (nli is None or is_bundled(nli)):
         own, nli = (nli or default_entailment()), None
     emb = (embedder or default_backend()) if mdl.dense else None
     states: dict[str, TokenStates] = {}  # encoder output per text: sources repeat across claims
@@ -86,7 +88,7 @@ def score_claims(
                      rows: list[tuple[np.ndarray, Contradiction | None, int]] = rows) -> list[tuple[str, str]]:
             return [evidence_pair(items[i][0], items[i][1], rows[i][2]) for i in idx]
 
-        probs = mdl.probability_with(np.stack([x for x, _, _ in rows]), own, evidence)
+        probs = mdl.probability_with(np.stack([x for x, _, _ in rows]), own, evidence, every=True)
         for k, (rec, (_, hit, _)) in enumerate(zip(chunk, rows, strict=False)):
             p = float(probs[k])
             if second is not None:

@@ -108,7 +108,7 @@ def verify_articles(
     sources = [prepare_sentences([u.text for u in us], [u.facts for u in us]) if us else None  # type: ignore[misc]
                for us in units]
     dense = embedder if mdl.dense else None
-    nli = default_entailment() if mdl.calibration_nli else None  # the cascade: see ClaimModel.probability_with
+    nli = default_entailment() if mdl.uses_entailment else None  # the cascade: see ClaimModel.probability_with
     # first every sentence against every other article (the costly part), then the stances,
     # which look both ways: two sentences carry one claim when either carries the other
     scored: list[dict[tuple[int, int], tuple[float, np.ndarray, Contradiction | None, int]]] = []

@@ -1,7 +1,8 @@
-"""The combined score (ClaimModel.probability_with): the shipped claim model file combines the claim
-model with the bundled entailment model's 3-way P(entails) (``combine``); score-claims computes it for
-every claim, compare / story / web only where the claim-only score is near the threshold (the cascade).
-An older file with an entailment calibration (``calibration_nli``) works the same way."""
+"""The combined score (ClaimModel.probability_with): the shipped claim model file can combine the claim
+model with the bundled entailment model's 3-way P(entails) (``combine``), on when
+STORYCHECK_NLI_MODEL=bundled asks for it; score-claims then computes it for every claim, compare / story
+/ web only where the claim-only score is near the threshold (the cascade). By default the score is the
+claim model's alone. An older file with an entailment calibration (``calibration_nli``) works the same way."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def test_the_entailment_model_moves_only_claims_inside_the_band(monkeypatch):
     monkeypatch.delenv("STORYCHECK_NLI_MODEL", raising=False)
     records = [{"id": str(i), "claim": c, "source": SOURCE} for i, c in enumerate(CLAIMS)]
     alone = np.array([r["score"] for r in score_claims(records, model=_claim_only())])
+    assert np.allclose([r["score"] for r in score_claims(records, model=_with_entailment(1.0))], alone,
+                       atol=1e-4)  # opt-in: without STORYCHECK_NLI_MODEL=bundled the entailment model stays off
+    monkeypatch.setenv("STORYCHECK_NLI_MODEL", "bundled")
     everywhere = np.array([r["score"] for r in score_claims(records, model=_with_entailment(1.0))])
     nowhere = np.array([r["score"] for r in score_claims(records, model=_with_entailment(0.0))])
     assert np.allclose(nowhere, alone, atol=1e-4)  # band 0: no claim is sent, the score is the claim model's
@@ -61,7 +65,7 @@ def _claim_only() -> ClaimModel:
     return ClaimModel(spec)
 
 
-def test_the_shipped_score_combines_the_claim_model_and_the_3way_entailment(monkeypatch):
+def test_bundled_combines_the_claim_model_and_the_3way_entailment_and_the_default_does_not(monkeypatch):
     from storycheck.verify._model import combine
 
     monkeypatch.delenv("STORYCHECK_NLI_MODEL", raising=False)
@@ -69,8 +73,11 @@ def test_the_shipped_score_combines_the_claim_model_and_the_3way_entailment(monk
     assert mdl.combine and mdl.combine["inputs"] == ["claim", "entail3"] and mdl.uses_entailment
     one = SOURCE.split(". ")[0] + "."  # one sentence: the evidence window is the whole source
     records = [{"id": str(i), "claim": c, "source": one} for i, c in enumerate(CLAIMS)]
-    got = np.array([r["score"] for r in score_claims(records)])
     alone = np.array([r["score"] for r in score_claims(records, model=_claim_only())])
+    default = np.array([r["score"] for r in score_claims(records)])
+    assert np.allclose(default, alone, atol=1e-4)  # opt-in: the default score is the claim model's
+    monkeypatch.setenv("STORYCHECK_NLI_MODEL", "bundled")
+    got = np.array([r["score"] for r in score_claims(records)])
     assert not np.allclose(got, alone, atol=1e-3)
     # every claim is combined in score-claims: the same as the formula on the claim model's score and
     # the 3-way head's own P(entails) of the claim against its evidence window

@@ -192,8 +192,6 @@ def add(
     ``vectors``: also store the sentence vectors a story check needs (``keep_vectors``), so
     that the story's first view reads them (default: ``STORYCHECK_ADD_VECTORS``, off).
     """
-    from .group import describe_batch
-
     keep = add_vectors() if vectors is None else vectors
     arts = _checked(inputs, read_options)
     backend = embedder or default_backend()
@@ -212,22 +210,35 @@ def add(
                 seen.add(a.id)
                 new.append(split_only(a))
         if new:
-            batch = describe_batch(store, new, backend)
-            stored = set(store.write_articles(batch, backend.model_id))
-            if keep:
-                keep_vectors(store, [a for a in batch.articles if a.id in stored], backend)
-            vocab.add([f for f in batch.features if f.id in stored])
-            # grouped from the store, as `add --dask` and a resumed `add` group: one path, one answer
-            order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
-            changed |= group_stored(store, [a.id for a in order], backend, vocab, ann)
-            added += len(stored)
-            already += len(batch.articles) - len(stored)
-            dups += len(batch.duplicates)
+            n_added, n_already, n_dups, touched = _add_batch(store, new, backend, vocab, ann, keep)
+            added, already, dups = added + n_added, already + n_already, dups + n_dups
+            changed |= touched
+            new.clear()
         if progress:
             progress(len(chunk))
+        chunk.clear()  # the next batch is read before this name lets go of the list
     if ann is not None and index:
         ann.save(index)
     return AddResult(added, already, dups, len(changed))
+
+
+def _add_batch(store: Store, new: list[Article], backend: EmbeddingBackend, vocab: Any, ann: Any,
+               keep: bool) -> tuple[int, int, int, set[str]]:
+    """One batch of new articles described, written and grouped: (added, already stored, duplicates,
+    stories changed). Nothing of the batch outlives the call."""
+    from .group import describe_batch
+
+    batch = describe_batch(store, new, backend)
+    stored = set(store.write_articles(batch, backend.model_id))
+    if keep:
+        keep_vectors(store, [a for a in batch.articles if a.id in stored], backend)
+    feats = {f.id: f for f in batch.features if f.id in stored}
+    vocab.add(list(feats.values()))
+    # grouped in the order and with the features (language, lead) the store gives `add --dask` and
+    # a resumed `add`: one path, one answer, without reading back what was just written
+    order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
+    changed = _group(store, [feats[a.id] for a in order], vocab, backend, ann) if feats else set()
+    return len(stored), len(batch.articles) - len(stored), len(batch.duplicates), changed
 
 
 def add_vectors() -> bool:
@@ -287,10 +298,11 @@ def split_only(article: Article) -> Article:
     return article
 
 
-def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend, ann: Any = None) -> set[str]:
+def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend, ann: Any = None,
+           options: Any = None) -> set[str]:
     from .group import group_batch
 
-    update = group_batch(store, feats, vocab, backend, ann=ann)
+    update = group_batch(store, feats, vocab, backend, options, ann=ann)
     store.write_stories(update)
     if ann is not None:
         ann.add(
@@ -310,12 +322,18 @@ def _publication_order(a: Article) -> tuple[bool, str, str]:
     return a.published is None, a.published or "", a.id
 
 
-def group_stored(store: Store, ids: Sequence[str], backend: EmbeddingBackend, vocab: Any, ann: Any = None) -> set[str]:
+def group_stored(store: Store, ids: Sequence[str], backend: EmbeddingBackend, vocab: Any, ann: Any = None,
+                 options: Any = None) -> set[str]:
     """Stories for stored articles that have none yet, from what the store holds of them (features,
-    language, lead): whichever process described and wrote them, they are grouped alike."""
+    language, lead): whichever process described and wrote them, they are grouped alike.
+    ``options``: the ClusterOptions (their ``lead_chars`` rebuilds the stored leads)."""
+    from .group import ClusterOptions
+
+    opts = options or ClusterOptions()
     pos = {a: k for k, a in enumerate(ids)}
-    feats = sorted(store.load_features(ids, backend.model_id), key=lambda f: pos[f.id])  # engines differ in order
-    return _group(store, feats, vocab, backend, ann) if feats else set()
+    feats = sorted(store.load_features(ids, backend.model_id, opts.lead_chars),
+                   key=lambda f: pos[f.id])  # engines differ in order
+    return _group(store, feats, vocab, backend, ann, opts) if feats else set()
 
 
 def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None = None,

@@ -38,7 +38,7 @@ class StoryIndex(Protocol):
     def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
     def block_candidates(self, terms: Sequence[str], max_postings: int) -> dict[str, list[str]]: ...
     def unassigned(self, limit: int) -> list[str]: ...
-    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]: ...
+    def load_features(self, ids: Iterable[str], model: str, lead_chars: int = ...) -> list[ArticleFeatures]: ...
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]: ...
     def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]: ...
     def get_article(self, article_id: str) -> Article | None: ...
@@ -77,7 +77,8 @@ def describe_batch(
     # near-duplicates: of stored articles, or of an earlier article of this batch
     known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
     stored_sigs = {
-        f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)
+        f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id,
+                                                 opts.lead_chars)
     }
     repeats = near_duplicates(feats, known, stored_sigs)
     for f in feats:
@@ -144,7 +145,7 @@ def group_batch(
             if score >= ANN_FLOOR and c not in mine
         }
     pairs = sorted(found)
-    cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
+    cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id, opts.lead_chars)
     embed_missing(cand_feats, index, embedder, opts)
     # only stories holding a stored article close to a new one are reclustered
     near: set[str] = set()
@@ -162,7 +163,7 @@ def group_batch(
     missing = {x for ms in shown.values() for x in ms} - set(have)
     member_feats = [have[x] for ms in shown.values() for x in ms if x in have]
     if missing:
-        extra = index.load_features(missing, embedder.model_id)
+        extra = index.load_features(missing, embedder.model_id, opts.lead_chars)
         embed_missing(extra, index, embedder, opts)
         member_feats += extra
     groups = join_stories(member_feats, members, kept, vocab, opts)

@@ -175,6 +175,13 @@ class Store:
     def band_candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
         return self._grouped("SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})", keys)
 
+    def load_minhashes(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored MinHash signature of each described article: all a near-duplicate test reads
+        (the whole features of every band candidate cost ~30× the memory)."""
+        return {aid: np.frombuffer(mh, dtype=np.uint64)
+                for aid, mh in self._rows_in("SELECT article_id, minhash FROM article_features"
+                                             " WHERE article_id IN ({marks})", ids)}
+
     def block_candidates(self, terms: Iterable[str], max_postings: int) -> dict[str, list[str]]:
         """Stored articles per block term, leaving out terms too common to be distinctive.
 

@@ -286,7 +286,7 @@ def _claims_table(res: dict) -> list[str]:
 
 def _claims_speed(shared: Path, limit: int = 400) -> dict:
     """claims/s on dev claims whose source has 400-600 words, in dev order, both models."""
-    from storycheck.verify._claims import score_claims
+    from storycheck.verify import score_claims
     from storycheck.verify._evaluate import CLAIM_SETS
 
     rows = [json.loads(line) for name in CLAIM_SETS for line in (shared / "benchmarks" / name / "dev.jsonl").read_text().splitlines()
@@ -305,7 +305,7 @@ def _claims_speed(shared: Path, limit: int = 400) -> dict:
     # without it: the claim model alone (STORYCHECK_NLI_MODEL=none)
     import os
 
-    from storycheck.verify._claims import ClaimModel
+    from storycheck.verify import ClaimModel
 
     cascade = ClaimModel.bundled().calibration_nli is not None
     old = os.environ.get("STORYCHECK_NLI_MODEL")

@@ -7,8 +7,7 @@ import copy
 
 import numpy as np
 
-from storycheck.verify import score_claims
-from storycheck.verify._claims import ClaimModel
+from storycheck.verify import ClaimModel, score_claims
 from storycheck.verify._entail import OnnxEntailment
 
 SOURCE = ("Larkspur officials shut the Merrow Bridge on Tuesday after inspectors found cracks in two of its steel "

@@ -74,7 +74,7 @@ def test_missing_source_is_named(tmp_path):
 
 
 def test_tokenized_numbers_and_approximate_counts():
-    from storycheck.verify._claims import untokenize
+    from storycheck.verify._source import untokenize
 
     assert untokenize("at 2. 4 miles for $ 36, 000, in 2019. 4 more") == "at 2.4 miles for $36,000, in 2019. 4 more"
     src = "The boat was carrying more than 100 migrants from Libya to Sicily. The spacecraft hit the surface at 2. 4 miles per second."
@@ -89,7 +89,7 @@ def test_tokenized_numbers_and_approximate_counts():
 
 
 def test_fast_model_needs_no_encoder_and_agrees_on_clear_cases():
-    from storycheck.verify._claims import ClaimModel
+    from storycheck.verify import ClaimModel
 
     fast = ClaimModel.bundled(fast=True)
     assert not fast.dense and ClaimModel.bundled().dense
@@ -112,7 +112,7 @@ def test_word_pieces_show_the_invented_word():
     """The piece alignment finds the one content word the source lacks in any form,
     though the sentence vectors stay close."""
     from storycheck.embed import default_backend
-    from storycheck.verify._claims import _content_words_of_pieces, _piece_alignment
+    from storycheck.verify._features import _content_words_of_pieces, _piece_alignment
 
     src, same, invented = default_backend().embed_tokens([
         "The council approved the new budget for the harbour on Monday.",
@@ -128,7 +128,8 @@ def test_word_pieces_show_the_invented_word():
 
 
 def test_a_model_over_some_features_reads_only_those():
-    from storycheck.verify._claims import FEATURES, ClaimModel
+    from storycheck.verify import ClaimModel
+    from storycheck.verify._features import FEATURES
 
     spec = {"features": ["cov_doc"], "mean": [0.5], "scale": [0.1], "coef": [2.0], "intercept": 0.0, "threshold": 0.5}
     x = np.zeros(len(FEATURES))

@@ -66,7 +66,7 @@ def nli_probs(pairs: list[list[str]], model_dir: Path) -> np.ndarray:
 def fit(rows: list[dict], X: np.ndarray, y: np.ndarray, nli: np.ndarray | None, r: dict[str, Any]) -> dict:
     """The claim model of recipe r (with its calibration); with r["nli"], a second calibration that
     also reads the entailment probabilities (fit on the same out-of-fold claim scores)."""
-    from storycheck.verify._claims import KIND, calibration_inputs, nli_inputs
+    from storycheck.verify._model import KIND, calibration_inputs, nli_inputs
 
     w = tc.balance_weights(rows, y)
     spec, oof = _claim_fit(rows, X, y, w, r)
@@ -107,7 +107,7 @@ def score(spec: dict, X: np.ndarray, nli: np.ndarray | None, band: float | None 
     """The score a user gets: the claim model's calibrated probability, or with an entailment
     calibration the combined one (with ``band``: only for claims whose claim-only score is
     within band of 0.5, the cascade; the others keep the claim-only score)."""
-    from storycheck.verify._claims import ClaimModel, calibrate
+    from storycheck.verify._model import ClaimModel, calibrate
 
     m = ClaimModel(spec)
     raw = m.uncalibrated(X)

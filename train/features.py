@@ -41,7 +41,8 @@ def load(shared: Path, sets: tuple[str, ...] = SETS) -> list[dict]:
     return rows
 
 
-FEATURE_CODE = ("_claims.py", "_typed.py", "_names.py", "_quotes.py")  # the verify modules claim features run
+# the verify modules claim features run
+FEATURE_CODE = ("_source.py", "_features.py", "_typed.py", "_names.py", "_quotes.py")
 
 
 def code_hash() -> str:
@@ -59,7 +60,9 @@ def compute(shared: Path, cache: Path | None = None, reuse: bool = False,
     ``reuse`` takes a cache of the same features even when the code changed since
     (for trying model recipes; never for the shipped model)."""
     from storycheck.embed import default_backend
-    from storycheck.verify._claims import BATCH, FEATURES, _as_written, _prepare, features_batch
+    from storycheck.verify._features import FEATURES, features_batch
+    from storycheck.verify._score import BATCH
+    from storycheck.verify._source import as_written, prepare_texts
 
     rows = load(shared, sets)
     if cache and cache.exists():
@@ -76,11 +79,11 @@ def compute(shared: Path, cache: Path | None = None, reuse: bool = False,
         chunk = rows[start : start + BATCH]
         for r in chunk:
             if r["source"] not in prepared:
-                prepared[r["source"]] = _prepare([r["source"]])
+                prepared[r["source"]] = prepare_texts([r["source"]])
         for i, (x, _, best) in enumerate(features_batch([(r["claim"], prepared[r["source"]]) for r in chunk], emb, cache=states)):
             X[start + i] = x
             src = prepared[chunk[i]["source"]]
-            pairs.append((src.texts[best] if src.texts else "", _as_written(chunk[i]["claim"], src)))
+            pairs.append((src.texts[best] if src.texts else "", as_written(chunk[i]["claim"], src)))
         if len(prepared) > 4 * BATCH:
             prepared.clear()
             states.clear()

@@ -78,14 +78,15 @@ def sign_constrained_logistic(Xs: np.ndarray, y: np.ndarray, w: np.ndarray, name
 
 def model_features(fast: bool) -> list[str]:
     """All features, or for the fast model those that need no encoder."""
-    from storycheck.verify._claims import DENSE, FEATURES
+    from storycheck.verify._features import DENSE, FEATURES
 
     return [f for f in FEATURES if not (fast and f in DENSE)]
 
 
 def fit(X_all: np.ndarray, y: np.ndarray, w: np.ndarray, trees: bool = True, fast: bool = False) -> dict:
     """The model spec (as ClaimModel reads it), without thresholds; X_all has every FEATURES column."""
-    from storycheck.verify._claims import FEATURES, _Trees
+    from storycheck.verify._features import FEATURES
+    from storycheck.verify._model import _Trees
 
     names = model_features(fast)
     X = X_all[:, [FEATURES.index(f) for f in names]]
@@ -109,7 +110,7 @@ def fit(X_all: np.ndarray, y: np.ndarray, w: np.ndarray, trees: bool = True, fas
 
 
 def predict(spec: dict, X: np.ndarray, raw: bool = False) -> np.ndarray:
-    from storycheck.verify._claims import ClaimModel
+    from storycheck.verify._model import ClaimModel
 
     m = ClaimModel(spec)
     return m.uncalibrated(X) if raw else m.probability(X)
@@ -135,7 +136,7 @@ def fit_calibrated(rows: list[dict], X: np.ndarray, y: np.ndarray, trees: bool =
     balanced: the calibrated score means the same on every kind of text, so one
     threshold (0.5) serves them all."""
     from sklearn.linear_model import LogisticRegression
-    from storycheck.verify._claims import KIND, calibration_inputs
+    from storycheck.verify._model import KIND, calibration_inputs
 
     w = balance_weights(rows, y)
     oof = out_of_fold(rows, X, y, INNER_FOLDS, trees, fast)

@@ -223,6 +223,17 @@ def export_onnx(model: CrossEncoder, path: Path) -> None:
                       dynamic_axes={**axes, "logits": {0: "batch"}}, opset_version=17, **kwargs)
 
 
+def export_int8(model: CrossEncoder, work: Path) -> tuple[Path, Path]:
+    """The float ONNX graph and its int8 twin (dynamic quantisation, int8 weights per
+    channel: what ships), written into ``work``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32, int8 = work / "model-fp32.onnx", work / "model-int8.onnx"
+    export_onnx(model, fp32)
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    return fp32, int8
+
+
 def onnx_predict(path: Path, enc: list[tuple[list[int], list[int]]], batch_size: int = 16) -> np.ndarray:
     import onnxruntime as ort
 
@@ -350,12 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     report_torch = {k: held_out_report(torch_probs[k], held[k]) for k in held}
     print("held-out (torch):", json.dumps({k: v["auc"] for k, v in report_torch.items()}), flush=True)
 
-    fp32 = work / "model-fp32.onnx"
-    export_onnx(model, fp32)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    int8 = work / "model-int8.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    fp32, int8 = export_int8(model, work)
     int8_probs = {k: onnx_predict(int8, e) for k, e in held_enc.items()}
     report_int8 = {k: held_out_report(int8_probs[k], held[k]) for k in held}
     agree_n = min(300, len(held_enc["synthetic_heldout_docs"]))

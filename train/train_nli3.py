@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locked_split  # noqa: E402
 from nli_data import held_out_doc, news_documents, read_jsonl, synthetic_pairs  # noqa: E402
 from nli_speed import ms_per_pair  # noqa: E402
-from train_nli import CrossEncoder, auc, base_model_dir, export_onnx, make_tokenizer  # noqa: E402
+from train_nli import CrossEncoder, auc, base_model_dir, export_int8, make_tokenizer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"0": "entailment", "1": "neutral", "2": "contradiction"}
@@ -395,12 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     torch_p = {k: predict(model, e) for k, e in held_enc.items()}
     rep_torch = {k: report(torch_p[k], held[k]) for k in held}
     print("held-out (torch):", json.dumps({k: v["auc_entailment"] for k, v in rep_torch.items()}), flush=True)
-    fp32 = work / "model-fp32.onnx"
-    export_onnx(model, fp32)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    int8 = work / "model-int8.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    fp32, int8 = export_int8(model, work)
     int8_p = {k: onnx_probs(int8, e) for k, e in held_enc.items()}
     rep_int8 = {k: report(int8_p[k], held[k]) for k in held}
     print("held-out (int8):", json.dumps(rep_int8), flush=True)

@@ -6,10 +6,11 @@ sets ``verdict``, ``score`` (the probability that the others support the
 sentence), ``evidence`` and ``contradiction`` on every sentence.
 """
 
-from ._claims import ClaimModel, read_claims, score_claims
 from ._embellish import name_uncarried
 from ._entail import EntailmentBackend, OnnxEntailment, OpenAICompatibleEntailment, entailment_from_env
+from ._model import ClaimModel
 from ._names import name_key, names_found
+from ._score import read_claims, score_claims
 from ._typed import find_contradiction
 from ._verify import settle, verify_articles
 

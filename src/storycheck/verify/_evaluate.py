@@ -38,7 +38,8 @@ def balanced_accuracy(y: np.ndarray, pred: np.ndarray) -> float:
 def evaluate_claim_sets(shared: Path, sets: tuple[str, ...] = CLAIM_SETS, fast: bool = False) -> dict[str, Any]:
     """Score every dev claim with a shipped model (``fast``: the one without encoder);
     BAcc at the model's per-set cut, ROC AUC, claims/s."""
-    from ._claims import ClaimModel, score_claims
+    from ._model import ClaimModel
+    from ._score import score_claims
 
     model = ClaimModel.bundled(fast=fast)
     out: dict[str, Any] = {}

@@ -13,11 +13,13 @@ from ..analyze import added_layers, analyze_sentence
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
 from ._align import attribution_aligned, confirm, time_conflict
-from ._claims import FEATURES, ClaimModel, _Source, encode, evidence_pair, features_batch, prepare_sentences
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
+from ._features import FEATURES, encode, features_batch
+from ._model import ClaimModel
 from ._quotes import reworded
+from ._source import Source, evidence_pair, prepare_sentences
 from ._typed import attribution_conflict
 
 _NEGATORS = frozenset(NEGATIONS)
@@ -271,7 +273,7 @@ def _unrelated(article: str, closest: Sentence, cos: float) -> tuple[Link, np.nd
 
 def _stance(
     s: Sentence, ret: np.ndarray, articles: Sequence[Article], units: list[list[Sentence]], ai: int, bi: int,
-    src: _Source, rows: np.ndarray, p: float, x: np.ndarray, hit: Contradiction | None, best: int, opts: Options,
+    src: Source, rows: np.ndarray, p: float, x: np.ndarray, hit: Contradiction | None, best: int, opts: Options,
     carried_back: Callable[[list[Sentence]], bool],
 ) -> tuple[Link, np.ndarray | None]:
     """One other article's stance on a sentence, from the claim model's probability and

@@ -251,7 +251,7 @@ def keep_vectors(store: Store, articles: Sequence[Article], backend: EmbeddingBa
     space for English articles, in the multilingual space for the others (every pair with them
     is judged there). English articles of a story with another language get their multilingual
     vectors at its first check, which keeps them too. Returns the vectors computed."""
-    from .embed import CachedEmbedder, multilingual_backend
+    from .embed import multilingual_backend
 
     texts: dict[bool, list[str]] = {True: [], False: []}
     for a in articles:
@@ -261,20 +261,21 @@ def keep_vectors(store: Store, articles: Sequence[Article], backend: EmbeddingBa
     for english, todo in texts.items():
         if not todo:
             continue
-        be = backend if english else multilingual_backend()
-        cache = CachedEmbedder(be, load=functools.partial(_load_vectors, store, be.model_id),
-                               save=functools.partial(_save_vectors, store, be.model_id))
+        cache = store_cache(store, backend if english else multilingual_backend())
         cache.embed(todo)
         done += cache.computed
     return done
 
 
-def _load_vectors(store: Store, model: str, keys: list[str]) -> dict[str, Any]:
-    return store.load_vectors(keys, model)
+def store_cache(store: Store, backend: EmbeddingBackend, save: Callable[[dict[str, Any]], None] | None = None) -> Any:
+    """``backend`` behind a CachedEmbedder that reads the store's vectors of its model and keeps the
+    ones it computes: in the store (default) or through ``save`` (a story check collects them and
+    writes them with its report)."""
+    from .embed import CachedEmbedder
 
-
-def _save_vectors(store: Store, model: str, vectors: dict[str, Any]) -> None:
-    store.save_vectors(vectors, model)
+    model = backend.model_id
+    return CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, model),
+                          save=save if save is not None else lambda vectors: store.save_vectors(vectors, model))
 
 
 def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBackend) -> Any:
@@ -391,7 +392,7 @@ def check_stored_story(
     """
     import json
 
-    from .embed import CachedEmbedder, multilingual_backend, text_key
+    from .embed import multilingual_backend, text_key
 
     sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
@@ -403,10 +404,10 @@ def check_stored_story(
         return json.loads(cached)  # type: ignore[no-any-return]
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
-    cache = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id), save=fresh.update)
+    cache = store_cache(store, backend, save=fresh.update)
     multi = multilingual_backend()
     mfresh: dict[str, Any] = {}
-    mcache = CachedEmbedder(multi, load=lambda keys: store.load_vectors(keys, multi.model_id), save=mfresh.update)
+    mcache = store_cache(store, multi, save=mfresh.update)
     arts, families = _check(arts, cache, options, progress, mcache)  # one article: all unsupported or opinion
     doc = story_document(arts, families=families, story_id=sid, duplicates=dups)
     if mfresh:

@@ -143,24 +143,20 @@ def group_batch(
             if score >= ANN_FLOOR and c not in mine
         }
     pairs = sorted(found)
-    # only stories holding a stored article close to a new one are reclustered; the candidates are
-    # scored a slice at a time and only the close ones kept, so a batch's memory stays bounded when an
-    # archive offers each new article other candidates (up to MAX_CANDIDATES × the batch)
+    # only stories holding a stored article close to a new one are reclustered. The candidates are
+    # scored a slice at a time and only their ids kept; the features read afterwards are those of the
+    # members standing for each story (story_sample): a batch's memory stays bounded where an archive
+    # offers its new articles ever more distinct candidates (up to MAX_CANDIDATES × the batch)
     cands = sorted({c for _, c in pairs})
-    have: dict[str, ArticleFeatures] = {}
+    near: set[str] = set()
     for start in range(0, len(cands), CANDIDATE_SLICE):
-        have |= _close_candidates(index, kept, set(cands[start : start + CANDIDATE_SLICE]), pairs, vocab,
+        near |= _close_candidates(index, kept, set(cands[start : start + CANDIDATE_SLICE]), pairs, vocab,
                                   embedder, opts)
-    near = set(have)
     old_of = index.stories_of(near)
     members = index.story_members(set(old_of.values()))
     shown = {sid: story_sample(ms, cands) for sid, ms in members.items()}
-    missing = {x for ms in shown.values() for x in ms} - set(have)
-    member_feats = [have[x] for ms in shown.values() for x in ms if x in have]
-    if missing:
-        extra = index.load_features(missing, embedder.model_id, opts.lead_chars)
-        embed_missing(extra, index, embedder, opts)
-        member_feats += extra
+    member_feats = index.load_features({x for ms in shown.values() for x in ms}, embedder.model_id, opts.lead_chars)
+    embed_missing(member_feats, index, embedder, opts)
     groups = join_stories(member_feats, members, kept, vocab, opts)
 
     # each group keeps the id of the biggest stored story it holds; the others are new stories
@@ -174,25 +170,25 @@ def group_batch(
 
 
 #: Stored candidates whose features are loaded and scored at once in a batch's grouping.
-CANDIDATE_SLICE = 1024
+CANDIDATE_SLICE = 512
 
 
 def _close_candidates(index: StoryIndex, kept: Sequence[ArticleFeatures], cands: set[str],
                       pairs: Sequence[tuple[str, str]], vocab: Vocabulary, embedder: EmbeddingBackend,
-                      opts: ClusterOptions) -> dict[str, ArticleFeatures]:
-    """Of the stored candidates ``cands``, those close to a new article of their pairs (at half the
-    threshold), with their features. A pair's similarity depends on its two articles only (weights
-    from ``vocab``), so scoring a slice at a time gives what scoring all at once gives."""
+                      opts: ClusterOptions) -> set[str]:
+    """The stored candidates of ``cands`` close to a new article of their pairs (at half the
+    threshold). A pair's similarity depends on its two articles only (weights from ``vocab``),
+    so scoring a slice at a time finds what scoring all at once finds."""
     cand_feats = index.load_features(cands, embedder.model_id, opts.lead_chars)
     embed_missing(cand_feats, index, embedder, opts)
     if not cand_feats:
-        return {}
+        return set()
     both = list(kept) + cand_feats
     sim = Similarity(both, vocab, opts)
     row = {f.id: k for k, f in enumerate(both)}
     arr = np.array([(row[a], row[c]) for a, c in pairs if c in cands and c in row], dtype=np.int64).reshape(-1, 2)
     close = sim.pairs(arr[:, 0], arr[:, 1]) >= opts.threshold * 0.5
-    return {both[c].id: both[c] for c in arr[close, 1]}
+    return {both[c].id for c in arr[close, 1]}
 
 
 #: Stored members that stand for a story in a batch's clustering: its members among the candidates

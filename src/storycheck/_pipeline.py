@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -80,13 +81,42 @@ def _check(
     multilingual: EmbeddingBackend | None = None,
 ) -> tuple[list[Article], list[Family]]:
     """The stages in order; the copy families are returned so the story view need not find them again."""
+    loading = _load_models(articles, embedder, multilingual)
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
     source_articles(arts)
+    if loading is not None:
+        loading.join()  # the backends are built once (lru_cache): never by two threads
     verify_articles(arts, embedder or default_backend(), options, progress=progress, multilingual=multilingual)
     families = find_families_and_apply(arts)  # copies of one article count as one source
     return arts, families
+
+
+def _load_models(articles: Sequence[Article], embedder: EmbeddingBackend | None,
+                 multilingual: EmbeddingBackend | None) -> threading.Thread | None:
+    """Load the encoders the check will need (the English one unless given, the multilingual one
+    when an article is not in English) on a thread while this one segments and analyzes: on 2 cores
+    the hash checks and graph loads (~1–2 s) then cost no wall time. A failure is left for the
+    check's own call to report."""
+    from .embed import multilingual_backend
+
+    jobs: list[Callable[[], Any]] = [] if embedder is not None else [default_backend]
+    if multilingual is None and any((detect_article_language(a).language or "en") != "en" for a in articles):
+        jobs.append(multilingual_backend)
+    if not jobs:
+        return None
+
+    def load() -> None:
+        for job in jobs:
+            try:
+                job()
+            except Exception:  # noqa: BLE001, S110 - the check calls it again and reports the error there
+                pass
+
+    thread = threading.Thread(target=load, name="storycheck-load-models", daemon=True)
+    thread.start()
+    return thread
 
 
 def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
@@ -405,12 +435,13 @@ def check_stored_story(
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
     cache = store_cache(store, backend, save=fresh.update)
-    multi = multilingual_backend()
     mfresh: dict[str, Any] = {}
-    mcache = store_cache(store, multi, save=mfresh.update)
+    # the multilingual model only for a story with an article not in English (loaded, ~1 s, when needed)
+    multi = multilingual_backend() if any((a.language or "en") != "en" for a in arts) else None
+    mcache = store_cache(store, multi, save=mfresh.update) if multi is not None else None
     arts, families = _check(arts, cache, options, progress, mcache)  # one article: all unsupported or opinion
     doc = story_document(arts, families=families, story_id=sid, duplicates=dups)
-    if mfresh:
+    if mfresh and multi is not None:
         store.save_vectors(mfresh, multi.model_id)
     store.save_report(sid, members, version, json.dumps(doc, ensure_ascii=False), fresh, backend.model_id)
     return doc

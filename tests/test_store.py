@@ -152,3 +152,39 @@ def test_unreachable_postgres_is_a_clear_store_error():
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as err:
         open_store("postgresql://nobody:secret@127.0.0.1:9/none")
     assert "secret" not in str(err.value)  # the password is never printed
+
+
+def _stories(st):
+    rows = st._x("SELECT story_id, article_id FROM story_articles").fetchall()
+    out: dict[str, set[str]] = {}
+    for sid, aid in rows:
+        out.setdefault(sid, set()).add(aid)
+    return sorted(sorted(ms) for ms in out.values())
+
+
+def test_candidates_scored_in_slices_group_as_all_at_once(tmp_path, monkeypatch):
+    """A batch's stored candidates are scored a slice at a time (bounded memory): one candidate
+    per slice must give the stories that one slice for all gives, on every example story."""
+    from storycheck.group import _incremental
+
+    got = []
+    for n, slice_ in enumerate((_incremental.CANDIDATE_SLICE, 1)):
+        monkeypatch.setattr(_incremental, "CANDIDATE_SLICE", slice_)
+        with open_store(tmp_path / f"{n}.db") as st:
+            add([EXAMPLES.parent], store=st, batch_size=3)  # small batches: later ones have stored candidates
+            got.append(_stories(st))
+    assert got[0] == got[1] and len(got[0]) >= 3
+
+
+def test_block_candidates_leave_out_common_terms_and_minhashes_match_features(tmp_path):
+    with open_store(tmp_path / "s.db") as st:
+        add([EXAMPLES], store=st)
+        ids = [a for (a,) in st._x("SELECT id FROM articles").fetchall()]
+        sigs = st.load_minhashes(ids)
+        feats = st.load_features(ids, "any")
+        assert len(sigs) == len(feats) == 7 and all((sigs[f.id] == f.minhash).all() for f in feats)
+        terms = [t for (t,) in st._x("SELECT DISTINCT term FROM block_postings").fetchall()]
+        everything = st.block_candidates(terms, 10**6)
+        rare = st.block_candidates(terms, 2)
+        assert any(len(v) > 2 for v in everything.values())  # some term is shared by the whole story
+        assert rare == {t: v for t, v in everything.items() if len(v) <= 2}

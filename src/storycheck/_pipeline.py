@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -80,13 +81,42 @@ def _check(
     multilingual: EmbeddingBackend | None = None,
 ) -> tuple[list[Article], list[Family]]:
     """The stages in order; the copy families are returned so the story view need not find them again."""
+    loading = _load_models(articles, embedder, multilingual)
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
     source_articles(arts)
+    if loading is not None:
+        loading.join()  # the backends are built once (lru_cache): never by two threads
     verify_articles(arts, embedder or default_backend(), options, progress=progress, multilingual=multilingual)
     families = find_families_and_apply(arts)  # copies of one article count as one source
     return arts, families
+
+
+def _load_models(articles: Sequence[Article], embedder: EmbeddingBackend | None,
+                 multilingual: EmbeddingBackend | None) -> threading.Thread | None:
+    """Load the encoders the check will need (the English one unless given, the multilingual one
+    when an article is not in English) on a thread while this one segments and analyzes: on 2 cores
+    the hash checks and graph loads (~1–2 s) then cost no wall time. A failure is left for the
+    check's own call to report."""
+    from .embed import multilingual_backend
+
+    jobs: list[Callable[[], Any]] = [] if embedder is not None else [default_backend]
+    if multilingual is None and any((detect_article_language(a).language or "en") != "en" for a in articles):
+        jobs.append(multilingual_backend)
+    if not jobs:
+        return None
+
+    def load() -> None:
+        for job in jobs:
+            try:
+                job()
+            except Exception:  # noqa: BLE001, S110 - the check calls it again and reports the error there
+                pass
+
+    thread = threading.Thread(target=load, name="storycheck-load-models", daemon=True)
+    thread.start()
+    return thread
 
 
 def _gather(inputs: Iterable[str | os.PathLike[str] | Article]) -> list[Article]:
@@ -192,8 +222,6 @@ def add(
     ``vectors``: also store the sentence vectors a story check needs (``keep_vectors``), so
     that the story's first view reads them (default: ``STORYCHECK_ADD_VECTORS``, off).
     """
-    from .group import describe_batch
-
     keep = add_vectors() if vectors is None else vectors
     arts = _checked(inputs, read_options)
     backend = embedder or default_backend()
@@ -212,22 +240,35 @@ def add(
                 seen.add(a.id)
                 new.append(split_only(a))
         if new:
-            batch = describe_batch(store, new, backend)
-            stored = set(store.write_articles(batch, backend.model_id))
-            if keep:
-                keep_vectors(store, [a for a in batch.articles if a.id in stored], backend)
-            vocab.add([f for f in batch.features if f.id in stored])
-            # grouped from the store, as `add --dask` and a resumed `add` group: one path, one answer
-            order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
-            changed |= group_stored(store, [a.id for a in order], backend, vocab, ann)
-            added += len(stored)
-            already += len(batch.articles) - len(stored)
-            dups += len(batch.duplicates)
+            n_added, n_already, n_dups, touched = _add_batch(store, new, backend, vocab, ann, keep)
+            added, already, dups = added + n_added, already + n_already, dups + n_dups
+            changed |= touched
+            new.clear()
         if progress:
             progress(len(chunk))
+        chunk.clear()  # the next batch is read before this name lets go of the list
     if ann is not None and index:
         ann.save(index)
     return AddResult(added, already, dups, len(changed))
+
+
+def _add_batch(store: Store, new: list[Article], backend: EmbeddingBackend, vocab: Any, ann: Any,
+               keep: bool) -> tuple[int, int, int, set[str]]:
+    """One batch of new articles described, written and grouped: (added, already stored, duplicates,
+    stories changed). Nothing of the batch outlives the call."""
+    from .group import describe_batch
+
+    batch = describe_batch(store, new, backend)
+    stored = set(store.write_articles(batch, backend.model_id))
+    if keep:
+        keep_vectors(store, [a for a in batch.articles if a.id in stored], backend)
+    feats = {f.id: f for f in batch.features if f.id in stored}
+    vocab.add(list(feats.values()))
+    # grouped in the order and with the features (language, lead) the store gives `add --dask` and
+    # a resumed `add`: one path, one answer, without reading back what was just written
+    order = sorted((a for a in batch.articles if a.id in stored), key=_publication_order)
+    changed = _group(store, [feats[a.id] for a in order], vocab, backend, ann) if feats else set()
+    return len(stored), len(batch.articles) - len(stored), len(batch.duplicates), changed
 
 
 def add_vectors() -> bool:
@@ -240,7 +281,7 @@ def keep_vectors(store: Store, articles: Sequence[Article], backend: EmbeddingBa
     space for English articles, in the multilingual space for the others (every pair with them
     is judged there). English articles of a story with another language get their multilingual
     vectors at its first check, which keeps them too. Returns the vectors computed."""
-    from .embed import CachedEmbedder, multilingual_backend
+    from .embed import multilingual_backend
 
     texts: dict[bool, list[str]] = {True: [], False: []}
     for a in articles:
@@ -250,20 +291,21 @@ def keep_vectors(store: Store, articles: Sequence[Article], backend: EmbeddingBa
     for english, todo in texts.items():
         if not todo:
             continue
-        be = backend if english else multilingual_backend()
-        cache = CachedEmbedder(be, load=functools.partial(_load_vectors, store, be.model_id),
-                               save=functools.partial(_save_vectors, store, be.model_id))
+        cache = store_cache(store, backend if english else multilingual_backend())
         cache.embed(todo)
         done += cache.computed
     return done
 
 
-def _load_vectors(store: Store, model: str, keys: list[str]) -> dict[str, Any]:
-    return store.load_vectors(keys, model)
+def store_cache(store: Store, backend: EmbeddingBackend, save: Callable[[dict[str, Any]], None] | None = None) -> Any:
+    """``backend`` behind a CachedEmbedder that reads the store's vectors of its model and keeps the
+    ones it computes: in the store (default) or through ``save`` (a story check collects them and
+    writes them with its report)."""
+    from .embed import CachedEmbedder
 
-
-def _save_vectors(store: Store, model: str, vectors: dict[str, Any]) -> None:
-    store.save_vectors(vectors, model)
+    model = backend.model_id
+    return CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, model),
+                          save=save if save is not None else lambda vectors: store.save_vectors(vectors, model))
 
 
 def open_index(path: str | os.PathLike[str], store: Store, backend: EmbeddingBackend) -> Any:
@@ -287,10 +329,11 @@ def split_only(article: Article) -> Article:
     return article
 
 
-def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend, ann: Any = None) -> set[str]:
+def _group(store: Store, feats: Sequence[Any], vocab: Any, backend: EmbeddingBackend, ann: Any = None,
+           options: Any = None) -> set[str]:
     from .group import group_batch
 
-    update = group_batch(store, feats, vocab, backend, ann=ann)
+    update = group_batch(store, feats, vocab, backend, options, ann=ann)
     store.write_stories(update)
     if ann is not None:
         ann.add(
@@ -310,12 +353,18 @@ def _publication_order(a: Article) -> tuple[bool, str, str]:
     return a.published is None, a.published or "", a.id
 
 
-def group_stored(store: Store, ids: Sequence[str], backend: EmbeddingBackend, vocab: Any, ann: Any = None) -> set[str]:
+def group_stored(store: Store, ids: Sequence[str], backend: EmbeddingBackend, vocab: Any, ann: Any = None,
+                 options: Any = None) -> set[str]:
     """Stories for stored articles that have none yet, from what the store holds of them (features,
-    language, lead): whichever process described and wrote them, they are grouped alike."""
+    language, lead): whichever process described and wrote them, they are grouped alike.
+    ``options``: the ClusterOptions (their ``lead_chars`` rebuilds the stored leads)."""
+    from .group import ClusterOptions
+
+    opts = options or ClusterOptions()
     pos = {a: k for k, a in enumerate(ids)}
-    feats = sorted(store.load_features(ids, backend.model_id), key=lambda f: pos[f.id])  # engines differ in order
-    return _group(store, feats, vocab, backend, ann) if feats else set()
+    feats = sorted(store.load_features(ids, backend.model_id, opts.lead_chars),
+                   key=lambda f: pos[f.id])  # engines differ in order
+    return _group(store, feats, vocab, backend, ann, opts) if feats else set()
 
 
 def group_unassigned(store: Store, backend: EmbeddingBackend, vocab: Any | None = None,
@@ -373,7 +422,7 @@ def check_stored_story(
     """
     import json
 
-    from .embed import CachedEmbedder, multilingual_backend, text_key
+    from .embed import multilingual_backend, text_key
 
     sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
@@ -385,13 +434,14 @@ def check_stored_story(
         return json.loads(cached)  # type: ignore[no-any-return]
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
-    cache = CachedEmbedder(backend, load=lambda keys: store.load_vectors(keys, backend.model_id), save=fresh.update)
-    multi = multilingual_backend()
+    cache = store_cache(store, backend, save=fresh.update)
     mfresh: dict[str, Any] = {}
-    mcache = CachedEmbedder(multi, load=lambda keys: store.load_vectors(keys, multi.model_id), save=mfresh.update)
+    # the multilingual model only for a story with an article not in English (loaded, ~1 s, when needed)
+    multi = multilingual_backend() if any((a.language or "en") != "en" for a in arts) else None
+    mcache = store_cache(store, multi, save=mfresh.update) if multi is not None else None
     arts, families = _check(arts, cache, options, progress, mcache)  # one article: all unsupported or opinion
     doc = story_document(arts, families=families, story_id=sid, duplicates=dups)
-    if mfresh:
+    if mfresh and multi is not None:
         store.save_vectors(mfresh, multi.model_id)
     store.save_report(sid, members, version, json.dumps(doc, ensure_ascii=False), fresh, backend.model_id)
     return doc

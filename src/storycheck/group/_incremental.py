@@ -36,9 +36,10 @@ class StoryIndex(Protocol):
 
     def by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]: ...
     def band_candidates(self, keys: Sequence[str]) -> dict[str, list[str]]: ...
+    def load_minhashes(self, ids: Iterable[str]) -> dict[str, np.ndarray]: ...
     def block_candidates(self, terms: Sequence[str], max_postings: int) -> dict[str, list[str]]: ...
     def unassigned(self, limit: int) -> list[str]: ...
-    def load_features(self, ids: Iterable[str], model: str) -> list[ArticleFeatures]: ...
+    def load_features(self, ids: Iterable[str], model: str, lead_chars: int = ...) -> list[ArticleFeatures]: ...
     def stories_of(self, ids: Iterable[str]) -> dict[str, str]: ...
     def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]: ...
     def get_article(self, article_id: str) -> Article | None: ...
@@ -76,9 +77,7 @@ def describe_batch(
 
     # near-duplicates: of stored articles, or of an earlier article of this batch
     known = index.band_candidates([k for f in feats for k in band_keys(f.minhash)])
-    stored_sigs = {
-        f.id: f.minhash for f in index.load_features({x for ids in known.values() for x in ids}, embedder.model_id)
-    }
+    stored_sigs = index.load_minhashes({x for ids in known.values() for x in ids})
     repeats = near_duplicates(feats, known, stored_sigs)
     for f in feats:
         if f.id in repeats:
@@ -144,27 +143,20 @@ def group_batch(
             if score >= ANN_FLOOR and c not in mine
         }
     pairs = sorted(found)
-    cand_feats = index.load_features({c for _, c in pairs}, embedder.model_id)
-    embed_missing(cand_feats, index, embedder, opts)
-    # only stories holding a stored article close to a new one are reclustered
+    # only stories holding a stored article close to a new one are reclustered. The candidates are
+    # scored a slice at a time and only their ids kept; the features read afterwards are those of the
+    # members standing for each story (story_sample): a batch's memory stays bounded where an archive
+    # offers its new articles ever more distinct candidates (up to MAX_CANDIDATES × the batch)
+    cands = sorted({c for _, c in pairs})
     near: set[str] = set()
-    if pairs:
-        both = list(kept) + cand_feats
-        sim = Similarity(both, vocab, opts)
-        row = {f.id: k for k, f in enumerate(both)}
-        arr = np.array([(row[a], row[c]) for a, c in pairs if c in row], dtype=np.int64).reshape(-1, 2)
-        close = sim.pairs(arr[:, 0], arr[:, 1]) >= opts.threshold * 0.5
-        near = {both[c].id for c in arr[close, 1]}
+    for start in range(0, len(cands), CANDIDATE_SLICE):
+        near |= _close_candidates(index, kept, set(cands[start : start + CANDIDATE_SLICE]), pairs, vocab,
+                                  embedder, opts)
     old_of = index.stories_of(near)
     members = index.story_members(set(old_of.values()))
-    have = {c.id: c for c in cand_feats}
-    shown = {sid: story_sample(ms, have) for sid, ms in members.items()}
-    missing = {x for ms in shown.values() for x in ms} - set(have)
-    member_feats = [have[x] for ms in shown.values() for x in ms if x in have]
-    if missing:
-        extra = index.load_features(missing, embedder.model_id)
-        embed_missing(extra, index, embedder, opts)
-        member_feats += extra
+    shown = {sid: story_sample(ms, cands) for sid, ms in members.items()}
+    member_feats = index.load_features({x for ms in shown.values() for x in ms}, embedder.model_id, opts.lead_chars)
+    embed_missing(member_feats, index, embedder, opts)
     groups = join_stories(member_feats, members, kept, vocab, opts)
 
     # each group keeps the id of the biggest stored story it holds; the others are new stories
@@ -175,6 +167,28 @@ def group_batch(
         update.dropped_stories += held[1:]  # merged into the first
     update.stories = {sid: g for sid, g in update.stories.items() if sorted(g) != sorted(members.get(sid, []))}
     return update
+
+
+#: Stored candidates whose features are loaded and scored at once in a batch's grouping.
+CANDIDATE_SLICE = 512
+
+
+def _close_candidates(index: StoryIndex, kept: Sequence[ArticleFeatures], cands: set[str],
+                      pairs: Sequence[tuple[str, str]], vocab: Vocabulary, embedder: EmbeddingBackend,
+                      opts: ClusterOptions) -> set[str]:
+    """The stored candidates of ``cands`` close to a new article of their pairs (at half the
+    threshold). A pair's similarity depends on its two articles only (weights from ``vocab``),
+    so scoring a slice at a time finds what scoring all at once finds."""
+    cand_feats = index.load_features(cands, embedder.model_id, opts.lead_chars)
+    embed_missing(cand_feats, index, embedder, opts)
+    if not cand_feats:
+        return set()
+    both = list(kept) + cand_feats
+    sim = Similarity(both, vocab, opts)
+    row = {f.id: k for k, f in enumerate(both)}
+    arr = np.array([(row[a], row[c]) for a, c in pairs if c in cands and c in row], dtype=np.int64).reshape(-1, 2)
+    close = sim.pairs(arr[:, 0], arr[:, 1]) >= opts.threshold * 0.5
+    return {both[c].id for c in arr[close, 1]}
 
 
 #: Stored members that stand for a story in a batch's clustering: its members among the candidates

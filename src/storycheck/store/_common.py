@@ -175,10 +175,21 @@ class Store:
     def band_candidates(self, keys: Iterable[str]) -> dict[str, list[str]]:
         return self._grouped("SELECT band_key, article_id FROM minhash_bands WHERE band_key IN ({marks})", keys)
 
+    def load_minhashes(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored MinHash signature of each described article: all a near-duplicate test reads
+        (the whole features of every band candidate cost ~30× the memory)."""
+        return {aid: np.frombuffer(mh, dtype=np.uint64)
+                for aid, mh in self._rows_in("SELECT article_id, minhash FROM article_features"
+                                             " WHERE article_id IN ({marks})", ids)}
+
     def block_candidates(self, terms: Iterable[str], max_postings: int) -> dict[str, list[str]]:
-        """Stored articles per block term, leaving out terms too common to be distinctive."""
-        out = self._grouped("SELECT term, article_id FROM block_postings WHERE term IN ({marks})", terms)
-        return {t: ids for t, ids in out.items() if len(ids) <= max_postings}
+        """Stored articles per block term, leaving out terms too common to be distinctive.
+
+        The common terms are counted and left out by the database, not read: their postings
+        grow with the archive, and reading them made a batch's memory grow with it too."""
+        return self._grouped(
+            "SELECT term, article_id FROM block_postings WHERE term IN (SELECT term FROM block_postings"
+            f" WHERE term IN ({{marks}}) GROUP BY term HAVING COUNT(*) <= {int(max_postings)})", terms)
 
     def load_features(self, ids: Iterable[str], model: str, lead_chars: int = LEAD_CHARS) -> list[ArticleFeatures]:
         """Stored grouping features with the article's stored language and its lead text (what the lead

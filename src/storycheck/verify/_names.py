@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..lang import is_cyrillic, latin_name
 
@@ -16,6 +17,7 @@ _ALIASES = {
 }
 
 
+@lru_cache(maxsize=65536)  # a pure function of a word, asked ~50k times by one real story's compare
 def name_key(name: str) -> str:
     """A spelling-independent key: lower case, no dots, aliases folded; a Cyrillic word in the
     Latin letters an English text would use ("Уиткоффа" → "witkoff", "Киев" → "kyiv")."""
@@ -32,9 +34,10 @@ _WORDS = re.compile(r"[A-Za-zА-яЁёЄєІіЇїҐґ][A-Za-zА-яЁёЄєІі�
 _CAPS = re.compile(r"(?<![\w])[A-ZА-ЯЁЄІЇҐ][A-Za-zА-яЁёЄєІіЇїҐґ.’'\-]*")
 
 
-def _index(text: str) -> tuple[str, set[str]]:
+@lru_cache(maxsize=8192)  # one text is indexed for every claim checked against it
+def _index(text: str) -> tuple[str, frozenset[str]]:
     norm = " " + " ".join(name_key(w) for w in _WORDS.findall(text)) + " "
-    caps = {name_key(w) for w in _CAPS.findall(text)}
+    caps = frozenset(name_key(w) for w in _CAPS.findall(text))
     return norm, caps
 
 

@@ -122,7 +122,7 @@ def verify_articles(
                 for ai in range(len(articles))]
     # a sentence in another language than its article's (a quote left in Russian) is judged across languages too
     foreign = [{i for i, u in enumerate(us) if u.language and u.language != langs[ai]} for ai, us in enumerate(units)]
-    mvecs, views = _multilingual(articles, units, cross_of, langs, foreign, multilingual or multilingual_backend())
+    mvecs, views = _multilingual(articles, units, cross_of, langs, foreign, multilingual)
     for ai, art in enumerate(articles):
         rows = rows_of[ai]
         others = [bi for bi, src in enumerate(sources) if bi != ai and src is not None
@@ -216,15 +216,16 @@ def _sentence_vectors(embedder: EmbeddingBackend, texts: Sequence[str | None],
 
 def _multilingual(articles: Sequence[Article], units: list[list[Sentence]], cross_of: list[list[int]],
                   langs: list[str], foreign: list[set[int]],
-                  backend: EmbeddingBackend) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
+                  backend: EmbeddingBackend | None) -> tuple[dict[int, np.ndarray], dict[int, Other]]:
     """Multilingual vectors and views of every article in a pair judged across languages (all of
-    them when some sentence is in another language than its article)."""
+    them when some sentence is in another language than its article); the multilingual model
+    (``backend``, default ``multilingual_backend()``) is loaded only then."""
     which = sorted({ai for ai, cs in enumerate(cross_of) if cs} | {bi for cs in cross_of for bi in cs}
                    | {ai for ai, a in enumerate(articles) if langs[ai] != "en" and a.headline is not None}
                    | (set(range(len(articles))) if any(foreign) else set()))
     if not which:
         return {}, {}
-    mvecs = embed_units(units, which, backend)
+    mvecs = embed_units(units, which, backend or multilingual_backend())
     body = {ai: [u for u in units[ai] if u.index >= 0] for ai in which}
     views = {ai: other_view(articles[ai], body[ai], mvecs[ai][len(units[ai]) - len(body[ai]):])
              for ai in which}

@@ -81,8 +81,9 @@ def test_shared_phrasing_alone_derives_and_a_little_does_not():
     def d(n: int, share: float) -> Derivation:
         return Derivation("a", "b", (), 0.0, 0.0, 0.0, (), (), tuple(f"w{i} x{i}" for i in range(n)), share)
 
-    assert d(PHRASE_LINK, 0.1).derived and d(6, 0.6).derived
+    assert d(PHRASE_LINK, 0.3).derived and d(6, 0.6).derived
     assert not d(5, 0.9).derived and not d(PHRASE_LINK - 1, 0.3).derived
+    assert not d(3 * PHRASE_LINK, 0.1).derived  # two long reports of one event: many pairs, a small share
 
 
 def test_truncated_reordered_rewrites_are_one_family_and_the_independent_report_stands_alone():

@@ -397,11 +397,12 @@ def derivations(
             mine = {group[a], group[b]}
             # wording kept from a common source: the original's own wording counts too
             # (unlike a fact it says), since independent reports do not share tens of word pairs
-            phrased = phrasing.shared(a, b, group)
+            witnesses = {w for w in partners[a] | partners[b] if group[w] not in mine}
+            # rare wording needs a witness too: in a story of two, every word pair they share is "rare"
+            phrased = phrasing.shared(a, b, group) if witnesses else ((), 0.0)
             d = first.get((a, b))
             if d is None and len(phrased[0]) < PHRASE_SPAN_MIN:
                 continue
-            witnesses = {w for w in partners[a] | partners[b] if group[w] not in mine}
             innovations = [k for k in details.shared(a, b)
                            if k[0] in _INNOVATIVE and witnesses and root not in details.carriers[k]
                            and all(group[c] in mine for c in details.carriers[k])]

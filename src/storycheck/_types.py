@@ -8,6 +8,7 @@ than keeping parallel structures, so a report only ever needs the articles.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 Verdict = Literal["supported", "contradicted", "unsupported", "opinion"]
@@ -36,6 +37,9 @@ class DateMention:
     weekday: int | None  # 0 = Monday
     start: int
     end: int
+    #: the first and last calendar day it can name, read against the article's publication
+    #: date (analyze/_reldates.py); None when that date is unknown or the mention names no day
+    resolved: tuple[date, date] | None = None
 
 
 @dataclass
@@ -49,6 +53,9 @@ class Facts:
     negated: bool = False
     subjective: list[str] = field(default_factory=list)  # evaluative / speculative cues
     content: frozenset[str] = frozenset()  # stemmed content words
+    #: "yesterday", "on Tuesday"'s kin "last week", "earlier this month": when, read against the
+    #: publication date (``resolved``); not a checkable claim of their own, so not in ``dates``
+    relative_dates: list[DateMention] = field(default_factory=list)
 
     @property
     def checkable(self) -> bool:

@@ -18,6 +18,7 @@ from ._attribution import (
 from ._facts import analyze_sentence, content_words, stem
 from ._languages import hedges, loaded, source_article
 from ._lexicon import STOPWORDS, SUBJECTIVE
+from ._reldates import dates_conflict, publication_days, resolve_dates, weekday_mismatch
 
 __all__ = [
     "KNOWN_OUTLETS",
@@ -33,4 +34,5 @@ __all__ = [
     "hedges",
     "loaded",
     "source_article",
-    "analyze_sentence", "content_words", "stem", "STOPWORDS", "SUBJECTIVE"]
+    "analyze_sentence", "dates_conflict", "publication_days", "resolve_dates", "weekday_mismatch",
+    "content_words", "stem", "STOPWORDS", "SUBJECTIVE"]

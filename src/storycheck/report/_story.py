@@ -118,7 +118,8 @@ def evidence_dict(c: Copy) -> dict[str, Any] | None:
     pairs = d.swapped() if c.flipped else d.pairs
     return {"claim_order": d.claim_order, "aligned_claims": len(pairs), "pairs": [list(p) for p in pairs],
             "shared_details": [{"kind": x.kind, "text": x.text} for x in d.shared_details],
-            "shared_innovations": [{"kind": x.kind, "text": x.text} for x in d.shared_innovations]}
+            "shared_innovations": [{"kind": x.kind, "text": x.text} for x in d.shared_innovations],
+            "shared_phrasing": len(d.shared_phrasing), "phrasing_share": d.phrasing_share}
 
 
 def change_text(ch: dict[str, Any]) -> str:

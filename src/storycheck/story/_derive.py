@@ -16,7 +16,14 @@ claims we measure:
   other than articles derived from them, while some other article telling the
   same claims lacks them, and that the story's first article does not already say.
   In text stemmatics a shared innovation is the sign of a common ancestor; here it
-  is what makes several farm sites one source.
+  is what makes several farm sites one source;
+- shared phrasing: word pairs (two content words in a row, any script) that only the
+  two articles (and their copies) use, counted over the span both pages hold. Real
+  pages are excerpts cut at about 2,000 bytes, and a rewrite reorders sentences and
+  adds its own: its claims then align too sparsely for the tests above, but the
+  wording it kept from its source still does not occur anywhere else. Independent
+  reports of one event share a few such pairs (names of places and bodies), a
+  rewrite network shares tens.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -34,6 +42,7 @@ from .._graph import components
 from .._time import first_of
 from .._types import Article, Quantity, Sentence
 from ..analyze import STOPWORDS
+from ..lang import LEXICON_LANGUAGES, lexicon
 from ..verify import name_key
 
 DetailKind = Literal["quote", "number", "name", "phrase", "error"]
@@ -75,7 +84,20 @@ DISTINCTIVE_SHARE = 0.5
 #: Quotes this similar (token sequence ratio) are one quote reworded (as verify/_quotes).
 QUOTE_RATIO = 0.6
 
+#: Derived by wording: this many word pairs that only the two groups use (real rewrites
+#: of one source, realnews TUNE stories: 6 to 52; independent reports of one event at most 10) ...
+PHRASE_LINK = 12
+#: ... making at least this share of the rarer pairs of the span both pages hold (up to the
+#: last pair they share): TUNE rewrites 0.29 to 0.93; two long independent ECB+ reports of one
+#: event (bench/derivation_labels.json) share 24 pairs, but 0.12 of their span ...
+PHRASE_LINK_SHARE = 0.25
+#: ... or fewer pairs, from this many, that make this share: a short excerpt cut at 2,000
+#: bytes holds few (TUNE: 6 pairs, 0.5 of the span; independent reports at most 0.38).
+PHRASE_SPAN_MIN = 6
+PHRASE_SPAN_SHARE = 0.5
+
 _WORD = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # words of letters, any script
 #: Errors are shared details, not innovations: two reports of one event that both
 #: disagree with a third (or with another event's report) need not share an ancestor.
 _STRONG: frozenset[DetailKind] = frozenset({"quote", "number"})
@@ -103,6 +125,16 @@ class Derivation:
     both: float  # aligned share of the two articles together
     shared_details: tuple[Detail, ...]
     shared_innovations: tuple[Detail, ...]
+    shared_phrasing: tuple[str, ...] = ()  # word pairs only the two groups use, in a's order
+    phrasing_share: float = 0.0  # ... over the rarer pairs of the span both pages hold
+
+    @property
+    def phrased(self) -> bool:
+        """Derived by wording: the pair shares phrasing nobody else uses."""
+        n = len(self.shared_phrasing)
+        share = self.phrasing_share
+        return ((n >= PHRASE_LINK and share >= PHRASE_LINK_SHARE)
+                or (n >= PHRASE_SPAN_MIN and share >= PHRASE_SPAN_SHARE))
 
     @property
     def rewritten(self) -> bool:
@@ -113,8 +145,8 @@ class Derivation:
     def derived(self) -> bool:
         strong = sum(d.kind in _STRONG for d in self.shared_innovations)
         enough = strong >= 1 or len(self.shared_innovations) >= NAME_INNOVATIONS
-        return enough and self.cover >= DERIVED_COVER and self.both >= DERIVED_BOTH \
-            and self.claim_order >= DERIVED_ORDER and len(self.pairs) >= 2
+        return self.phrased or (enough and self.cover >= DERIVED_COVER and self.both >= DERIVED_BOTH
+                                and self.claim_order >= DERIVED_ORDER and len(self.pairs) >= 2)
 
     @property
     def linked(self) -> bool:
@@ -256,6 +288,60 @@ class Details:
         return sorted(set(self.of[a]) & set(self.of[b]), key=lambda k: (_RANK[k[0]], k[1]))
 
 
+# -- shared phrasing -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Function words of every language we read: a pair with one says nothing of who wrote it."""
+    out = set(STOPWORDS)
+    for code in LEXICON_LANGUAGES:
+        lex = lexicon(code)
+        if lex is not None:
+            out |= lex.stopwords
+    return frozenset(out)
+
+
+def word_pairs(article: Article) -> dict[str, int]:
+    """Each pair of content words in a row (letters only, any script) of the article's
+    sentences, with the position of its first word."""
+    stop = _stopwords()
+    words = [w for s in article.sentences for w in _LETTERS.findall(s.text.lower())]
+    out: dict[str, int] = {}
+    for i, (x, y) in enumerate(pairwise(words)):
+        if len(x) > 1 and len(y) > 1 and x not in stop and y not in stop:
+            out.setdefault(f"{x} {y}", i)
+    return out
+
+
+class Phrasing:
+    """Rare word pairs per article: those at most ``cap`` articles of the story use."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        grams = {a.id: word_pairs(a) for a in articles}
+        carriers: dict[str, set[str]] = defaultdict(set)
+        for aid, got in grams.items():
+            for g in got:
+                carriers[g].add(aid)
+        cap = max(2, int(DISTINCTIVE_SHARE / 2 * len(articles)))
+        self.carriers = {g: frozenset(c) for g, c in carriers.items() if len(c) <= cap}
+        self.at = {aid: {g: i for g, i in got.items() if g in self.carriers} for aid, got in grams.items()}
+
+    def shared(self, a: str, b: str, group: dict[str, int]) -> tuple[tuple[str, ...], float]:
+        """The rare pairs ``a`` and ``b`` share that no article outside their two groups
+        (``group``: article → group number) uses, in a's order, and their share of the
+        rarer pairs of the shorter of the two spans up to the last pair shared: a page
+        cut short is not faulted for the wording that came after its cut."""
+        at_a, at_b = self.at.get(a, {}), self.at.get(b, {})
+        mine = {group[a], group[b]}
+        shared = sorted((g for g in at_a if g in at_b and all(group[c] in mine for c in self.carriers[g])),
+                        key=lambda g: at_a[g])
+        if not shared:
+            return (), 0.0
+        end_a, end_b = at_a[shared[-1]], max(at_b[g] for g in shared)
+        held = min(sum(i <= end_a for i in at_a.values()), sum(i <= end_b for i in at_b.values()))
+        return tuple(shared), round(len(shared) / max(1, held), 4)
+
+
 # -- the derivation of every pair --------------------------------------------------------------
 
 def derivations(
@@ -280,14 +366,16 @@ def derivations(
                 aligned[(arts[x].id, arts[y].id)] = pairs
     size = {a.id: len(a.sentences) for a in arts}
 
-    def make(a: str, b: str, innovations: Sequence[tuple[DetailKind, str]]) -> Derivation:
+    def make(a: str, b: str, innovations: Sequence[tuple[DetailKind, str]],
+             phrased: tuple[tuple[str, ...], float] = ((), 0.0)) -> Derivation:
         pairs = aligned.get((a, b), ())
         shared = details.shared(a, b)
         n = len(pairs)
         return Derivation(a, b, pairs, round(order_share(pairs), 4), round(n / max(1, min(size[a], size[b])), 4),
                           round(2 * n / max(1, size[a] + size[b]), 4),
                           tuple(Detail(k, details.of[a][(k, key)]) for k, key in shared),
-                          tuple(Detail(k, details.of[a][(k, key)]) for k, key in innovations))
+                          tuple(Detail(k, details.of[a][(k, key)]) for k, key in innovations),
+                          phrased[0], phrased[1])
 
     first = {p: make(*p, ()) for p in aligned}
     known = {(min(p), max(p)) for p in linked}
@@ -301,12 +389,22 @@ def derivations(
     # two reports that both kept the wire's "14 cracks" where a rewrite made it 40 share a
     # true fact, not an ancestor (stemmatics: agreement in the original proves nothing)
     root = first_of({a.id: a.published for a in arts})
+    phrasing = Phrasing(arts)
     out: dict[tuple[str, str], Derivation] = {}
-    for (a, b), d in first.items():
-        mine = {group[a], group[b]}
-        witnesses = {w for w in partners[a] | partners[b] if group[w] not in mine}
-        innovations = [k for k in details.shared(a, b)
-                       if k[0] in _INNOVATIVE and witnesses and root not in details.carriers[k]
-                       and all(group[c] in mine for c in details.carriers[k])]
-        out[(a, b)] = make(a, b, innovations) if innovations else d
+    for x in range(len(arts)):
+        for y in range(x + 1, len(arts)):
+            a, b = arts[x].id, arts[y].id
+            mine = {group[a], group[b]}
+            # wording kept from a common source: the original's own wording counts too
+            # (unlike a fact it says), since independent reports do not share tens of word pairs
+            witnesses = {w for w in partners[a] | partners[b] if group[w] not in mine}
+            # rare wording needs a witness too: in a story of two, every word pair they share is "rare"
+            phrased = phrasing.shared(a, b, group) if witnesses else ((), 0.0)
+            d = first.get((a, b))
+            if d is None and len(phrased[0]) < PHRASE_SPAN_MIN:
+                continue
+            innovations = [k for k in details.shared(a, b)
+                           if k[0] in _INNOVATIVE and witnesses and root not in details.carriers[k]
+                           and all(group[c] in mine for c in details.carriers[k])]
+            out[(a, b)] = make(a, b, innovations, phrased) if innovations or phrased[0] or d is None else d
     return out

@@ -1,0 +1,108 @@
+"""Rewrite networks on real pages (issue 23, item 5): pages cut at about 2,000 bytes, sentences
+reordered and reworded, each copy adding its own line. Two fictional rewrites of one (absent)
+wire story about a reservoir keep its rare wording; an independent report of the same event
+does not. Our own texts, written for this test."""
+
+from storycheck import compare
+from storycheck._pipeline import segment_article, story_document
+from storycheck._types import Article
+from storycheck.story import find_families
+from storycheck.story._derive import PHRASE_LINK, Derivation, Phrasing, derivations, word_pairs
+
+RIDGELINE = (
+    "Crews at the Halvard reservoir swung open all four spillway gates late on Sunday as the water climbed past "
+    "its record mark. "
+    "Riverside households in Lower Pennick were told by the county emergency desk to carry valuables upstairs "
+    "before dawn. "
+    "According to dam keeper Orla Brannigan, the concrete crest showed no fresh seepage during the overnight "
+    "inspection. "
+    "Forecasters expect a further forty millimetres of rain over the upper catchment before Tuesday evening. "
+    "Readers in the valley sent us pictures of brown water churning beneath the old mill bridge. "
+    "Hourly gauge readings will appear on the flood page of the regional water board until the surge has passed, "
+    "a spokesperson for the board said, adding that the towpath between Pennick and Ashmere would stay closed "
+    "until the"
+)
+VALLEY = (
+    "No fresh seepage was found on the concrete crest after the overnight inspection, dam keeper Orla Brannigan "
+    "said, to the relief of anxious neighbours. "
+    "All four spillway gates at the Halvard reservoir were swung open on Sunday night, when the water rose past "
+    "its record mark. "
+    "A further forty millimetres of rain is expected over the upper catchment by Tuesday, forecasters said. "
+    "A retired engineer told this site the gates had not been opened together since the winter of the great thaw. "
+    "The county emergency desk has asked riverside households in Lower Pennick to carry valuables upstairs, "
+    "and the regional water board is posting hourly gauge readings on its flood"
+)
+GAZETTE = (
+    "Operators released water through every outlet of the Halvard dam on Sunday night after heavy rain pushed the "
+    "lake to its highest level since records began. "
+    "Emergency planners advised people living near the river in Lower Pennick to move belongings to higher floors. "
+    "The engineer in charge said an inspection found the structure sound. "
+    "More rain is forecast for the hills above the lake over the next two days. "
+    "The water authority said it would keep the public informed as levels change."
+)
+
+
+def _articles() -> list[Article]:
+    return [Article(id="ridgeline", outlet="Ridgeline Buzz", published="2026-03-02T06:00:00Z", text=RIDGELINE),
+            Article(id="valley", outlet="Valley Wire Now", published="2026-03-02T07:30:00Z", text=VALLEY),
+            Article(id="gazette", outlet="Pennick Gazette", published="2026-03-02T05:00:00Z", text=GAZETTE)]
+
+
+def test_word_pairs_skip_function_words_and_read_any_script():
+    pairs = word_pairs(segment_article(Article(id="x", text="Dam keeper Orla Brannigan said the crest held.")))
+    assert {"dam keeper", "keeper orla", "orla brannigan"} <= set(pairs)
+    assert not any("the" in p.split() for p in pairs)
+    ru = word_pairs(segment_article(Article(id="y", text="Смотритель плотины Орла Бранниган осмотрела гребень.")))
+    assert "смотритель плотины" in ru
+
+
+def test_the_rewrites_share_rare_wording_the_independent_report_lacks():
+    arts = [segment_article(a) for a in _articles()]
+    ph = Phrasing(arts)
+    alone = {"ridgeline": 0, "valley": 1, "gazette": 2}
+    shared, share = ph.shared("ridgeline", "valley", alone)
+    assert len(shared) >= PHRASE_LINK and share >= 0.5
+    assert "orla brannigan" in shared and "spillway gates" in shared
+    assert len(ph.shared("ridgeline", "gazette", alone)[0]) < 3
+    assert len(ph.shared("valley", "gazette", alone)[0]) < 3
+
+
+def test_a_page_cut_short_is_not_faulted_for_what_came_after_its_cut():
+    ridgeline, valley, gazette = (segment_article(a) for a in _articles())
+    cut = segment_article(Article(id="valley", text=VALLEY[: len(VALLEY) // 2]))
+    groups = {"ridgeline": 0, "valley": 1, "gazette": 2}
+    full, full_share = Phrasing([ridgeline, valley, gazette]).shared("ridgeline", "valley", groups)
+    half, half_share = Phrasing([ridgeline, cut, gazette]).shared("ridgeline", "valley", groups)
+    assert len(half) < len(full)  # the cut page holds less of the shared wording ...
+    assert half_share >= 0.5  # ... but shares as much of the span it holds
+
+
+def test_shared_phrasing_alone_derives_and_a_little_does_not():
+    def d(n: int, share: float) -> Derivation:
+        return Derivation("a", "b", (), 0.0, 0.0, 0.0, (), (), tuple(f"w{i} x{i}" for i in range(n)), share)
+
+    assert d(PHRASE_LINK, 0.3).derived and d(6, 0.6).derived
+    assert not d(5, 0.9).derived and not d(PHRASE_LINK - 1, 0.3).derived
+    assert not d(3 * PHRASE_LINK, 0.1).derived  # two long reports of one event: many pairs, a small share
+
+
+def test_truncated_reordered_rewrites_are_one_family_and_the_independent_report_stands_alone():
+    arts = compare(_articles())
+    groups = {frozenset(f.members) for f in find_families(arts)}
+    assert frozenset({"ridgeline", "valley"}) in groups
+    assert frozenset({"gazette"}) in groups
+    d = derivations(arts)[("ridgeline", "valley")]
+    assert d.phrased and "orla brannigan" in d.shared_phrasing
+
+
+def test_a_line_only_the_network_carries_has_no_independent_source():
+    arts = compare(_articles())
+    doc = story_document(arts)
+    valley = next(a for a in doc["articles"] if a["id"] == "valley")
+    keeper = next(s for s in valley["sentences"] if "seepage" in s["text"])
+    assert keeper["supported_by"] == ["ridgeline"]
+    assert keeper["independent_sources"] == 0
+    assert keeper["verdict"] != "supported"
+    fam = next(f for f in doc["story"]["families"] if "valley" in f["members"])
+    edge = fam["copies"][0]
+    assert edge["evidence"]["shared_phrasing"] >= PHRASE_LINK

@@ -121,6 +121,8 @@ def _role(text: str, q: Quantity) -> str | None:
     lo = max(0, q.start - 50)
     for m in _ROLE_WORD.finditer(text[lo : q.end + 50]):
         w = m.group(0).lower()
+        if w == "die" and m.group(0) == "Die" or w in ("der", "das"):
+            continue  # the German article, not the English verb
         for role, stems in _ROLES.items():
             if any(w.startswith(s) for s in stems):
                 a = lo + m.start()
@@ -140,11 +142,20 @@ def _context(text: str, q: Quantity, units: set[str], width: int = 5) -> set[str
     return {w[:5] for w in keep} - {unit} - units
 
 
+def _year(d: DateMention, published: str | None) -> int | None:
+    """A date's year: as written, else its article's (a news article's "March 3" is of its own year)."""
+    if d.year:
+        return d.year
+    day = day_of(published)
+    return int(day[:4]) if day and day[:4].isdigit() else None
+
+
 def _event_aligned(claim_text: str, d: DateMention, ev_text: str, e: DateMention, same_language: bool,
-                   one_claim: bool) -> bool:
+                   one_claim: bool, published: tuple[str | None, str | None] = (None, None)) -> bool:
     """Whether two dates are of one event: in one language the words around them share
     something; across languages the two sentences say the same as a whole."""
-    if d.year and e.year and d.year != e.year and (d.month, d.day) != (e.month, e.day):
+    yd, ye = _year(d, published[0]), _year(e, published[1])
+    if yd and ye and yd != ye and (d.month, d.day) != (e.month, e.day):
         return False  # year, month and day all apart: two events (a birth and a death), not one misdated
     if not same_language:
         return one_claim  # across languages no words to compare: the two sentences must say one thing
@@ -253,12 +264,11 @@ def _scale_slip(a: Quantity, b: Quantity) -> bool:
 
 
 def _clause_names(text: str, q: Quantity) -> set[str]:
-    """Name skeletons of the clause a figure stands in (the whole sentence's when the clause has none);
-    a word capitalised only by its place is left out."""
-    first = len(text) - len(text.lstrip(_OPENING))
+    """Name skeletons of the clause a figure stands in (the whole sentence's when the clause has none).
+    A common word capitalised by its place is kept: only names both sides share are used."""
     for lo, hi in (_clause(text, q), (0, len(text))):
-        keys = {skeleton(m.group(0).rstrip("’'s")) for m in _CAPWORD.finditer(text, lo, hi)
-                if m.start() != first and m.group(0) not in _NOT_SUBJECT}
+        keys = {skeleton(part) for m in _CAPWORD.finditer(text, lo, hi) if m.group(0) not in _NOT_SUBJECT
+                for part in m.group(0).rstrip("’'s").split("-") if part[:1].isupper()}  # Vexor-Aktie: Vexor
         keys.discard("")
         if keys:
             return keys
@@ -335,10 +345,10 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                 continue  # a change and a level are two quantities ("lost $5 billion" / "worth $90 billion")
             if not same_language and _measured(q) and not _same_subject(claim_text, q, ev_text, e):
                 continue  # across languages, a share or a sum needs the thing it is of named on both sides
-            if not same_language and not one_claim and not (rq and rq == re_) and (
-                    q.unit in _PERSONS or _apart(q.value, e.value)):
-                continue  # across languages no words to compare: a count of people of no known role, or
-                # figures an order of magnitude apart, are two quantities unless the sentences say one thing
+            if not same_language and not (rq and rq == re_) and (
+                    _apart(q.value, e.value) or (q.unit in _PERSONS and not one_claim)):
+                continue  # across languages no words to compare: figures an order of magnitude apart, or
+                # counts of people of no known role unless the sentences say one thing, are two quantities
             if same_language and not (rq and rq == re_):
                 cq = _context(claim_text, q, {x.unit.lower()[:5] for x in claim.quantities})
                 ce = _context(ev_text, e, {x.unit.lower()[:5] for x in evidence.quantities})
@@ -369,12 +379,12 @@ def _by_place(text: str, name: str) -> bool:
 
 def _spelled_alike(a: str, b: str) -> bool:
     """One name spelled two ways (Farrel / Ferrell, a transliteration): as many words, each pair
-    with one skeleton; or one word the other's inflected or cut form (Dear / Dearest)."""
+    with one skeleton; or one word the other's inflected, cut or glued form (Dear / Dearest, AlphabetMeta / Meta)."""
     wa, wb = name_key(a).split(), name_key(b).split()
     if wa and len(wa) == len(wb) and all(skeleton(x) == skeleton(y) for x, y in zip(wa, wb, strict=True)):
         return True
     return len(wa) == len(wb) == 1 and min(len(wa[0]), len(wb[0])) >= 4 and (
-        wa[0].startswith(wb[0]) or wb[0].startswith(wa[0]))
+        wa[0].startswith(wb[0]) or wb[0].startswith(wa[0]) or wa[0].endswith(wb[0]) or wb[0].endswith(wa[0]))
 
 
 def _one_sentence(name: str) -> str:
@@ -511,7 +521,7 @@ def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article:
         return Contradiction("number", n[0].text, n[1].text, hit.article, hit.sentence)
     for e in ef.dates:  # a date of the same event: the words around both dates share something
         d = _date_conflict(cf.dates, [e], carried)
-        if d and _event_aligned(claim.text, d[0], ev.text, d[1], same_language, one_claim):
+        if d and _event_aligned(claim.text, d[0], ev.text, d[1], same_language, one_claim, published):
             return Contradiction("date", d[0].text, d[1].text, hit.article, hit.sentence)
     if hit.type == "entity" and entity_aligned(hit.claim_span, hit.evidence_span, claim.text, ev.text,
                                                claim_article, ev_article, claim.index == -1, ev.index == -1):

@@ -212,3 +212,20 @@ def test_names_spelled_two_ways_are_one_name() -> None:
                               "gambling with World War Three", "x", "y", False, False)
     assert entity_aligned("Pelham", "Ostrova", "The deal was signed by Pelham.", "The deal was signed by Ostrova.",
                           "x", "y", False, False)
+
+
+def test_a_whole_its_part_and_a_model_number_are_not_two_versions() -> None:
+    assert _numbers("The jet carried 150 passengers and 8 crew members.",
+                    "The jet carried 158 passengers.") is None  # 150 + 8: a whole and its part
+    assert _numbers("The jet carried 158 passengers and crew.", "The jet carried 150 passengers.") is None
+    assert _numbers("The jet carried 158 passengers.", "The jet carried 150 passengers.") is not None
+    assert _numbers("A Skyliner 525 jet crashed.", "A Skyliner 525-9 jet crashed.") is None
+    assert _cross("An Bord waren 158 Menschen (150 Passagiere und 8 Besatzungsmitglieder).", "de",
+                  "The jet carried 158 passengers.", "en", one_claim=True) is None
+
+
+def test_credits_and_abbreviations_are_no_name_swaps() -> None:
+    assert not entity_aligned("Pa", "Pennsylvania", "The rally in Corvale, Pa. ended early.",
+                              "The rally in Corvale, Pennsylvania ended early.", "x", "y", False, False)
+    assert not entity_aligned("LENA ORSO", "MIRA VANT", "(Photo by LENA ORSO / AFP) The plant closed.",
+                              "(Photo by MIRA VANT / AFP) The plant closed.", "x", "y", False, False)

@@ -308,6 +308,31 @@ def _scaled(q: Quantity) -> Quantity:
     return replace(q, value=q.value * _SCALE[m.group("s").lower()])
 
 
+_TOTAL = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:and|und|et|и|і|та|e|y|és)\s+(?!\d)[^\W\d_]{3,}", re.IGNORECASE)
+
+
+def _total(text: str, q: Quantity, figures: list[Quantity]) -> bool:
+    """A count of two groups at once ("242 passengers and crew"), not of one group with its own figure."""
+    m = _TOTAL.match(text[q.end :])
+    return bool(m) and not any(q.end < x.start < q.end + m.end() for x in figures)
+
+
+def _code(text: str, q: Quantity) -> bool:
+    """A figure that is part of a designation ("Boeing 787-8", "737-800"): a code, not a quantity."""
+    before, after = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 2]
+    m = re.match(r"\d+", q.text)
+    end = q.start + (m.end() if m else len(q.text))
+    return bool(re.fullmatch(r"\d[-/]", before) or re.match(r"[-/]\d", text[end : end + 2]) or
+                (after[:1] in "-/" and after[1:2].isdigit()))
+
+
+def _whole_and_part(q: Quantity, e: Quantity, figures: list[Quantity]) -> bool:
+    """Whether one count is the other plus a figure either sentence gives ("242 on board" / "230
+    passengers and 12 crew"): a whole and its part, not two versions of one count."""
+    lo, hi = sorted((q.value, e.value))
+    return any(x is not q and x is not e and same_value(lo + x.value, hi, 0.0) for x in figures)
+
+
 def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts, tol: float,
                     carried: Carried | None, same_language: bool,
                     published: tuple[str | None, str | None] = (None, None),
@@ -340,6 +365,10 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                 continue  # a toll that grew: the earlier article's smaller count was true when it was written
             if _other_subject(claim_text, q, ev_text, e, None if subjects else articles):
                 continue
+            if _code(claim_text, q) or _code(ev_text, e) or _whole_and_part(
+                    q, e, [*claim.quantities, *evidence.quantities]) or (
+                    _total(claim_text, q, claim.quantities) != _total(ev_text, e, evidence.quantities)):
+                continue  # a model number; a whole and its part; "242 passengers and crew" against passengers alone
             if _measured(q) and (_is_change(claim_text, q) != _is_change(ev_text, e)
                                  or (q.unit[:1] in _CURRENCY and _scale_slip(q, e))):
                 continue  # a change and a level are two quantities ("lost $5 billion" / "worth $90 billion")
@@ -387,6 +416,27 @@ def _spelled_alike(a: str, b: str) -> bool:
         wa[0].startswith(wb[0]) or wb[0].startswith(wa[0]) or wa[0].endswith(wb[0]) or wb[0].endswith(wa[0]))
 
 
+def _abbreviation(a: str, b: str) -> bool:
+    """One name the other's abbreviation ("Pa." / "Pennsylvania", "Calif." / "California")."""
+    wa, wb = name_key(a).split(), name_key(b).split()
+    if len(wa) != 1 or len(wb) != 1:
+        return False
+    short, long_ = sorted((wa[0], wb[0]), key=len)
+    if not (2 <= len(short) <= 5 < len(long_)) or short[0] != long_[0]:
+        return False
+    rest = iter(long_[1:])
+    return all(c in rest for c in short[1:])  # its letters in order: Pa, Calif, Mass
+
+
+_CREDIT = re.compile(r"(?:photo|image|picture|foto|credit|bild|фото)\s*(?:by|:|von)?\s*[^()]{0,60}$", re.IGNORECASE)
+
+
+def _credited(text: str, name: str) -> bool:
+    """A name in a picture credit ("(Photo by NAME / AFP)"): furniture, not a claim's name."""
+    i = text.find(name)
+    return i >= 0 and bool(_CREDIT.search(text[max(0, i - 70) : i]))
+
+
 def _one_sentence(name: str) -> str:
     """A name cut at a sentence's end ("World War III. And" is "World War III")."""
     return re.split(r"[.!?…]\s+", name, maxsplit=1)[0]
@@ -403,7 +453,8 @@ def entity_aligned(claim_name: str, ev_name: str, claim_text: str, ev_text: str,
     """Whether a name swap found by the typed check is one: two names of one role, neither
     used by the other article, neither a capitalised common word or a cut fragment."""
     claim_name, ev_name = _one_sentence(claim_name), _one_sentence(ev_name)
-    if _spelled_alike(claim_name, ev_name):
+    if _spelled_alike(claim_name, ev_name) or _abbreviation(claim_name, ev_name) or \
+            _credited(claim_text, claim_name) or _credited(ev_text, ev_name):
         return False
     for name, text, head in ((claim_name, claim_text, claim_is_headline), (ev_name, ev_text, ev_is_headline)):
         letters = re.sub(r"\W", "", name)

@@ -229,3 +229,12 @@ def test_credits_and_abbreviations_are_no_name_swaps() -> None:
                               "The rally in Corvale, Pennsylvania ended early.", "x", "y", False, False)
     assert not entity_aligned("LENA ORSO", "MIRA VANT", "(Photo by LENA ORSO / AFP) The plant closed.",
                               "(Photo by MIRA VANT / AFP) The plant closed.", "x", "y", False, False)
+
+
+def test_people_not_named_against_authorities_not_named_is_one_sourcing() -> None:
+    anon = _sent("The fire at the mill was set on purpose, a source told the Corvale Courier.")
+    assert not attribution_aligned(anon, _sent("Authorities said the fire at the mill was set on purpose."))
+    assert not attribution_aligned(_sent("A witness told the Courier she saw a man on the mill roof."),
+                                   _sent("Witnesses said they saw a man on the mill roof."))
+    assert attribution_aligned(_sent("The fire at the mill was set on purpose, a source told the Corvale Courier."),
+                               _sent("Mayor Ivo Pelham said the fire at the mill was set on purpose."))

@@ -532,6 +532,18 @@ def _source_words(att: Attribution) -> set[str]:
     return {w for w in words if w and w not in _GENERIC}
 
 
+_UNNAMED = frozenset({"authorities", "officials", "official", "witnesses", "witness", "police", "investigators",
+                      "sources", "source", "people", "residents", "rescuers", "a", "an", "the", "some", "local",
+                      "senior", "several", "two", "three", "other"})
+
+
+def _unnamed(att: Attribution) -> bool:
+    """Whether a sourcing names nobody: only words like 'authorities', 'officials', 'witnesses'
+    (a parser may take a capitalised 'Authorities' for a person)."""
+    words = [w.lower() for w in _ROLE_WORD.findall(att.source or "")]
+    return bool(words) and all(w in _UNNAMED for w in words) and len(att.layers or ()) <= 1
+
+
 def attribution_aligned(claim: Sentence, ev: Sentence) -> bool:
     """Whether an attribution conflict between two carriers is one: an added escalating layer
     (leaked documents, people not named), or sources of one kind with nothing in common,
@@ -539,8 +551,9 @@ def attribution_aligned(claim: Sentence, ev: Sentence) -> bool:
     a, b = claim.attribution, ev.attribution
     if a is None or b is None:
         return False
-    if added_layers(a, b):
-        return True
+    added = added_layers(a, b)
+    if added:  # people not named against officials, authorities or witnesses not named: one unnamed sourcing
+        return not (all(x.kind == "anonymous" for x in added) and _unnamed(b))
     if a.kind != b.kind or a.kind not in ("named_person", "outlet", "organization"):
         return False  # an outlet and its sources, a company and its chief, a document and its author: nested
     wa, wb = _source_words(a), _source_words(b)

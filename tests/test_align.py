@@ -238,3 +238,15 @@ def test_people_not_named_against_authorities_not_named_is_one_sourcing() -> Non
                                    _sent("Witnesses said they saw a man on the mill roof."))
     assert attribution_aligned(_sent("The fire at the mill was set on purpose, a source told the Corvale Courier."),
                                _sent("Mayor Ivo Pelham said the fire at the mill was set on purpose."))
+
+
+def test_a_change_is_read_near_its_figure() -> None:
+    from storycheck.verify._align import _is_change
+
+    def change(text: str) -> bool:
+        return _is_change(text, analyze_sentence(text).quantities[0])
+
+    assert change("Vexor lost close to $600 billion on Monday.")  # 'close to' is no destination
+    assert not change("Monday's losses brought Vexor's market value back under $3 trillion.")
+    assert not change("Vexor shares fell to $71 on Monday.")
+    assert change("Die Vexor-Aktie ist am Montag um 9 Prozent eingebrochen.")

@@ -228,7 +228,8 @@ _CHANGE = ("fell", "fall", "drop", "lost", "lose", "loss", "plung", "tumbl", "sl
            "plong", "effondr", "effa", "hauss", "bondi", "gagn", "esett", "esés", "csökken", "veszít", "zuhan",
            "emelked", "calo", "perso", "perdit", "sces", "croll", "salit", "guadagn")
 #: A figure right after one of these is where something ended up ("fell to $117"): a level, not a change.
-_TO = re.compile(r"(?:\bto|\bдо|\bauf|\bà)\s*[$€£₽₴]?\s*$", re.IGNORECASE)
+_TO = re.compile(r"(?:(?<!close )(?<!near )(?<!up )(?<!closer )\bto|\bunder|\bдо|\bauf|(?<!près )\bà)\s*[$€£₽₴]?\s*$",
+                 re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:()—–]|\s(?:and|while|whereas|but|а|и|і|та|но|але|und|während|aber|et|mais|tandis|"
                      r"és|míg|mentre|ma)\s", re.IGNORECASE)
 _CURRENCY = "$€£¥₽₴"
@@ -244,10 +245,10 @@ def _clause(text: str, q: Quantity) -> tuple[int, int]:
 def _is_change(text: str, q: Quantity) -> bool:
     """Whether a figure is a change (by how much something moved) rather than a level: a
     change word stands in its clause, and no 'to' just before it ("fell to $117" is a level)."""
-    if _TO.search(text[max(0, q.start - 8) : q.start]):
+    if _TO.search(text[max(0, q.start - 16) : q.start]):
         return False
-    lo, hi = _clause(text, q)
-    words = [w.lower() for w in _ROLE_WORD.findall(text[lo:q.start]) + _ROLE_WORD.findall(text[q.end:hi])]
+    lo, hi = _clause(text, q)  # the change word governs the figure: a few words before it, or after (verb last)
+    words = [w.lower() for w in _ROLE_WORD.findall(text[lo:q.start])[-5:] + _ROLE_WORD.findall(text[q.end:hi])[:3]]
     return any(w.startswith(_CHANGE) for w in words)
 
 

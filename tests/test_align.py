@@ -143,7 +143,7 @@ def test_publication_stamps_in_other_languages_are_furniture() -> None:
 def _cross(a: str, la: str, b: str, lb: str, **kw: object) -> tuple[str, str] | None:
     """A number conflict between sentences of two languages (no words to compare)."""
     fa, fb = analyze_sentence(a, la), analyze_sentence(b, lb)
-    hit = number_conflict(a, fa, b, fb, 0.02, None, False, subjects=False, **kw)  # type: ignore[arg-type]
+    hit = number_conflict(a, fa, b, fb, 0.02, None, False, subjects=False, articles=(a, b), **kw)  # type: ignore[arg-type]
     return (hit[0].text, hit[1].text) if hit else None
 
 
@@ -156,11 +156,13 @@ def test_a_change_and_a_level_are_two_quantities() -> None:
 
 
 def test_a_share_across_languages_needs_its_named_subject_on_both_sides() -> None:
-    en = "Vexor shares fell 12% on Monday."
+    en = "On Monday, shares of Vexor fell 12%."
     assert _cross(en, "en", "Die Aktie von Korvani fiel am Montag um 10 Prozent.", "de") is None
     assert _cross(en, "en", "Die Vexor-Aktie fiel am Montag um 9 Prozent.", "de") is not None
     assert _cross(en, "en", "Акции Vexor упали на 9%.", "ru") is not None
-    assert _cross(en, "en", "Акции компании упали на 9%.", "ru") is None  # nothing named: nothing aligned
+    assert _cross("Shares of Vexor fell 12% on Monday.", "en", "Акции Korvani упали на 9%.", "ru") is None
+    assert _cross("Les infirmières réclament une hausse de 21 %.", "fr", "The nurses want a 12 percent raise.",
+                  "en") is not None  # nothing named on either side: the sentences' closeness decides
 
 
 def test_sums_in_another_script_scale_and_bound_are_one_figure() -> None:
@@ -175,6 +177,8 @@ def test_figures_an_order_of_magnitude_apart_across_languages_are_two_quantities
     en = "President Orlov ended a 12-year presidency."
     assert _cross(ru, "ru", en, "en", one_claim=True) is None  # an age and a tenure
     assert _cross("Президент Орлов правил 9 лет.", "ru", en, "en", one_claim=True) is not None
+    assert _cross("Die Strecke bleibt mindestens 40 Tage gesperrt.", "de",
+                  "The line will stay closed for at least 4 days.", "en") is not None  # a digit added
 
 
 def test_counts_of_people_of_no_role_across_languages_need_one_claim() -> None:

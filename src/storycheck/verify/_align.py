@@ -321,7 +321,7 @@ _TOTAL = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:and|und|et|и|і|та|e|y|és)\s+(
 
 def _total(text: str, q: Quantity, figures: list[Quantity]) -> bool:
     """A count of two groups at once ("242 passengers and crew"), not of one group with its own figure."""
-    m = _TOTAL.match(text[q.end :])
+    m = None if _measured(q) else _TOTAL.match(text[q.end :])
     return bool(m) and not any(q.end < x.start < q.end + m.end() for x in figures)
 
 

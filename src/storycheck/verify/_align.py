@@ -221,8 +221,9 @@ def _other_subject(claim_text: str, q: Quantity, ev_text: str, e: Quantity,
 #: the languages we read: "fell 17%", "lost $5 billion", "упали на 8%", "verlor 5 Prozent", "a chuté de 9 %".
 _CHANGE = ("fell", "fall", "drop", "lost", "lose", "loss", "plung", "tumbl", "slid", "slump", "sank", "sink", "shed",
            "wip", "declin", "decreas", "rose", "rise", "rising", "gain", "jump", "surg", "soar", "climb", "increas",
-           "crash", "erase", "down", "raise", "hike", "mehr", "erhöh", "augment", "повыш", "підвищ", "прибав", "упа", "пад", "потер", "сниз", "сниж", "обвал", "рухн", "обруш", "вырос", "рост",
-           "подеш", "подор", "сократ", "сокращ", "впа", "втрат", "зниз", "зниж", "зріс", "зрост", "скорот", "скороч",
+           "crash", "erase", "down", "raise", "hike", "mehr", "erhöh", "augment", "повыш", "підвищ", "прибав",
+           "упа", "пад", "потер", "сниз", "сниж", "обвал", "рухн", "обруш", "вырос", "рост", "подеш", "подор",
+           "сократ", "сокращ", "впа", "втрат", "зниз", "зниж", "зріс", "зрост", "скорот", "скороч",
            "fiel", "fällt", "fallen", "verlor", "verlust", "sank", "gesunken", "brach", "eingebrochen", "einbruch",
            "stieg", "gestiegen", "gewann", "rutsch", "minus", "büßt", "chut", "baiss", "perd", "perte", "recul",
            "plong", "effondr", "effa", "hauss", "bondi", "gagn", "esett", "esés", "csökken", "veszít", "zuhan",
@@ -322,7 +323,7 @@ _TOTAL = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:and|und|et|и|і|та|e|y|és)\s+(
 def _total(text: str, q: Quantity, figures: list[Quantity]) -> bool:
     """A count of two groups at once ("242 passengers and crew"), not of one group with its own figure."""
     m = None if _measured(q) else _TOTAL.match(text[q.end :])
-    return bool(m) and not any(q.end < x.start < q.end + m.end() for x in figures)
+    return m is not None and not any(q.end < x.start < q.end + m.end() for x in figures)
 
 
 def _code(text: str, q: Quantity) -> bool:

@@ -258,13 +258,6 @@ def _measured(q: Quantity) -> bool:
     return q.unit == "%" or q.unit[:1] in _CURRENCY
 
 
-def _scale_slip(a: Quantity, b: Quantity) -> bool:
-    """Two sums of money that are one figure on scales a thousand apart ("589 G$" read as 589 /
-    "$589 billion"): a scale word lost in reading or writing, not a second figure."""
-    lo, hi = sorted((abs(a.value), abs(b.value)))
-    return lo > 0 and any(same_value(lo * 1000.0**k, hi, APPROX_TOLERANCE) for k in (1, 2, 3, 4))
-
-
 def _clause_names(text: str, q: Quantity) -> set[str]:
     """Name skeletons of the clause a figure stands in (the whole sentence's when the clause has none);
     a word capitalised only by its place (the sentence's first) is left out."""
@@ -378,8 +371,7 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                     q, e, [*claim.quantities, *evidence.quantities]) or (
                     _total(claim_text, q, claim.quantities) != _total(ev_text, e, evidence.quantities)):
                 continue  # a model number; a whole and its part; "242 passengers and crew" against passengers alone
-            if _measured(q) and (_is_change(claim_text, q) != _is_change(ev_text, e)
-                                 or (q.unit[:1] in _CURRENCY and _scale_slip(q, e))):
+            if _measured(q) and _is_change(claim_text, q) != _is_change(ev_text, e):
                 continue  # a change and a level are two quantities ("lost $5 billion" / "worth $90 billion")
             if not same_language and _measured(q) and not _same_subject(claim_text, q, ev_text, e):
                 continue  # across languages, a share or a sum of two named things ("Vexor fell 9%" / "Korvani 4%")

@@ -135,3 +135,122 @@ def test_publication_stamps_in_other_languages_are_furniture() -> None:
         assert is_furniture(line), line
     for line in ("At 1:27 a.m.", "Pope Francis died on 21 April 2025.", "12 people died"):
         assert not is_furniture(line), line
+
+
+# -- one quantity (issue 23): fictional sentences in several languages ---------------------------
+
+
+def _cross(a: str, la: str, b: str, lb: str, **kw: object) -> tuple[str, str] | None:
+    """A number conflict between sentences of two languages (no words to compare)."""
+    fa, fb = analyze_sentence(a, la), analyze_sentence(b, lb)
+    hit = number_conflict(a, fa, b, fb, 0.02, None, False, subjects=False, articles=(a, b), **kw)  # type: ignore[arg-type]
+    return (hit[0].text, hit[1].text) if hit else None
+
+
+def test_a_change_and_a_level_are_two_quantities() -> None:
+    assert _cross("Vexor lost $40 billion in market value on Monday.", "en",
+                  "Vexor war am Montag noch 900 Milliarden Dollar wert.", "de") is None
+    assert _cross("Les actions Vexor ont chuté de 12 %, à 71 dollars.", "fr",
+                  "Vexor shares fell 9% to $71.", "en") is not None  # the fall differs, the level agrees
+    assert _cross("Vexor shares fell to $71 on Monday.", "en", "Акции Vexor упали на $9.", "ru") is None
+
+
+def test_a_share_across_languages_needs_its_named_subject_on_both_sides() -> None:
+    en = "On Monday, shares of Vexor fell 12%."
+    assert _cross(en, "en", "Die Aktie von Korvani fiel am Montag um 10 Prozent.", "de") is None
+    assert _cross(en, "en", "Die Vexor-Aktie fiel am Montag um 9 Prozent.", "de") is not None
+    assert _cross(en, "en", "Акции Vexor упали на 9%.", "ru") is not None
+    assert _cross("Shares of Vexor fell 12% on Monday.", "en", "Акции Korvani упали на 9%.", "ru") is None
+    assert _cross("Les infirmières réclament une hausse de 21 %.", "fr", "The nurses want a 12 percent raise.",
+                  "en") is not None  # nothing named on either side: the sentences' closeness decides
+
+
+def test_sums_in_another_script_scale_and_bound_are_one_figure() -> None:
+    en = "Vexor lost $589 billion in market value on Monday."
+    assert _cross("Vexor perd 589 G$ de capitalisation.", "fr", en, "en") is None  # a scale letter
+    assert _cross("Vexor perd 300 G$ de capitalisation.", "fr", en, "en") is not None
+    assert _cross("Капіталізація Vexor скоротилася більш ніж на $570 млрд.", "uk", en, "en") is None  # a floor
+
+
+def test_figures_an_order_of_magnitude_apart_across_languages_are_two_quantities() -> None:
+    ru = "Президент Орлов скончался в 88 лет."
+    en = "President Orlov ended a 12-year presidency."
+    assert _cross(ru, "ru", en, "en", one_claim=True) is None  # an age and a tenure
+    assert _cross("Президент Орлов правил 9 лет.", "ru", en, "en", one_claim=True) is not None
+    assert _cross("Die Strecke bleibt mindestens 40 Tage gesperrt.", "de",
+                  "The line will stay closed for at least 4 days.", "en") is not None  # a digit added
+
+
+def test_counts_of_people_of_no_role_across_languages_need_one_claim() -> None:
+    fr, en = "Environ 40 personnes se trouvaient dans la salle.", "About 90 people were in the hall."
+    assert _cross(fr, "fr", en, "en") is None
+    assert _cross(fr, "fr", en, "en", one_claim=True) is not None
+    assert _cross("40 personnes ont été tuées dans la salle.", "fr", "90 people were killed in the hall.", "en") \
+        is not None  # one role: one count
+
+
+def test_dates_of_two_events_are_no_conflict() -> None:
+    from storycheck._types import DateMention
+    from storycheck.verify._align import _event_aligned
+
+    born = DateMention("May 2, 1940", 5, 2, 1940, None, 10, 21)
+    died = DateMention("June 9, 2026", 6, 9, 2026, None, 10, 22)
+    no_year = DateMention("June 8", 6, 8, None, None, 10, 16)
+    assert not _event_aligned("She was born on May 2, 1940.", born, "She died on June 9, 2026.", died, True, True)
+    assert _event_aligned("She died on June 8.", no_year, "She died on June 9, 2026.", died, True, True,
+                          ("2026-06-10", "2026-06-10"))
+    assert not _event_aligned("Elle est morte le 8 juin.", no_year, "She died on June 9, 2026.", died, False,
+                              False, ("2026-06-10", None))  # across languages: only between sentences of one claim
+    assert not _event_aligned("It began on June 8.", no_year, "She died on June 9, 2026.", died, True, True,
+                              ("2029-01-02", None))  # the article's own year is 2029: another June
+
+
+def test_names_spelled_two_ways_are_one_name() -> None:
+    assert not entity_aligned("Cardinal Ivo Farrel", "Cardinal Ivo Ferrell", "Cardinal Ivo Farrel read it.",
+                              "Cardinal Ivo Ferrell read it.", "x", "y", False, False)
+    assert not entity_aligned("Dearest", "Dear", 'He wrote: "Dearest friends, we are sad."',
+                              'He wrote: "Dear friends, we are sad."', "x", "y", False, False)
+    assert not entity_aligned("KorvaniVexor", "Vexor", "Shares of KorvaniVexor fell.", "Shares of Vexor fell.",
+                              "x", "y", False, False)
+    assert not entity_aligned("World War III. And", "World War Three", "gambling with World War III. And so",
+                              "gambling with World War Three", "x", "y", False, False)
+    assert entity_aligned("Pelham", "Ostrova", "The deal was signed by Pelham.", "The deal was signed by Ostrova.",
+                          "x", "y", False, False)
+
+
+def test_a_whole_its_part_and_a_model_number_are_not_two_versions() -> None:
+    assert _numbers("The jet carried 150 passengers and 8 crew members.",
+                    "The jet carried 158 passengers.") is None  # 150 + 8: a whole and its part
+    assert _numbers("The jet carried 158 passengers and crew.", "The jet carried 150 passengers.") is None
+    assert _numbers("The jet carried 158 passengers.", "The jet carried 150 passengers.") is not None
+    assert _numbers("A Skyliner 525 jet crashed.", "A Skyliner 525-9 jet crashed.") is None
+    assert _cross("An Bord waren 158 Menschen (150 Passagiere und 8 Besatzungsmitglieder).", "de",
+                  "The jet carried 158 passengers.", "en", one_claim=True) is None
+
+
+def test_credits_and_abbreviations_are_no_name_swaps() -> None:
+    assert not entity_aligned("Pa", "Pennsylvania", "The rally in Corvale, Pa. ended early.",
+                              "The rally in Corvale, Pennsylvania ended early.", "x", "y", False, False)
+    assert not entity_aligned("LENA ORSO", "MIRA VANT", "(Photo by LENA ORSO / AFP) The plant closed.",
+                              "(Photo by MIRA VANT / AFP) The plant closed.", "x", "y", False, False)
+
+
+def test_people_not_named_against_authorities_not_named_is_one_sourcing() -> None:
+    anon = _sent("The fire at the mill was set on purpose, a source told the Corvale Courier.")
+    assert not attribution_aligned(anon, _sent("Authorities said the fire at the mill was set on purpose."))
+    assert not attribution_aligned(_sent("A witness told the Courier she saw a man on the mill roof."),
+                                   _sent("Witnesses said they saw a man on the mill roof."))
+    assert attribution_aligned(_sent("The fire at the mill was set on purpose, a source told the Corvale Courier."),
+                               _sent("Mayor Ivo Pelham said the fire at the mill was set on purpose."))
+
+
+def test_a_change_is_read_near_its_figure() -> None:
+    from storycheck.verify._align import _is_change
+
+    def change(text: str) -> bool:
+        return _is_change(text, analyze_sentence(text).quantities[0])
+
+    assert change("Vexor lost close to $600 billion on Monday.")  # 'close to' is no destination
+    assert not change("Monday's losses brought Vexor's market value back under $3 trillion.")
+    assert not change("Vexor shares fell to $71 on Monday.")
+    assert change("Die Vexor-Aktie ist am Montag um 9 Prozent eingebrochen.")

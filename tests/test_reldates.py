@@ -165,3 +165,17 @@ def test_a_weekday_against_a_date_of_the_same_event_is_flagged_in_alignment() ->
                       same_language=True, negators=frozenset(), published=(THURSDAY, THURSDAY),
                       languages=("en", "en"), one_claim=True)
         assert (got is not None and got.type == "date") is flagged
+
+
+def test_yesterday_is_compared_with_dates_but_not_with_other_relative_words() -> None:
+    from storycheck.verify._typed import _date_conflict
+
+    def both(text: str, published: str = THURSDAY) -> list[DateMention]:
+        f = _facts(text, "en", published)
+        return f.dates + f.relative_dates
+
+    yesterday = both("The dockers walked out yesterday.")
+    assert _date_conflict(yesterday, both("The dockers walked out on June 11."), None) is None
+    assert _date_conflict(yesterday, both("The dockers walked out on June 9."), None) is not None
+    assert _date_conflict(yesterday, both("The dockers walked out today.", "2025-06-11T09:00:00+02:00"), None) is None
+    assert _date_conflict(yesterday, both("The dockers walked out today."), None) is None  # ongoing, not a date

@@ -81,6 +81,16 @@ def _weekday_only(m: DateMention) -> bool:
     return m.weekday is not None and not (m.month and m.day)
 
 
+def _relative(m: DateMention) -> bool:
+    """A relative date word ("yesterday", "last week"): no month, day, year or weekday of its own."""
+    return m.month is None and m.day is None and m.year is None and m.weekday is None and m.resolved is not None
+
+
+def _loose(m: DateMention) -> bool:
+    """A mention that names a day only through the publication date: a weekday alone or a relative word."""
+    return _weekday_only(m) or _relative(m)
+
+
 def _readings(m: DateMention) -> list[DateMention]:
     """The days a mention may name: a weekday alone is read as the last such day, or the
     next when its sentence speaks of the future, and a tense the words do not show ("the
@@ -117,7 +127,9 @@ def _date_conflict(
         if carried is not None and _carried_day(d, carried):
             continue
         for e in ev:
-            if _weekday_only(d) or _weekday_only(e):
+            if _relative(d) and _relative(e):
+                continue  # "yesterday" against "today": both only say when each article was written
+            if _loose(d) or _loose(e):
                 if _weekday_conflict(d, e) and not any(_names_day_of(x, e) for x in claim):
                     return d, e
                 continue
@@ -230,7 +242,7 @@ def find_contradiction(
     hit_n = _number_conflict(claim.quantities, evidence.quantities, tolerance, carried)
     if hit_n:
         return Contradiction("number", hit_n[0].text, hit_n[1].text, article, sentence)
-    hit_d = _date_conflict(claim.dates, evidence.dates, carried)
+    hit_d = _date_conflict(claim.dates + claim.relative_dates, evidence.dates + evidence.relative_dates, carried)
     if hit_d:
         return Contradiction("date", hit_d[0].text, hit_d[1].text, article, sentence)
     if texts is not None and names is not None:

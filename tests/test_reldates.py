@@ -179,3 +179,16 @@ def test_yesterday_is_compared_with_dates_but_not_with_other_relative_words() ->
     assert _date_conflict(yesterday, both("The dockers walked out on June 9."), None) is not None
     assert _date_conflict(yesterday, both("The dockers walked out today.", "2025-06-11T09:00:00+02:00"), None) is None
     assert _date_conflict(yesterday, both("The dockers walked out today."), None) is None  # ongoing, not a date
+
+
+def test_a_headline_and_a_clause_get_their_dates_resolved_too() -> None:
+    from storycheck.story._claims import _clause_sentence
+    from storycheck.verify._verify import _units
+
+    art = segment_article(Article(id="a", published=THURSDAY, title="Dockers walk out on Wednesday",
+                                  text="The dockers walked out on Wednesday, and the port closed."))
+    head = _units(art)[0]
+    assert head.index == -1 and head.facts is not None
+    assert [d.resolved for d in head.facts.dates] == [_day(date(2025, 6, 11))]
+    clause = _clause_sentence(art.sentences[0], "The dockers walked out on Wednesday", art.published)
+    assert clause.facts is not None and [d.resolved for d in clause.facts.dates] == [_day(date(2025, 6, 11))]

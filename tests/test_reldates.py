@@ -97,3 +97,98 @@ def test_segmenting_an_article_resolves_its_dates():
     a = segment_article(Article(id="a", published=SATURDAY, text=text))
     assert a.sentences[0].facts.dates[0].resolved == _day(date(2025, 12, 2))
     assert a.sentences[1].facts.relative_dates[0].resolved == _day(date(2025, 12, 5))
+
+
+# -- the date contradiction decision (verify/_typed.py, verify/_align.py) ---------------------------
+
+THURSDAY = "2025-06-12T09:00:00+02:00"  # Thursday 12 June 2025, in the outlet's own zone
+
+
+def _dated(text: str, language: str = "en", published: str | None = THURSDAY) -> list[DateMention]:
+    return _facts(text, language, published).dates
+
+
+def _conflict(a: str, b: str, language: str = "en", published: str | None = THURSDAY) -> tuple[str, str] | None:
+    from storycheck.verify._typed import _date_conflict
+
+    hit = _date_conflict(_dated(a, language, published), _dated(b, language, published), None)
+    return (hit[0].text, hit[1].text) if hit else None
+
+
+def test_a_weekday_consistent_with_the_other_date_is_no_conflict() -> None:
+    assert _conflict("The dockers walked out on Wednesday.", "The dockers walked out on June 11.") is None
+    assert _conflict("The dockers walked out on Thursday.", "The dockers walked out on Thursday (12 June).") is None
+    assert _conflict("Die Hafenarbeiter streikten am Mittwoch.", "Die Hafenarbeiter streikten am 11. Juni.",
+                     "de") is None
+
+
+def test_a_weekday_inconsistent_with_the_other_date_is_a_conflict() -> None:
+    assert _conflict("The dockers walked out on Wednesday.",
+                     "The dockers walked out on Thursday (12 June).") in {("Wednesday", "12 June"),
+                                                                          ("Wednesday", "Thursday")}
+    assert _conflict("Die Hafenarbeiter streikten am Mittwoch.",
+                     "Die Hafenarbeiter streikten am Donnerstag, dem 12. Juni.", "de") is not None
+    # the claim naming the evidence's day too is no conflict ("from Wednesday to Thursday, 12 June")
+    assert _conflict("The dockers walked out on Wednesday and again on June 12.",
+                     "The dockers walked out on June 12.") is None
+
+
+def test_an_unresolved_weekday_falls_back_to_month_and_day() -> None:
+    assert _conflict("The dockers walked out on Wednesday.", "The dockers walked out on June 12.",
+                     published=None) is None  # no publication date: a weekday alone says nothing
+    assert _conflict("The dockers walked out on June 11.", "The dockers walked out on June 12.",
+                     published=None) == ("June 11", "June 12")
+
+
+def test_the_evidence_text_holding_the_weekdays_day_is_no_conflict() -> None:
+    from storycheck.verify._typed import Carried, _date_conflict
+
+    claim, ev = _dated("The dockers walked out on Wednesday."), _dated("The dockers walked out on June 12.")
+    carried = Carried.of([_facts("Talks failed on June 11.", published=THURSDAY)])
+    assert _date_conflict(claim, ev, carried) is None and _date_conflict(claim, ev, None) is not None
+
+
+def test_a_weekday_against_a_date_of_the_same_event_is_flagged_in_alignment() -> None:
+    from storycheck._types import Contradiction, Sentence
+    from storycheck.verify._align import confirm
+
+    def sent(text: str) -> Sentence:
+        s = Sentence(index=0, start=0, end=len(text), text=text)
+        s.facts = _facts(text, "en", THURSDAY)
+        return s
+
+    claim = sent("The dockers walked out of the harbour on Wednesday.")
+    hit = Contradiction("date", "Wednesday", "12 June", "b", 0)
+    for ev_text, flagged in (("The dockers walked out of the harbour on Thursday (12 June).", True),
+                             ("The dockers walked out of the harbour on June 11.", False)):
+        got = confirm(hit, claim, sent(ev_text), claim_article="a", ev_article="b", tol=0.02, carried=None,
+                      same_language=True, negators=frozenset(), published=(THURSDAY, THURSDAY),
+                      languages=("en", "en"), one_claim=True)
+        assert (got is not None and got.type == "date") is flagged
+
+
+def test_yesterday_is_compared_with_dates_but_not_with_other_relative_words() -> None:
+    from storycheck.verify._typed import _date_conflict
+
+    def both(text: str, published: str = THURSDAY) -> list[DateMention]:
+        f = _facts(text, "en", published)
+        return f.dates + f.relative_dates
+
+    yesterday = both("The dockers walked out yesterday.")
+    assert _date_conflict(yesterday, both("The dockers walked out on June 11."), None) is None
+    assert _date_conflict(yesterday, both("The dockers walked out on June 9."), None) is not None
+    assert _date_conflict(yesterday, both("The dockers walked out today.", "2025-06-11T09:00:00+02:00"), None) is None
+    assert _date_conflict(yesterday, both("The dockers walked out today."), None) is None  # ongoing, not a date
+
+
+def test_a_headline_and_a_clause_get_their_dates_resolved_too() -> None:
+    from storycheck.story._claims import _clause_sentence
+    from storycheck.verify._verify import _units
+
+    art = segment_article(Article(id="a", published=THURSDAY, title="Dockers walk out on Wednesday",
+                                  text="The dockers walked out on Wednesday, and the port closed."))
+    head = _units(art)[0]
+    assert head.index == -1 and head.facts is not None
+    assert [d.resolved for d in head.facts.dates] == [_day(date(2025, 6, 11))]
+    clause = _clause_sentence(art.sentences[0], "The dockers walked out on Wednesday", art.published)
+    assert clause.facts is not None and [d.resolved for d in clause.facts.dates] == [_day(date(2025, 6, 11))]

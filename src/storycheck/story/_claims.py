@@ -23,7 +23,7 @@ import numpy as np
 
 from .._time import day_of, first_of, sort_key, surely_before
 from .._types import Article, Sentence
-from ..analyze import analyze_sentence, content_words
+from ..analyze import analyze_sentence, content_words, resolve_dates
 from ..analyze._lexicon import STOPWORDS
 from ..verify._quotes import reworded
 from ..verify._typed import APPROX_TOLERANCE, same_value
@@ -220,13 +220,16 @@ def split_clauses(groups: list[list[tuple[Article, Sentence]]]) -> list[tuple[in
                     if c >= cover:
                         best, cover = gy, c
                 if best is not None:
-                    out.append((best, (a, _clause_sentence(s, part))))
+                    out.append((best, (a, _clause_sentence(s, part, a.published))))
     return out
 
 
-def _clause_sentence(s: Sentence, part: str) -> Sentence:
-    """A clause as a sentence of its own: same place and verdict, its own facts and wording."""
-    return replace(s, text=part, facts=analyze_sentence(part), quotes=[q for q in s.quotes if q.text in part])
+def _clause_sentence(s: Sentence, part: str, published: str | None = None) -> Sentence:
+    """A clause as a sentence of its own: same place and verdict, its own facts and wording
+    (its dates read against its article's publication date)."""
+    facts = analyze_sentence(part)
+    resolve_dates(facts, part, s.language, published)
+    return replace(s, text=part, facts=facts, quotes=[q for q in s.quotes if q.text in part])
 
 
 def _claim(sents: list[tuple[Article, Sentence]], articles: Sequence[Article]) -> Claim:

@@ -28,7 +28,7 @@ from ..analyze import Attribution, added_layers
 from ..analyze._lexicon import MONTHS, STOPWORDS, WEEKDAYS
 from ..lang import skeleton
 from ._names import name_key
-from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _same_entity, same_value
+from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, same_value
 
 #: Two lower bounds this many times apart ("at least 4 days" / "at least 40 days") are a changed
 #: figure, not two true floors of a count.
@@ -146,6 +146,8 @@ def _year(d: DateMention, published: str | None) -> int | None:
     """A date's year: as written, else its article's (a news article's "March 3" is of its own year)."""
     if d.year:
         return d.year
+    if not d.month and d.resolved is not None and d.resolved[0].year == d.resolved[1].year:
+        return d.resolved[0].year  # a weekday alone: the year of the day it names ("on Wednesday", 31 December)
     day = day_of(published)
     return int(day[:4]) if day and day[:4].isdigit() else None
 
@@ -584,9 +586,13 @@ def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article:
                         articles=(claim_article, ev_article))
     if n:
         return Contradiction("number", n[0].text, n[1].text, hit.article, hit.sentence)
-    for e in ef.dates:  # a date of the same event: the words around both dates share something
-        d = _date_conflict(cf.dates, [e], carried)
-        if d and _event_aligned(claim.text, d[0], ev.text, d[1], same_language, one_claim, published):
+    for e in ef.dates + ef.relative_dates:  # a date of the same event: the words around both share something
+        d = _date_conflict(cf.dates + cf.relative_dates, [e], carried)
+        if d and _event_aligned(claim.text, d[0], ev.text, d[1], same_language, one_claim, published) and (
+                not (_loose(d[0]) or _loose(d[1])) or same_claim(claim, ev)):
+            # a weekday alone names no month: a story's events fill the days of one week ("appeared
+            # on Sunday", "died on Monday, April 21"), so it is compared only between sentences whose
+            # words make one claim (sentences that only sound alike across languages are not enough)
             return Contradiction("date", d[0].text, d[1].text, hit.article, hit.sentence)
     if hit.type == "entity" and entity_aligned(hit.claim_span, hit.evidence_span, claim.text, ev.text,
                                                claim_article, ev_article, claim.index == -1, ev.index == -1):

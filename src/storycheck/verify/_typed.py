@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import lru_cache
 
 from .._types import Contradiction, DateMention, Facts, Quantity
-from ..analyze import Attribution, Layer, added_layers, content_words
+from ..analyze import Attribution, Layer, added_layers, content_words, dates_conflict
 from ..analyze._lexicon import MONTHS, WEEKDAYS
 from ._names import NameIndex, name_key
 from ._quotes import _TOKEN
@@ -65,18 +66,78 @@ def _number_conflict(
     return None
 
 
+def _carried_day(d: DateMention, carried: Carried) -> bool:
+    """Whether the evidence's whole text holds the day a claim date names."""
+    if d.month and d.day:
+        return (d.month, d.day) in carried.days
+    if d.resolved is None:
+        return False
+    first, last = d.resolved
+    return any(((first + timedelta(days=i)).month, (first + timedelta(days=i)).day) in carried.days
+               for i in range((last - first).days + 1))
+
+
+def _weekday_only(m: DateMention) -> bool:
+    return m.weekday is not None and not (m.month and m.day)
+
+
+def _relative(m: DateMention) -> bool:
+    """A relative date word ("yesterday", "last week"): no month, day, year or weekday of its own."""
+    return m.month is None and m.day is None and m.year is None and m.weekday is None and m.resolved is not None
+
+
+def _loose(m: DateMention) -> bool:
+    """A mention that names a day only through the publication date: a weekday alone or a relative word."""
+    return _weekday_only(m) or _relative(m)
+
+
+def _readings(m: DateMention) -> list[DateMention]:
+    """The days a mention may name: a weekday alone is read as the last such day, or the
+    next when its sentence speaks of the future, and a tense the words do not show ("the
+    funeral is set for Saturday") puts it a week off; so both weeks around count."""
+    if not _weekday_only(m) or m.resolved is None:
+        return [m]
+    week = timedelta(days=7)
+    first, last = m.resolved
+    return [m, replace(m, resolved=(first - week, last - week)), replace(m, resolved=(first + week, last + week))]
+
+
+def _weekday_conflict(d: DateMention, e: DateMention) -> bool:
+    """Whether a weekday alone and another date cannot name one day under any reading."""
+    return all(dates_conflict(x, y) for x in _readings(d) for y in _readings(e))
+
+
+def _names_day_of(x: DateMention, e: DateMention) -> bool:
+    """Whether claim date ``x`` names evidence date ``e``'s day (by month and day, or by
+    the days both resolve to: "Thursday" and "12 June" in an article of 12 June)."""
+    return bool(x.month and x.day and (x.month, x.day) == (e.month, e.day)) or dates_conflict(x, e) is False
+
+
 def _date_conflict(
     claim: list[DateMention], ev: list[DateMention], carried: Carried | None
 ) -> tuple[DateMention, DateMention] | None:
+    """The first claim date that names another day than an evidence date of the same kind.
+
+    A weekday alone ("on Wednesday") is compared by the day it resolves to against the
+    publication date (analyze/_reldates.py): "on Wednesday" in an article of Thursday
+    12 June names the 11th, so it agrees with "June 11" and not with "Thursday (12 June)";
+    unresolved (no publication date), it is compared with nothing, as before.
+    """
     for d in claim:
-        if carried is not None and (d.month, d.day) in carried.days:
+        if carried is not None and _carried_day(d, carried):
             continue
         for e in ev:
+            if _relative(d) and _relative(e):
+                continue  # "yesterday" against "today": both only say when each article was written
+            if _loose(d) or _loose(e):
+                if _weekday_conflict(d, e) and not any(_names_day_of(x, e) for x in claim):
+                    return d, e
+                continue
             if d.month and e.month and d.day and e.day and (d.month, d.day) != (e.month, e.day):
                 if d.year and e.year and d.year != e.year:
                     return d, e
                 if not (d.year and e.year) or d.year == e.year:
-                    if any((x.month, x.day) == (e.month, e.day) for x in claim):
+                    if any(_names_day_of(x, e) for x in claim):
                         continue
                     return d, e
             if d.year and e.year and d.year != e.year and d.month == e.month and d.day == e.day:
@@ -181,7 +242,7 @@ def find_contradiction(
     hit_n = _number_conflict(claim.quantities, evidence.quantities, tolerance, carried)
     if hit_n:
         return Contradiction("number", hit_n[0].text, hit_n[1].text, article, sentence)
-    hit_d = _date_conflict(claim.dates, evidence.dates, carried)
+    hit_d = _date_conflict(claim.dates + claim.relative_dates, evidence.dates + evidence.relative_dates, carried)
     if hit_d:
         return Contradiction("date", hit_d[0].text, hit_d[1].text, article, sentence)
     if texts is not None and names is not None:

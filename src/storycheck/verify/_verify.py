@@ -9,7 +9,7 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import added_layers, analyze_sentence
+from ..analyze import added_layers, analyze_sentence, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
 from ._align import attribution_aligned, confirm, time_conflict
@@ -253,8 +253,9 @@ def _units(art: Article) -> list[Sentence]:
     art.headline = Sentence(index=-1, start=0, end=0, text=" ".join(title.split())) if title else None
     out = ([art.headline] if art.headline else []) + list(art.sentences)
     for s in out:
-        if s.facts is None:
+        if s.facts is None:  # the headline, and sentences built without segment_article
             s.facts = analyze_sentence(s.text, s.language or art.language)
+            resolve_dates(s.facts, s.text, s.language or art.language, art.published)
     return out
 
 

@@ -26,29 +26,21 @@ def heads(pairs: list[list[str]], model_dir: Path | None = None) -> np.ndarray:
     if cache.exists():
         return np.load(cache)
     m = OnnxEntailment(d)  # batch 16, as at run time (int8 activations are quantised per batch)
-    tok, sess = m._tokenizer, m._session
+    sess = m._session
     out = np.zeros((len(pairs), 4), dtype=np.float32)
     names = [o.name for o in sess.get_outputs()]
     for b in range(0, len(pairs), m.batch_size):
-        encs = tok.encode_batch([(a, c) for a, c in pairs[b : b + m.batch_size]])
-        width = max(len(e.ids) for e in encs)
-        ids = np.zeros((len(encs), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        types = np.zeros_like(ids)
-        for r, e in enumerate(encs):
-            ids[r, : len(e.ids)] = e.ids
-            mask[r, : len(e.ids)] = 1
-            types[r, : len(e.type_ids)] = e.type_ids
-        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        got = dict(zip(names, sess.run(names, {k: v for k, v in feed.items() if k in m._inputs}), strict=True))
+        chunk = [(a, c) for a, c in pairs[b : b + m.batch_size]]
+        got = dict(zip(names, sess.run(names, m.feed(chunk)), strict=True))
         p3 = _softmax(got["logits"])
         p2 = _softmax(got["entail_logits"])[:, 1]
-        out[b : b + len(encs), 0] = p2
-        out[b : b + len(encs), 1] = p3[:, m.entail_index]
-        out[b : b + len(encs), 2] = p3[:, m.neutral_index]
-        out[b : b + len(encs), 3] = p3[:, m.contradiction_index]
+        out[b : b + len(chunk), 0] = p2
+        out[b : b + len(chunk), 1] = p3[:, m.entail_index]
+        out[b : b + len(chunk), 2] = p3[:, m.neutral_index]
+        out[b : b + len(chunk), 3] = p3[:, m.contradiction_index]
         if b % 640 == 0:
             print(f"{b}/{len(pairs)}", file=sys.stderr, flush=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
     np.save(cache, out)
     return out
 

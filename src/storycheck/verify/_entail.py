@@ -121,22 +121,13 @@ class OnnxEntailment:
         P(entails) and P(contradicts) twice."""
         out = np.zeros((len(pairs), 5), dtype=np.float32)
         for b in range(0, len(pairs), self.batch_size):
-            encs = self._tokenizer.encode_batch(list(pairs[b : b + self.batch_size]))
-            width = max(len(e.ids) for e in encs)
-            ids = np.zeros((len(encs), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            types = np.zeros_like(ids)
-            for r, e in enumerate(encs):
-                ids[r, : len(e.ids)] = e.ids
-                mask[r, : len(e.ids)] = 1
-                types[r, : len(e.type_ids)] = e.type_ids
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            chunk = pairs[b : b + self.batch_size]
             try:
-                got = self._session.run(self._outputs, {k: v for k, v in feed.items() if k in self._inputs})
+                got = self._session.run(self._outputs, self.feed(chunk))
             except Exception as exc:  # noqa: BLE001 (onnxruntime raises its own classes)
                 raise ModelError(f"{self.model_id}: the entailment model failed to run: {exc}") from None
             p = _softmax(got[0])
-            rows = out[b : b + len(encs)]
+            rows = out[b : b + len(chunk)]
             rows[:, 0] = rows[:, 3] = p[:, self.entail_index]
             if self.contradiction_index is not None:
                 rows[:, 2] = rows[:, 4] = p[:, self.contradiction_index]
@@ -147,6 +138,21 @@ class OnnxEntailment:
                 rows[:, 0] = p_entail
             rows[:, 1] = 1.0 - rows[:, 0] - rows[:, 2]
         return out
+
+    def feed(self, pairs: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+        """The model's inputs for one batch of (premise, hypothesis): word-piece ids, mask and
+        segment ids, padded to the batch's longest pair."""
+        encs = self._tokenizer.encode_batch(list(pairs))
+        width = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for r, e in enumerate(encs):
+            ids[r, : len(e.ids)] = e.ids
+            mask[r, : len(e.ids)] = 1
+            types[r, : len(e.type_ids)] = e.type_ids
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        return {k: v for k, v in feed.items() if k in self._inputs}
 
     def entail(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         return self.probs(pairs)[:, 0].copy()

@@ -234,22 +234,41 @@ def export_int8(model: CrossEncoder, work: Path) -> tuple[Path, Path]:
     return fp32, int8
 
 
-def onnx_predict(path: Path, enc: list[tuple[list[int], list[int]]], batch_size: int = 16) -> np.ndarray:
+def onnx_softmax(path: Path, enc: list[tuple[list[int], list[int]]], batch_size: int = 16) -> np.ndarray:
+    """Class probabilities (n, labels) of an exported graph, batch by batch on 2 threads."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 2
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    out = np.zeros(len(enc), dtype=np.float32)
+    rows = []
     for b in range(0, len(enc), batch_size):
         feed = {k: v.numpy() for k, v in collate(enc[b: b + batch_size], torch.device("cpu")).items()}
         logits = sess.run(["logits"], feed)[0]
         z = np.exp(logits - logits.max(1, keepdims=True))
-        out[b: b + batch_size] = (z / z.sum(1, keepdims=True))[:, 1]
-    return out
+        rows.append((z / z.sum(1, keepdims=True)).astype(np.float32))
+    return np.concatenate(rows) if rows else np.zeros((0, 2), dtype=np.float32)
+
+
+def onnx_predict(path: Path, enc: list[tuple[list[int], list[int]]], batch_size: int = 16) -> np.ndarray:
+    """P(entailment) of the two-way graph."""
+    return onnx_softmax(path, enc, batch_size)[:, 1]
 
 
 # ------------------------------------------------------------------ main
+
+def prepare_run(a: argparse.Namespace, tiny_folder: str) -> tuple[Path, Path]:
+    """A run's model folder (``--out``; the shipped one, or .cache/<tiny_folder> with ``--tiny``)
+    and scratch folder (``--work``), both made, and every random generator seeded with ``--seed``."""
+    out = a.out or (ROOT / ".cache" / tiny_folder if a.tiny else ROOT / "src" / "storycheck" / "verify" / "data" / "nli")
+    work = a.work / ("tiny" if a.tiny else "run")
+    work.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    random.seed(a.seed)
+    np.random.seed(a.seed)
+    torch.manual_seed(a.seed)
+    return out, work
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -276,13 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "nli-train", help="fp32 ONNX and scratch")
     a = ap.parse_args(argv)
 
-    out = a.out or (ROOT / ".cache" / "nli-tiny" if a.tiny else ROOT / "src" / "storycheck" / "verify" / "data" / "nli")
-    work = a.work / ("tiny" if a.tiny else "run")
-    work.mkdir(parents=True, exist_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
-    random.seed(a.seed)
-    np.random.seed(a.seed)
-    torch.manual_seed(a.seed)
+    out, work = prepare_run(a, "nli-tiny")
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.type == "cpu":
         torch.set_num_threads(min(2, os.cpu_count() or 1))

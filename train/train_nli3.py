@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locked_split  # noqa: E402
 from nli_data import held_out_doc, news_documents, read_jsonl, synthetic_pairs  # noqa: E402
 from nli_speed import ms_per_pair  # noqa: E402
-from train_nli import CrossEncoder, auc, base_model_dir, export_int8, make_tokenizer  # noqa: E402
+from train_nli import CrossEncoder, auc, base_model_dir, collate, export_int8, make_tokenizer, onnx_softmax, prepare_run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"0": "entailment", "1": "neutral", "2": "contradiction"}
@@ -175,15 +175,9 @@ def upper(model: CrossEncoder, x: torch.Tensor, mask: torch.Tensor, frozen: int)
 
 
 def pad(encs: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    width = max(len(i) for i, _ in encs)
-    ids = torch.zeros((len(encs), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    types = torch.zeros_like(ids)
-    for r, (i, t) in enumerate(encs):
-        ids[r, : len(i)] = torch.tensor(i)
-        mask[r, : len(i)] = 1
-        types[r, : len(t)] = torch.tensor(t)
-    return ids, mask, types
+    """The padded ids, mask and segment ids of a batch (train_nli.collate, on the CPU)."""
+    d = collate(encs, torch.device("cpu"))
+    return d["input_ids"], d["attention_mask"], d["token_type_ids"]
 
 
 @torch.no_grad()
@@ -211,22 +205,6 @@ def predict(model: CrossEncoder, encs: list[tuple[list[int], list[int]]]) -> np.
     for b in range(0, len(order), 64):
         idx = order[b: b + 64]
         out[idx] = torch.softmax(model(*pad([encs[i] for i in idx])), -1).numpy()
-    return out
-
-
-def onnx_probs(path: Path, encs: list[tuple[list[int], list[int]]], batch_size: int = 16) -> np.ndarray:
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    out = np.zeros((len(encs), 3), dtype=np.float32)
-    for b in range(0, len(encs), batch_size):
-        ids, mask, types = pad(encs[b: b + batch_size])
-        logits = sess.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
-                                       "token_type_ids": types.numpy()})[0]
-        z = np.exp(logits - logits.max(1, keepdims=True))
-        out[b: b + batch_size] = z / z.sum(1, keepdims=True)
     return out
 
 
@@ -286,14 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.tiny:
         a.snli, a.synthetic, a.eval_snli, a.eval_synthetic, a.max_length, a.epochs = 40, 40, 24, 24, 64, 1
         a.no_claims = True  # the claim pairs need the claim features (minutes); the tiny path does without
-    shipped = ROOT / "src" / "storycheck" / "verify" / "data" / "nli"
-    out = a.out or (ROOT / ".cache" / "nli3-tiny" if a.tiny else shipped)
-    work = a.work / ("tiny" if a.tiny else "run")
-    work.mkdir(parents=True, exist_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
-    random.seed(a.seed)
-    np.random.seed(a.seed)
-    torch.manual_seed(a.seed)
+    out, work = prepare_run(a, "nli3-tiny")
     torch.set_num_threads(min(2, os.cpu_count() or 1))
 
     t0 = time.time()
@@ -396,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     rep_torch = {k: report(torch_p[k], held[k]) for k in held}
     print("held-out (torch):", json.dumps({k: v["auc_entailment"] for k, v in rep_torch.items()}), flush=True)
     fp32, int8 = export_int8(model, work)
-    int8_p = {k: onnx_probs(int8, e) for k, e in held_enc.items()}
+    int8_p = {k: onnx_softmax(int8, e) for k, e in held_enc.items()}
     rep_int8 = {k: report(int8_p[k], held[k]) for k in held}
     print("held-out (int8):", json.dumps(rep_int8), flush=True)
     all_t = np.concatenate([torch_p[k] for k in held])

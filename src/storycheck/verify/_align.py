@@ -349,11 +349,13 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
     capitalised: then only names both ``articles`` know count);
     ``one_claim``: the two sentences say the same as a whole (across languages, a figure of
     no known role is compared only then)."""
-    for q in map(_scaled, claim.quantities):
+    claim_qs, ev_qs = [_scaled(q) for q in claim.quantities], [_scaled(e) for e in evidence.quantities]
+    figures = [*claim_qs, *ev_qs]  # as compared: a part is found among the same objects the pair is
+    for q in claim_qs:
         if not q.unit or q.unit == "@year" or (carried is not None and carried.has_quantity(q, tol)):
             continue
         bq = _bound(claim_text, q)
-        for e in map(_scaled, evidence.quantities):
+        for e in ev_qs:
             if e.unit != q.unit or e.part != q.part:
                 continue
             be = _bound(ev_text, e)
@@ -369,8 +371,7 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                 continue  # a toll that grew: the earlier article's smaller count was true when it was written
             if _other_subject(claim_text, q, ev_text, e, None if subjects else articles):
                 continue
-            if _code(claim_text, q) or _code(ev_text, e) or _whole_and_part(
-                    q, e, [*claim.quantities, *evidence.quantities]) or (
+            if _code(claim_text, q) or _code(ev_text, e) or _whole_and_part(q, e, figures) or (
                     _total(claim_text, q, claim.quantities) != _total(ev_text, e, evidence.quantities)):
                 continue  # a model number; a whole and its part; "242 passengers and crew" against passengers alone
             if _measured(q) and _is_change(claim_text, q) != _is_change(ev_text, e):

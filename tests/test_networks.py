@@ -106,3 +106,44 @@ def test_a_line_only_the_network_carries_has_no_independent_source():
     fam = next(f for f in doc["story"]["families"] if "valley" in f["members"])
     edge = fam["copies"][0]
     assert edge["evidence"]["shared_phrasing"] >= PHRASE_LINK
+
+
+# Two wholly reworded pages of one (absent) wire report that both keep its dateline, and a
+# report of the same event that files under its own name. Our own texts, written for this test.
+HARBOUR = (
+    "Storm Warning Shuts Ferries\n\n"
+    "PORT ELLAND (Norwire) — Every ferry crossing between Port Elland and the Skerrow islands was halted on "
+    "Monday as gales reached ninety kilometres an hour. "
+    "The harbour master said the first sailing would leave no earlier than Wednesday morning. "
+    "Islanders were urged to stock up on fuel and medicines."
+)
+ISLAND = (
+    "Port Elland, 4 March (Norwire): Ferries to the Skerrow islands stayed in port on Monday because of gales of "
+    "about ninety kilometres an hour. "
+    "Wednesday morning is the earliest a boat could sail again, according to the harbour master. "
+    "People on the islands have been told to buy fuel and medicine in case the storm lasts."
+)
+COAST = (
+    "PORT ELLAND (Coast Courier) — High winds kept the Skerrow ferries tied up at their moorings on Monday. "
+    "Our reporter on the quay counted eleven boats sheltering behind the breakwater."
+)
+
+
+def test_datelines_that_credit_one_filer_make_one_family():
+    from storycheck.analyze import filed_by
+
+    assert filed_by(HARBOUR) == "norwire" and filed_by(ISLAND) == "norwire"
+    assert filed_by(COAST) == "coast courier"
+    assert filed_by("LIVE (Updates) — the storm") is None  # a live blog's label, not a filer
+    assert filed_by("Ferries stopped, the harbour said (Norwire) - more later") is None  # not a dateline
+    arts = compare([Article(id="harbour", outlet="Elland Today", published="2026-03-04T08:00:00Z", text=HARBOUR),
+                    Article(id="island", outlet="Skerrow Now", published="2026-03-04T09:00:00Z", text=ISLAND),
+                    Article(id="coast", outlet="Coast Courier", published="2026-03-04T10:00:00Z", text=COAST)])
+    doc = story_document(arts)
+    fam = next(f for f in doc["story"]["families"] if "island" in f["members"])
+    assert set(fam["members"]) == {"harbour", "island"}
+    assert fam["copies"][0]["credited"] == "norwire"
+    assert next(f for f in doc["story"]["families"] if "coast" in f["members"])["members"] == ["coast"]
+    island = next(a for a in doc["articles"] if a["id"] == "island")
+    sailing = next(s for s in island["sentences"] if "Wednesday" in s["text"])
+    assert sailing["independent_sources"] == 0  # carried by the other page of the same report only

@@ -12,6 +12,7 @@ from ._attribution import (
     added_layers,
     attribute,
     escalating,
+    filed_by,
     find_quotes,
     has_layer,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "added_layers",
     "attribute",
     "escalating",
+    "filed_by",
     "find_quotes",
     "has_layer",
     "hedges",

@@ -469,3 +469,27 @@ def source_article(sentences: list[str], *, outlets: frozenset[str] = frozenset(
         out.append(Sourcing(att, quotes, continues))
         prev = att
     return out
+
+
+#: A dateline that credits who filed the text, at the start of a line near the top of a page:
+#: "WASHINGTON (AP) —", "March 26 (Reuters) -", "SEOUL, South Korea (AP) —", "Berlin (dpa):".
+#: The words before the tag (a place, a date) stay on one line and hold no sentence end.
+_FILED_BY = re.compile(r"(?m)^[ \t]*([^\W_][^\n().!?]{0,40}?[ \t])?\(([^\W\d_][\w .&'-]{1,30})\)[ \t]*(?:--|[-–—:])")
+#: Tags in that place that are not a filer: a live blog's or an update's label.
+_NOT_FILER = re.compile(r"\b(?:update[sd]?|photos?|video|live|watch|opinion|analysis|exclusive|breaking)\b",
+                        re.IGNORECASE)
+#: How far into a page a dateline may stand: a headline, a byline and a time stamp may come first.
+FILED_BY_CHARS = 1000
+
+
+def filed_by(text: str) -> str | None:
+    """The agency or outlet a page's dateline credits ("ap", "reuters"), lower case; None when it has none.
+
+    Two pages whose datelines credit the same filer carry one source's report, however each was
+    reworded; a credit inside a sentence ("… (Reuters) reported") is not a dateline."""
+    m = _FILED_BY.search(text[:FILED_BY_CHARS])
+    if m is None or _NOT_FILER.search(m.group(2)) or len(m.group(2).split()) > 4:
+        return None
+    if m.group(1) and not all(w[0].isupper() or w[0].isdigit() for w in m.group(1).replace(",", " ").split()):
+        return None  # a place or a date before the tag, every word capitalised or a figure
+    return " ".join(m.group(2).lower().split())

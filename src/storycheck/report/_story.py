@@ -63,7 +63,7 @@ def story_dict(
                     {"copy": c.copy, "parent": c.parent, "share": c.share, "changes": c.changes,
                      "added": [{"index": i, "text": text(c.copy, i)} for i in c.added],
                      "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped],
-                     "evidence": evidence_dict(c)}
+                     "evidence": evidence_dict(c), "credited": c.credited}
                     for c in f.copies
                 ],
             }
@@ -173,7 +173,12 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
             ev = c.get("evidence")
             verb = "derives from" if {"rewritten", "derived"} & set(c["changes"]) else "copies"
-            if ev and verb != "copies":
+            if c.get("credited"):
+                filer = c["credited"].upper() if len(c["credited"]) <= 4 else c["credited"]  # "AP", "dpa" reads "DPA"
+                extra += f" · both datelines credit {filer}"
+                if not c["share"]:
+                    verb = "files the same report as"
+            if ev and verb == "derives from":
                 extra += f" · {ev['aligned_claims']} claims, {ev['claim_order']:.0%} in order"
                 extra += "".join(f" · shares {x['kind']} “{x['text']}”" for x in ev["shared_innovations"][:2])
             out.append(

@@ -2,7 +2,9 @@
 
 A family is a connected group of copy pairs (sentences that reappear, see _reuse)
 and derivation pairs (the same claims in the same order, or shared innovations,
-see _derive): a rewrite that changes every word is still one source. Its likely
+see _derive): a rewrite that changes every word is still one source. Two pages
+whose datelines credit the same filer ("WASHINGTON (AP) —") carry that filer's
+report, however each reworded it, and join one family too. Its likely
 original is the member surely published before all the others (see _time), else
 the member the others align with most (the one they derive from). Each copy hangs
 under the member it copies most, never under a later one, and says how it
@@ -20,6 +22,7 @@ from typing import Literal
 from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article
+from ..analyze import filed_by
 from ._derive import Derivation, derivations
 from ._reuse import Alignment, align, word_set
 from ._translation import translation_pairs
@@ -32,6 +35,9 @@ COPY_SHARE = 0.5
 COPY_MIN_SENTENCES = 2
 #: Aligned sentences sharing fewer words than this were reworded ("spun").
 SPUN_BELOW = 0.9
+#: How much a shared dateline credit weighs when a family's tree is grown (the strongest link
+#: first): less than any aligned share, so a copy hangs under the page it copies when it has one.
+CREDIT_STRENGTH = 0.01
 
 Change = Literal["verbatim", "trimmed", "spun", "reordered", "extended", "rewritten", "derived"]
 
@@ -48,6 +54,7 @@ class Copy:
     dropped: list[int]  # sentences of the parent the copy left out
     evidence: Derivation | None = None  # claim order, shared details and innovations (None: no claim aligned)
     flipped: bool = False  # evidence.a is the copy (its pairs read (copy, parent))
+    credited: str | None = None  # the filer both pages' datelines credit ("ap"), None when they do not agree
 
 
 @dataclass
@@ -78,6 +85,18 @@ def copy_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
     return out
 
 
+def credit_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], str]:
+    """Pairs (earlier, later in input order) whose datelines credit the same filer, with that filer."""
+    filer = {a.id: filed_by(a.text) for a in articles}
+    out: dict[tuple[str, str], str] = {}
+    for x in range(len(articles)):
+        for y in range(x + 1, len(articles)):
+            f = filer[articles[x].id]
+            if f is not None and f == filer[articles[y].id]:
+                out[(articles[x].id, articles[y].id)] = f
+    return out
+
+
 def find_families(articles: Sequence[Article], derive: bool = True) -> list[Family]:
     """Every article in exactly one family; a family of one is an independent source.
 
@@ -89,10 +108,12 @@ def find_families(articles: Sequence[Article], derive: bool = True) -> list[Fami
     pairs.update(translation_pairs(articles))  # an article told again in another language is a copy
     verified = any(s.links for a in articles for s in a.sentences)
     derived = derivations(articles, pairs) if derive and verified else {}
+    credits = credit_pairs(articles)
     edges = list(pairs) + [p for p, d in derived.items() if d.linked and p not in pairs and p[::-1] not in pairs]
+    edges += list(credits)
     ids = sorted(by_id, key=lambda x: (_when(by_id[x]), x))  # input order does not change the groups
     groups = components(ids, edges)
-    families = [_family([by_id[m] for m in members], pairs, derived) for members in groups]
+    families = [_family([by_id[m] for m in members], pairs, derived, credits) for members in groups]
     return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]
 
 
@@ -103,8 +124,9 @@ def _when(a: Article) -> tuple[int, object]:
 class _Links:
     """The copy and derivation links among a family's members, either way round."""
 
-    def __init__(self, pairs: dict[tuple[str, str], Alignment], derived: dict[tuple[str, str], Derivation]) -> None:
-        self.pairs, self.derived = pairs, derived
+    def __init__(self, pairs: dict[tuple[str, str], Alignment], derived: dict[tuple[str, str], Derivation],
+                 credits: dict[tuple[str, str], str]) -> None:
+        self.pairs, self.derived, self.credits = pairs, derived, credits
 
     def copy(self, a: str, b: str) -> Alignment | None:
         return self.pairs.get((a, b)) or self.pairs.get((b, a))
@@ -112,10 +134,15 @@ class _Links:
     def derivation(self, a: str, b: str) -> Derivation | None:
         return self.derived.get((min(a, b), max(a, b)))
 
+    def credit(self, a: str, b: str) -> str | None:
+        return self.credits.get((a, b)) or self.credits.get((b, a))
+
     def strength(self, a: str, b: str) -> float:
-        """Aligned share of sentences (a copy) or of claims (a rewrite or derivation), the larger; 0 when unlinked."""
+        """Aligned share of sentences (a copy) or of claims (a rewrite or derivation), the larger;
+        CREDIT_STRENGTH for pages linked only by their datelines; 0 when unlinked."""
         al, d = self.copy(a, b), self.derivation(a, b)
-        return max(al.share if al is not None else 0.0, d.cover if d is not None and d.linked else 0.0)
+        share = max(al.share if al is not None else 0.0, d.cover if d is not None and d.linked else 0.0)
+        return share or (CREDIT_STRENGTH if self.credit(a, b) else 0.0)
 
     def claims(self, a: str, b: str) -> int:
         al, d = self.copy(a, b), self.derivation(a, b)
@@ -123,11 +150,12 @@ class _Links:
 
 
 def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment],
-            derived: dict[tuple[str, str], Derivation] | None = None) -> Family:
+            derived: dict[tuple[str, str], Derivation] | None = None,
+            credits: dict[tuple[str, str], str] | None = None) -> Family:
     fid = "f-" + hashlib.sha256("\n".join(sorted(m.id for m in members)).encode()).hexdigest()[:10]
     if len(members) == 1:
         return Family(fid, members[0].id, "alone", [members[0].id])
-    links = _Links(pairs, derived or {})
+    links = _Links(pairs, derived or {}, credits or {})
     members = sorted(members, key=lambda m: m.id)  # ties break by id, not by input order
     first = first_of({m.id: m.published for m in members})
     if first is not None:
@@ -165,12 +193,15 @@ def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
     derivation from the aligned claims; the derivation evidence either way."""
     d = links.derivation(parent.id, copy.id)
     al = links.copy(parent.id, copy.id)
-    if al is not None or d is None:
+    if al is None and d is None and links.credit(parent.id, copy.id):
+        out = Copy(copy.id, parent.id, 0.0, [], [], [])  # linked by the datelines alone: nothing aligned to list
+    elif al is not None or d is None:
         out = describe_copy(parent, copy, al, flipped=flipped)
     else:
         out = describe_derivation(parent, copy, d)
     out.evidence = d
     out.flipped = d is not None and d.a == copy.id
+    out.credited = links.credit(parent.id, copy.id)
     return out
 
 

@@ -147,3 +147,29 @@ def test_datelines_that_credit_one_filer_make_one_family():
     island = next(a for a in doc["articles"] if a["id"] == "island")
     sailing = next(s for s in island["sentences"] if "Wednesday" in s["text"])
     assert sailing["independent_sources"] == 0  # carried by the other page of the same report only
+
+
+# An original and its later copy, which drifted one figure. Our own texts, written for this test.
+MILL = (
+    "The Tarrow mill bridge reopened on Friday after two years of repairs. "
+    "The council said the work cost 42 million euros, paid from the regional roads fund. "
+    "Cyclists and walkers may cross from Saturday morning. "
+    "Lorries over twelve tonnes remain barred until the spring inspection."
+)
+MILL_COPY = MILL.replace("42 million", "24 million")
+
+
+def test_within_a_family_the_later_copy_carries_the_change():
+    def family_doc(first: str | None, second: str | None) -> dict:
+        arts = compare([Article(id="mill", outlet="Tarrow Post", published=first, text=MILL),
+                        Article(id="copy", outlet="Copy Farm", published=second, text=MILL_COPY)])
+        doc = story_document(arts)
+        assert {frozenset(f["members"]) for f in doc["story"]["families"]} == {frozenset({"mill", "copy"})}
+        return {a["id"]: next(s for s in a["sentences"] if "million" in s["text"]) for a in doc["articles"]}
+
+    dated = family_doc("2026-05-08T08:00:00Z", "2026-05-08T10:00:00Z")
+    assert dated["copy"]["contradicted_by"] == ["mill"]  # the copy drifted the figure ...
+    assert dated["copy"]["contradiction"]["type"] == "number"
+    assert dated["mill"]["contradicted_by"] == []  # ... so the original is not faulted for it
+    undated = family_doc(None, None)  # when the times cannot tell which came first, both keep it
+    assert undated["mill"]["contradicted_by"] == ["copy"] and undated["copy"]["contradicted_by"] == ["mill"]

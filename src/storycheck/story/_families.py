@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .._graph import components
 from .._time import first_of, sort_key, surely_before
-from .._types import Article
+from .._types import Article, Sentence
 from ..analyze import filed_by
 from ._derive import Derivation, derivations
 from ._reuse import Alignment, align, word_set
@@ -277,6 +277,23 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
 
     match_quotes(articles, source_of)
     name_uncarried(articles)  # after the quotes' statuses: a quote nobody else prints is an uncarried part
+    published = {a.id: a.published for a in articles}
     for a in articles:
         for s in ([a.headline] if a.headline else []) + a.sentences:
+            _leave_change_to_copy(s, a.id, fam, published)
             settle(s, source_of=source_of, own=fam.get(a.id))
+
+
+def _leave_change_to_copy(s: Sentence, article: str, fam: dict[str, str], published: dict[str, str | None]) -> None:
+    """Within a copy family the later member changed the words (a spun synonym, a drifted
+    figure), so the contradiction is the copy's: a member surely published after ``article``
+    in its own family is silent on ``s`` instead of contradicting it (its own sentence keeps the
+    contradiction). When the times cannot tell which came first, both keep it."""
+    own = fam.get(article)
+    if own is None:
+        return
+    later = {ln.article for ln in s.links if ln.stance == "contradicts" and fam.get(ln.article) == own
+             and surely_before(published.get(article), published.get(ln.article))}
+    if later:
+        s.links = [replace(ln, stance="silent", contradiction=None) if ln.article in later else ln for ln in s.links]
+        s.contradicted_by = [x for x in s.contradicted_by if x not in later]

@@ -28,9 +28,11 @@ TUNE; 2nd, 4th, 6th, 8th = REPORT) and never changes.
 Nothing of the stories' text is stored here: only folder and file names and family ids.
 
     python bench/real.py [--shared ../shared] [--stories a b] [--errors] [--json out.json] [--extra-real DIR]
+                         [--unseen-real DIR]
 
 ``--extra-real DIR`` also scores every story folder under DIR (a second set of real stories labelled the
-same way, kept outside the repository), reported apart as "extra (tuning)".
+same way, kept outside the repository), reported apart as "extra (tuning)"; ``--unseen-real DIR`` a third
+such set, reported as "extra2 (never tuned on)": stories no rule or threshold was chosen on.
 """
 
 from __future__ import annotations
@@ -319,7 +321,7 @@ def evaluate(shared: Path, stories: Iterable[str] = STORIES, embedder: Any = Non
             "errors": total["tune"].errors}
 
 
-def evaluate_extra(root: Path, log: Any = None, embedder: Any = None) -> dict[str, Any]:
+def evaluate_extra(root: Path, log: Any = None, embedder: Any = None, kind: str = "extra") -> dict[str, Any]:
     """The same scoring on every story folder under ``root`` (a second tuning set labelled like
     realnews, kept outside the repository): per story and in total, reported apart as
     "extra (tuning)". No rewrite networks are known there, so network-only lines are not counted."""
@@ -328,7 +330,7 @@ def evaluate_extra(root: Path, log: Any = None, embedder: Any = None) -> dict[st
     for folder in sorted(p for p in root.iterdir() if (p / "labels.jsonl").is_file()):
         ours, secs, _ = run_story(folder, embedder)
         sc = score_story(read_labels(folder), ours, None, story=folder.name)
-        per[folder.name] = {"set": "extra", "seconds": round(secs, 1), **sc.figures()}
+        per[folder.name] = {"set": kind, "seconds": round(secs, 1), **sc.figures()}
         total.add(sc)
         if log:
             log(f"{folder.name}: {json.dumps(per[folder.name])}")
@@ -357,11 +359,12 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
     for kind in ("tune", "report", "unseen", "all"):
         if res.get(kind) and res[kind]["gold_sentences"]:
             rows.append(line(f"**{kind.upper()}**", "", res[kind], ""))
-    extra = res.get("extra_real")
-    if extra:
-        for name, r in extra["stories"].items():
-            rows.append(line(name, "EXTRA (tuning)", r, f"{r['seconds']:.0f}"))
-        rows.append(line("**EXTRA (tuning)**", "", extra["extra"], ""))
+    for key, label in (("extra_real", "EXTRA (tuning)"), ("unseen_real", "EXTRA2 (never tuned on)")):
+        extra = res.get(key)
+        if extra:
+            for name, r in extra["stories"].items():
+                rows.append(line(name, label, r, f"{r['seconds']:.0f}"))
+            rows.append(line(f"**{label}**", "", extra["extra"], ""))
     rows += ["", "TUNE (rules chosen on these): " + ", ".join(res["tune_stories"]) + "; REPORT (measured only): "
              + ", ".join(res["report_stories"]) + " (fixed once: alphabetical alternation of the folder names); "
              "UNSEEN: " + ", ".join(UNSEEN) + ", the REPORT stories no choice of any round saw.",
@@ -394,6 +397,9 @@ def main() -> None:
     ap.add_argument("--extra-real", type=Path, metavar="DIR",
                     help="also score every story folder under DIR (labelled like realnews), reported apart as "
                          "'extra (tuning)'")
+    ap.add_argument("--unseen-real", type=Path, metavar="DIR",
+                    help="also score every story folder under DIR, reported apart as 'extra2 (never tuned on)': "
+                         "real stories labelled like realnews that no choice may look at")
     args = ap.parse_args()
     if not (args.shared / "realnews").is_dir():
         sys.exit(f"no realnews under {args.shared}")
@@ -403,6 +409,10 @@ def main() -> None:
         if not args.extra_real.is_dir():
             sys.exit(f"no folder {args.extra_real}")
         res["extra_real"] = evaluate_extra(args.extra_real, log=lambda m: print(m, file=sys.stderr))
+    if args.unseen_real:
+        if not args.unseen_real.is_dir():
+            sys.exit(f"no folder {args.unseen_real}")
+        res["unseen_real"] = evaluate_extra(args.unseen_real, log=lambda m: print(m, file=sys.stderr), kind="extra2")
     print("\n".join(table(res)))
     if args.errors:
         for e in res["errors"]:

@@ -771,12 +771,18 @@ def bench_real(shared: Path) -> dict:
     """Contradictions, carried, invented sourcing and network-only lines on real coverage (bench/real.py):
     TUNE and REPORT stories apart; the 0.8.0 figures (bench/results/real_0.8.0.json) beside them."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from real import evaluate, table
+    from real import evaluate, evaluate_extra, table
 
     if not (shared / "realnews").is_dir():
         return {"skipped": f"{shared}/realnews not found"}
     res = evaluate(shared, log=lambda m: print(m, file=sys.stderr))
     res.pop("errors")
+    # more real stories labelled the same way, kept beside the repository (never in it) where collected:
+    # extra-real chosen on like TUNE, extra-real2 never looked at by any choice
+    for key, folder, kind in (("extra_real", ROOT.parent / "extra-real", "extra"),
+                              ("unseen_real", ROOT.parent / "extra-real2", "extra2")):
+        if folder.is_dir():
+            res[key] = evaluate_extra(folder, log=lambda m: print(m, file=sys.stderr), kind=kind)
     base = RESULTS / "real_0.8.0.json"
     res["table"] = table(res, json.loads(base.read_text()) if base.exists() else None)
     return res

@@ -53,12 +53,12 @@ CONFIDENT = 0.8
 #: survived" / "one person survived"); two that both say it ("no one" / "nobody") agree.
 NEGATIVE = NEGATIONS | frozenset("no none nobody nothing never zero without".split())
 #: Words of quantity, exclusivity or a reversed course: one of them in one sentence and not in the
-#: other can turn a claim into its opposite ("only", "all", "refused", "stopped", "kept").
+#: other can turn a claim into its opposite ("only", "all", "refused", "stopped"). Only the stopping
+#: side of a reversal is listed ("keep" stays out: "kept quiet" says what "said nothing" says).
 TURNS = frozenset(
     "only all every both sole lone single one "
     "refuse refused refuses reject rejected rejects cancel cancelled canceled cancels halt halted halts "
-    "stop stopped stops keep keeps kept continue continued continues resume resumed resumes "
-    "suspend suspended suspends".split()
+    "stop stopped stops suspend suspended suspends".split()
 )
 #: Every cue word. On real coverage the model's contradiction class does not tell a conflict from a
 #: paraphrase by itself (AUC 0.55 on the aligned pairs of the tuning stories), so it only judges

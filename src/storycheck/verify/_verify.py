@@ -391,14 +391,16 @@ def settle(
     A typed mismatch wins when more sources contradict the sentence than carry it
     (in a tie the sentence's own source is the casting vote: two outlets against one).
     A copy that drifted a number or a date from its own family still contradicts it;
-    a negation flip or an untyped conflict (``claim``) inside a family does not, because
-    spinning rewords freely ("chose to stay silent" → "chose to say nothing").
+    a negation flip or an untyped conflict (``claim``, or a possible one) inside a family does
+    not, because spinning rewords freely ("chose to stay silent" → "chose to say nothing").
     """
     key = source_of or (lambda a: a)
     support = {key(ln.article) for ln in s.links if ln.stance == "carries"} - {own}
     against = [ln for ln in s.links if ln.stance == "contradicts" and not (
         source_of is not None and key(ln.article) == own and ln.contradiction is not None
         and ln.contradiction.type in ("negation", "claim"))]
+    if source_of is not None:  # a copy rewording its own family is no conflict, possible or not
+        s.possible_conflicts = [c for c in s.possible_conflicts if key(c.article) != own]
     s.independent_sources = len(support) if source_of else None
     s.only_in_copies = bool(source_of) and not support and any(ln.stance == "carries" for ln in s.links)
     counted = [ln for ln in s.links if key(ln.article) != own or source_of is None]

@@ -1,8 +1,8 @@
 """Conflicts without a typed slot, from the entailment model's contradiction class.
 
 The typed checks (number, date, time, name, quote, attribution) catch a conflict only where a
-slot can be compared. "No survivors" against "one survivor was pulled out", or "police shot the
-gunman" against "Secret Service snipers shot the gunman", have no such slot. Here the bundled
+slot can be compared. "Nobody survived" against "one person survived", or "the council will keep
+funding the ferry" against "... will stop funding the ferry", have no such slot. Here the bundled
 3-way entailment model (verify/data/nli, docs/nli_model.md) reads such pairs, but only **aligned**
 ones, because on real coverage its contradiction class fires on any two sentences of a story
 that say different things (docs/how-it-works.md, "Conflicts without a typed slot"):
@@ -21,7 +21,9 @@ The model reads only pairs whose changed words include a polarity or quantity wo
 P(contradicts) is the mean of the two. From ``CONFIDENT`` on the other article contradicts the
 sentence (type ``claim``, in ``contradicted_by``); from ``POSSIBLE`` on it is a
 ``possible_conflicts`` entry, which never changes the verdict. Every threshold was chosen on the
-TUNE stories of ../shared/realnews and the extra tuning set (bench/real.py).
+TUNE stories of ../shared/realnews and the extra tuning set (bench/real.py). A change of agent
+("police shot the gunman" / "federal snipers shot the gunman") has no cue word and is not read: the
+model gives such pairs about 0.5, as it gives paraphrases.
 """
 
 from __future__ import annotations

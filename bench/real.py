@@ -7,6 +7,7 @@ read, segment, drop furniture, `compare_document`). Scoring follows ../shared/re
   ``contradicted``; recall: of the ``contradicted`` gold sentences, the share with any ``contradicted_by``;
 - carried balanced accuracy over ``carried`` / ``not_carried`` gold sentences, ours "carried" =
   ``supported_by`` not empty (copies included);
+- possible conflicts real: of our sentences with any ``possible_conflicts``, the share labelled ``contradicted``;
 - invented sourcing flagged: of the ``sourcing_added`` gold sentences, the share whose verdict is not
   ``supported``;
 - independent sources of lines that only one rewrite network carries (FAMILIES below, read off each
@@ -114,6 +115,7 @@ class Ours:
     independent_sources: int | None = None
     text: str = ""
     contradiction: dict[str, Any] | None = None
+    possible: tuple[str, ...] = ()  # articles in possible_conflicts
 
 
 @dataclass
@@ -123,6 +125,8 @@ class Score:
     flagged: int = 0  # our sentences with a contradicted_by (and a gold label)
     flagged_right: int = 0  # ... labelled contradicted
     flagged_unlabelled: int = 0  # ... no gold span overlaps them (left out of precision)
+    possible: int = 0  # our sentences with possible_conflicts (and a gold label)
+    possible_right: int = 0  # ... labelled contradicted
     contradicted: int = 0  # gold contradicted sentences
     contradicted_found: int = 0  # ... with a contradicted_by
     carried: int = 0
@@ -155,6 +159,8 @@ class Score:
             "contradiction_recall": ratio(self.contradicted_found, self.contradicted),
             "flagged": self.flagged, "flagged_right": self.flagged_right,
             "flagged_unlabelled": self.flagged_unlabelled,
+            "possible_precision": ratio(self.possible_right, self.possible),
+            "possible": self.possible, "possible_right": self.possible_right,
             "contradicted": self.contradicted, "contradicted_found": self.contradicted_found,
             "carried_balanced_accuracy": round((tpr + tnr) / 2, 3) if tpr is not None and tnr is not None else None,
             "carried_tpr": tpr, "carried_tnr": tnr, "carried": self.carried, "not_carried": self.not_carried,
@@ -186,7 +192,9 @@ def ours_from_document(doc: dict[str, Any], file_of: dict[str, str]) -> list[Our
                             supported_by=tuple(file_of.get(x, x) for x in s["supported_by"]),
                             contradicted_by=tuple(file_of.get(x, x) for x in s["contradicted_by"]),
                             independent_sources=s.get("independent_sources"), text=s["text"],
-                            contradiction=s.get("contradiction")))
+                            contradiction=s.get("contradiction"),
+                            possible=tuple(file_of.get(c["article"], c["article"])
+                                           for c in s.get("possible_conflicts", []))))
     return out
 
 
@@ -250,12 +258,16 @@ def score_story(labels: Sequence[dict[str, Any]], ours: Sequence[Ours],
             sc.network_sources += n
             sc.network_lines_one += n <= 1
     for o in ours:
-        if not o.contradicted_by:
-            continue
         golds = assigned.get(id(o))
         if not golds:
             best = _best(gold_by_file.get(o.file, ()), o.start, o.end)
             golds = [best.row] if best is not None else []
+        if o.possible and golds:
+            sc.possible += 1
+            sc.possible_right += any(g["label"] == "contradicted" for g in golds)
+            sc.errors.append({**_error("possible", story, golds[0], o), "possible": list(o.possible)})
+        if not o.contradicted_by:
+            continue
         if not golds:
             sc.flagged_unlabelled += 1
             continue
@@ -343,8 +355,8 @@ def _fmt(x: float | None) -> str:
 
 def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[str]:
     rows = ["| story | set | contradiction precision | recall | carried BAcc (TPR / TNR) | invented sourcing "
-            "not `supported` | network-only lines counted as ≤ 1 source | seconds |",
-            "|---|---|---|---|---|---|---|---|"]
+            "not `supported` | network-only lines counted as ≤ 1 source | possible conflicts real | seconds |",
+            "|---|---|---|---|---|---|---|---|---|"]
 
     def line(name: str, kind: str, r: dict[str, Any], secs: str = "") -> str:
         return (f"| {name} | {kind} | {_fmt(r['contradiction_precision'])} ({r['flagged_right']} of {r['flagged']}) | "
@@ -352,7 +364,9 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
                 f"{_fmt(r['carried_balanced_accuracy'])} ({_fmt(r['carried_tpr'])} / {_fmt(r['carried_tnr'])}) | "
                 f"{r['sourcing_flagged']} of {r['sourcing_added']} | "
                 f"{r['network_lines_one_source']} of {r['network_lines']} "
-                f"(mean {_fmt(r['network_lines_mean_sources'])}) | {secs} |")
+                f"(mean {_fmt(r['network_lines_mean_sources'])}) | "
+                f"{_fmt(r.get('possible_precision'))} ({r.get('possible_right', 0)} of {r.get('possible', 0)}) | "
+                f"{secs} |")
 
     for name, r in res["stories"].items():
         rows.append(line(name, r["set"].upper(), r, "–" if r.get("seconds") is None else f"{r['seconds']:.0f}"))
@@ -371,7 +385,8 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "Scoring as ../shared/realnews/README.md says (sentence level, gold spans matched to our sentences by "
              "character overlap, headlines included); network-only lines: gold `carried` sentences whose listed "
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
-             "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1."]
+             "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1. Possible conflicts real: of our "
+             "sentences with any `possible_conflicts`, the share labelled `contradicted`."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:

@@ -73,7 +73,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Contradiction:
-    type: Literal["number", "date", "time", "entity", "negation", "quote", "attribution"]
+    type: Literal["number", "date", "time", "entity", "negation", "quote", "attribution", "claim"]
     claim_span: str
     evidence_span: str
     article: str
@@ -86,6 +86,17 @@ class Uncarried:
     quote (``quote``), or a figure (``number``) or full name (``name``) no other article states."""
 
     kind: Literal["source", "quote", "number", "name"]
+    text: str
+
+
+@dataclass(frozen=True)
+class PossibleConflict:
+    """A sentence of another article that the entailment model reads as contradicting this one,
+    but not surely enough for ``contradicted_by`` (verify/_untyped.py)."""
+
+    article: str
+    sentence: int
+    probability: float  # P(contradicts), the mean of the two reading directions
     text: str
 
 
@@ -125,6 +136,7 @@ class Sentence:
     independent_sources: int | None = None  # copy families other than its own that carry it
     only_in_copies: bool = False  # carried, but only by copies of its own article
     uncarried: list[Uncarried] = field(default_factory=list)  # what of a carried sentence no carrier gives
+    possible_conflicts: list[PossibleConflict] = field(default_factory=list)  # less certain untyped conflicts
     language: str | None = None  # ISO 639-1, only where the sentence's language differs from its article's
 
 

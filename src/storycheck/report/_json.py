@@ -81,6 +81,8 @@ def _sentence(s: Sentence) -> dict[str, Any]:
         "independent_sources": s.independent_sources,
         "only_in_copies": s.only_in_copies,
         "uncarried": [{"kind": u.kind, "text": u.text} for u in s.uncarried],
+        "possible_conflicts": [{"article": c.article, "sentence": c.sentence, "probability": c.probability,
+                                "text": c.text} for c in s.possible_conflicts],
         **({"language": s.language} if s.language else {}),  # only where it differs from the article's
         "hedges": list(s.hedges),
         "loaded": list(s.loaded),

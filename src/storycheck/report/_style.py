@@ -39,6 +39,9 @@ def sourcing_lines(s: dict, names: dict[str, str]) -> list[str]:  # type: ignore
     if s.get("uncarried"):
         out.append("embellished: carried, but no carrier gives " + "; ".join(
             f"{u['kind']} “{u['text']}”" for u in s["uncarried"]))
+    for c in s.get("possible_conflicts") or []:
+        out.append(f"possible conflict ({c['probability']:.2f}, entailment model; not a verdict): "
+                   f"{names.get(c['article'], c['article'])} says “{c['text']}”")
     if s.get("only_in_copies"):
         out.append("carried only by copies of this article (one source)")
     elif s.get("independent_sources"):

@@ -21,6 +21,7 @@ from ._model import ClaimModel
 from ._quotes import reworded
 from ._source import Source, evidence_pair, prepare_sentences
 from ._typed import attribution_conflict
+from ._untyped import conflict_model, find_conflicts
 
 _NEGATORS = frozenset(NEGATIONS)
 
@@ -168,10 +169,11 @@ def verify_articles(
                     return True
         return False
 
+    stances_of: dict[tuple[int, int], list[tuple[Link, np.ndarray | None]]] = {}
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
-            stances: list[tuple[Link, np.ndarray | None]] = []
+            stances: list[tuple[Link, np.ndarray | None]] = stances_of.setdefault((ai, i), [])
             for bi in sorted(others_of[ai] + cross_of[ai]):
                 if bi in cross_of[ai] or (i in foreign[ai] and bi in views):
                     stances.append((cross_stance(s, mvecs[ai][i], s.language or langs[ai], views[bi], opts,
@@ -188,7 +190,10 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            _record(s, stances, opts)
+    # conflicts without a typed slot: the entailment model on the aligned pairs only (_untyped)
+    find_conflicts(units, stances_of, [lang == "en" for lang in langs], [a.id for a in articles], conflict_model)
+    for (ai, i), stances in stances_of.items():
+        _record(units[ai][i], stances, opts)
     for ai, us in enumerate(units):
         if langs[ai] != "en":
             for s in us:
@@ -386,14 +391,16 @@ def settle(
     A typed mismatch wins when more sources contradict the sentence than carry it
     (in a tie the sentence's own source is the casting vote: two outlets against one).
     A copy that drifted a number or a date from its own family still contradicts it;
-    a negation flip inside a family does not, because spinning rewords freely
-    ("chose to stay silent" → "chose to say nothing").
+    a negation flip or an untyped conflict (``claim``, or a possible one) inside a family does
+    not, because spinning rewords freely ("chose to stay silent" → "chose to say nothing").
     """
     key = source_of or (lambda a: a)
     support = {key(ln.article) for ln in s.links if ln.stance == "carries"} - {own}
     against = [ln for ln in s.links if ln.stance == "contradicts" and not (
         source_of is not None and key(ln.article) == own and ln.contradiction is not None
-        and ln.contradiction.type == "negation")]
+        and ln.contradiction.type in ("negation", "claim"))]
+    if source_of is not None:  # a copy rewording its own family is no conflict, possible or not
+        s.possible_conflicts = [c for c in s.possible_conflicts if key(c.article) != own]
     s.independent_sources = len(support) if source_of else None
     s.only_in_copies = bool(source_of) and not support and any(ln.stance == "carries" for ln in s.links)
     counted = [ln for ln in s.links if key(ln.article) != own or source_of is None]

@@ -19,14 +19,15 @@ confirms a mismatch before a sentence is marked contradicted:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
 from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
 from ..analyze import Attribution, added_layers
-from ..analyze._lexicon import MONTHS, STOPWORDS, WEEKDAYS
-from ..lang import skeleton
+from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
+from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
 from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, same_value
 
@@ -315,10 +316,24 @@ def _scaled(q: Quantity) -> Quantity:
 _TOTAL = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:and|und|et|и|і|та|e|y|és)\s+(?!\d)[^\W\d_]{3,}", re.IGNORECASE)
 
 
+@functools.cache
+def _number_words() -> frozenset[str]:
+    """Number words of every language we read ("twelve", "zwölf", "douze", "двенадцать")."""
+    words = set(NUMBER_WORDS)
+    for code in LEXICON_LANGUAGES:
+        lx = lexicon(code)
+        if lx is not None:
+            words |= set(lx.number_words)
+    return frozenset(words)
+
+
 def _total(text: str, q: Quantity, figures: list[Quantity]) -> bool:
-    """A count of two groups at once ("242 passengers and crew"), not of one group with its own figure."""
+    """A count of two groups at once ("242 passengers and crew"), not of one group with its own
+    figure ("232 passengers and twelve crew": the second group has a count of its own)."""
     m = None if _measured(q) else _TOTAL.match(text[q.end :])
-    return m is not None and not any(q.end < x.start < q.end + m.end() for x in figures)
+    if m is None or text[q.end : q.end + m.end()].split()[-1].lower() in _number_words():
+        return False
+    return not any(q.end < x.start < q.end + m.end() for x in figures)
 
 
 def _code(text: str, q: Quantity) -> bool:
@@ -604,17 +619,20 @@ def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article:
 # -- times of day ------------------------------------------------------------------------------
 
 _ZONES = {"et": "ET", "edt": "ET", "est": "ET", "ct": "CT", "cdt": "CT", "cst": "CT", "pt": "PT", "pdt": "PT",
-          "pst": "PT", "gmt": "UTC", "utc": "UTC", "cet": "CET", "cest": "CET", "msk": "MSK", "bst": "BST"}
-_LOCAL = (r"local\s+time|heure\s+locale|ortszeit|по\s+местному\s+времени|за\s+місцевим\s+часом|helyi\s+idő\w*|"
-          r"ora\s+locale|hora\s+local")
+          "pst": "PT", "gmt": "UTC", "utc": "UTC", "cet": "CET", "cest": "CET", "msk": "MSK", "bst": "BST",
+          "ist": "IST"}
+_LOCAL = (r"local\s+time|heure\s+locale|ortszeit|lokalzeit|по\s+местному\s+времени|за\s+місцевим\s+часом|"
+          r"helyi\s+idő\w*|ora\s+locale|hora\s+local")
+_ZONE_WORDS = r"ET|EDT|EST|CT|CDT|CST|PT|PDT|PST|GMT|UTC|CET|CEST|MSK|BST|IST"
 _TIME = re.compile(
-    r"(?<![\d.:,])(?:(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:GMT|UTC))|(?P<h>[01]?\d|2[0-3])"
+    rf"(?<![\d.:,])(?:(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:(?-i:{_ZONE_WORDS})\b|hrs\b|hours\b))|(?P<h>[01]?\d|2[0-3])"
     r"(?:(?P<sep>[:h]|\.(?=\d\d\s*(?:[ap]\.?m|uhr|óra|ч)))(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?(?![a-z]))?)"
-    rf"(?:\s*(?:uhr|óra(?:kor)?|ч\.?)\b)?\s*(?:\(?\s*(?P<zone>ET|EDT|EST|CT|CDT|CST|PT|PDT|PST|GMT|UTC|CET|"
-    rf"CEST|MSK|BST)\b|(?P<local>{_LOCAL}))?",
+    rf"(?:\s*(?:uhr|óra(?:kor)?|ч\.?|hrs)\b)?\s*(?:\(?\s*(?P<zone>(?-i:{_ZONE_WORDS}))\b|(?P<local>{_LOCAL})|"
+    r"(?P<place>(?-i:[A-Z][a-z]{2,}))\s+time\b)?",
     re.IGNORECASE,
 )
-_AROUND = re.compile(r"(?:about|around|approximately|roughly|shortly\s+(?:after|before)|vers|environ|около|примерно|"
+_AROUND = re.compile(r"(?:about|around|approximately|roughly|(?:shortly|a\s+little|just)\s+(?:after|before)|"
+                     r"vers|environ|около|примерно|"
                      r"близько|приблизно|gegen|etwa|circa|körül|mintegy|intorno\s+alle?)\s*(?:à|a|at|um|в|о|alle)?\s*$",
                      re.IGNORECASE)
 _AROUND_AFTER = re.compile(r"^\s*(?:óra\s*)?körül", re.IGNORECASE)
@@ -642,7 +660,7 @@ def times(text: str) -> list[tuple[str, str | None, int, bool]]:
                     text[m.end():m.end() + 1].isdigit() or text[max(0, m.start() - 1):m.start()] in ("/", "-")):
                 continue
         zone = m.group("zone")
-        frame = _ZONES.get(zone.lower()) if zone else ("local" if m.group("local") else None)
+        frame = _ZONES.get(zone.lower()) if zone else ("local" if m.group("local") else m.group("place"))
         approx = bool(_AROUND.search(text[max(0, m.start() - 30) : m.start()]) or _AROUND_AFTER.match(text[m.end():]))
         out.append((m.group(0).strip(" ("), frame, h * 60 + mi, approx))
     return out
@@ -666,3 +684,48 @@ def time_conflict(claim_text: str, ev_text: str) -> tuple[str, str] | None:
             if diff > (30 if ta[3] or tb[3] else 0):
                 return ta[0], tb[0]
     return None
+
+
+# -- the time of the lead's event ----------------------------------------------------------------
+
+#: How many sentences of an article (its headline counted) make its lead: a news article gives
+#: the time of its main event there. Chosen on the TUNE stories and /work/extra-real.
+LEAD_SENTENCES = 5
+#: Words that make a time one planned, not one that happened ("was scheduled to arrive at 18:25").
+_PLANNED = re.compile(r"\b(?:scheduled|due|expected|planned|set\s+to|geplant|planmäßig|vorgesehen|sollte|prévu\w*|"
+                      r"devait|запланирован\w*|планирова\w*|должен|должна|планува\w*|мав|мала|tervezett|kellett|"
+                      r"previst\w*|programad\w*|esperaba)\b", re.IGNORECASE)
+#: A time right after a date or a year is a timestamp of the page ("19 July 2024, 10:58").
+_STAMPED = re.compile(r"(?:\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\s*[,|–—-]?\s*$")
+
+
+#: A lead's time: its position among the article's texts, and the time as ``times`` reads it.
+Lead = tuple[int, tuple[str, str | None, int, bool]]
+
+
+def lead_time(texts: list[str]) -> Lead | None:
+    """The time of day an article's lead gives its event: (position in ``texts``, the time as
+    ``times`` reads it), the first time of its first LEAD_SENTENCES texts (headline included)
+    that is no planned time and no page timestamp; None when the lead gives none."""
+    for k, text in enumerate(texts[:LEAD_SENTENCES]):
+        for t in times(text):
+            at = text.find(t[0])
+            before = text[max(0, at - 60) : at]
+            if _STAMPED.search(before) or _PLANNED.search(before):
+                continue
+            return k, t
+    return None
+
+
+def lead_conflict(own: Lead | None, other: Lead | None) -> tuple[str, str] | None:
+    """(own span, other span) when two articles' leads time their event differently in one
+    frame (by more than half an hour when either time is approximate): the two leads report
+    one event, so its time is one slot. A time-zone shift is no conflict (frames differ)."""
+    if own is None or other is None:
+        return None
+    ta, tb = own[1], other[1]
+    if (ta[1] or "local") != (tb[1] or "local"):
+        return None
+    diff = abs(ta[2] - tb[2])
+    diff = min(diff, 1440 - diff)
+    return (ta[0], tb[0]) if diff > (30 if ta[3] or tb[3] else 0) else None

@@ -102,9 +102,23 @@ def _readings(m: DateMention) -> list[DateMention]:
     return [m, replace(m, resolved=(first - week, last - week)), replace(m, resolved=(first + week, last + week))]
 
 
+def _days(m: DateMention) -> set[object]:
+    """The calendar days a resolved mention may name: a weekday alone only days of its weekday
+    (an article of uncertain publication day reads "Thursday" as one of two Thursdays, never as
+    the Wednesday between them)."""
+    assert m.resolved is not None
+    first, last = m.resolved
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    if _weekday_only(m):
+        days = [x for x in days if x.weekday() == m.weekday] or days
+    return set(days)
+
+
 def _weekday_conflict(d: DateMention, e: DateMention) -> bool:
     """Whether a weekday alone and another date cannot name one day under any reading."""
-    return all(dates_conflict(x, y) for x in _readings(d) for y in _readings(e))
+    if d.resolved is None or e.resolved is None:
+        return False
+    return all(dates_conflict(x, y) or not (_days(x) & _days(y)) for x in _readings(d) for y in _readings(e))
 
 
 def _names_day_of(x: DateMention, e: DateMention) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
@@ -12,7 +13,7 @@ from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link,
 from ..analyze import added_layers, analyze_sentence, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from ._align import attribution_aligned, confirm, time_conflict
+from ._align import Lead, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
@@ -168,6 +169,7 @@ def verify_articles(
                     return True
         return False
 
+    leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
@@ -188,6 +190,9 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
+            if leads[ai] is not None and leads[ai][0] == i:  # type: ignore[index]
+                stances = [(_lead_time_stance(ln, leads[ai], leads[bi], units[bi], articles[bi].id), x)
+                           for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)
     for ai, us in enumerate(units):
         if langs[ai] != "en":
@@ -320,6 +325,18 @@ def _stance(
     stance = "contradicts" if hit is not None else "carries" if p >= opts.support_threshold else "silent"
     cos = float(x[FEATURES.index("cos_best")])
     return Link(other.id, evidence.sentence, round(p, 4), stance, hit, round(cos, 4), evidence), x  # type: ignore[arg-type]
+
+
+def _lead_time_stance(ln: Link, own: Lead | None, theirs: Lead | None, their_units: list[Sentence],
+                      article: str) -> Link:
+    """A stance turned to a time contradiction when the two articles' leads time their event
+    differently (verify/_align.lead_conflict); other stances, and contradictions, as they are."""
+    if ln.stance == "contradicts" or theirs is None or (tc := lead_conflict(own, theirs)) is None:
+        return ln
+    ev = their_units[theirs[0]]
+    return dataclasses.replace(ln, sentence=ev.index, stance="contradicts",
+                               contradiction=Contradiction("time", tc[0], tc[1], article, ev.index),
+                               evidence=Evidence(article, ev.index, ev.text, ln.score))
 
 
 def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,

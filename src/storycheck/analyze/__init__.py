@@ -3,6 +3,7 @@ subjective cues and content words. Pure regex and word lists, so it is fast and
 has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
 """
 
+from ._ages import Age, ages
 from ._attribution import (
     KNOWN_OUTLETS,
     SPEECH_VERBS,
@@ -21,12 +22,14 @@ from ._lexicon import STOPWORDS, SUBJECTIVE
 from ._reldates import dates_conflict, publication_days, resolve_dates, weekday_mismatch
 
 __all__ = [
+    "Age",
     "KNOWN_OUTLETS",
     "SPEECH_VERBS",
     "Attribution",
     "Layer",
     "QuoteSpan",
     "added_layers",
+    "ages",
     "attribute",
     "escalating",
     "find_quotes",

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
-from ..analyze import Attribution, added_layers
+from ..analyze import Age, Attribution, added_layers
 from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
 from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
@@ -729,3 +729,33 @@ def lead_conflict(own: Lead | None, other: Lead | None) -> tuple[str, str] | Non
     diff = abs(ta[2] - tb[2])
     diff = min(diff, 1440 - diff)
     return (ta[0], tb[0]) if diff > (30 if ta[3] or tb[3] else 0) else None
+
+
+# -- ages ------------------------------------------------------------------------------------------
+
+#: Two ages of one person this far apart (a share of the larger) are two people, not one misreported.
+AGES_APART = 0.2
+
+
+def _age_aligned(a: Age, b: Age) -> bool:
+    """Whether two ages are of one person: both set off after a name, one name (spelled alike);
+    else the words around them say the same of the person ("the male attendant, Lee, 32" / "a
+    33-year-old flight attendant")."""
+    if a.name and b.name:
+        return _spelled_alike(a.name, b.name)
+    return bool(a.words & b.words)
+
+
+def age_conflict(claim: list[Age], theirs: list[list[Age]]) -> tuple[Age, Age, int] | None:
+    """(claim age, other age, position of the other's sentence) when an age of the claim is of a
+    person another article gives another age (within AGES_APART of each other), and that article
+    nowhere gives the claim's age."""
+    given = {b.value for bs in theirs for b in bs}
+    for a in claim:
+        if a.value in given:
+            continue
+        for k, bs in enumerate(theirs):
+            for b in bs:
+                if abs(a.value - b.value) <= AGES_APART * max(a.value, b.value) and _age_aligned(a, b):
+                    return a, b, k
+    return None

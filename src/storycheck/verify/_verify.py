@@ -10,10 +10,10 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import added_layers, analyze_sentence, resolve_dates
+from ..analyze import added_layers, ages, analyze_sentence, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from ._align import Lead, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
+from ._align import age_conflict, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
@@ -170,6 +170,24 @@ def verify_articles(
         return False
 
     leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
+    ages_of = [[ages(u.text) for u in us] for us in units]
+
+    def _slot_stance(ln: Link, ai: int, i: int, bi: int) -> Link:
+        """A stance turned to a contradiction when a slot read across whole articles conflicts:
+        the time the two leads give their event (_align.lead_conflict), the age of one person
+        (_align.age_conflict); contradictions found otherwise stay as they are."""
+        if ln.stance == "contradicts":
+            return ln
+        lead = leads[ai]
+        if lead is not None and lead[0] == i and (other := leads[bi]) is not None and (
+                tc := lead_conflict(lead, other)):
+            return _slot_link(ln, Contradiction("time", tc[0], tc[1], articles[bi].id, units[bi][other[0]].index),
+                              units[bi][other[0]])
+        if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
+            ev = units[bi][ac[2]]
+            return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
+        return ln
+
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
@@ -190,8 +208,8 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            if leads[ai] is not None and leads[ai][0] == i:  # type: ignore[index]
-                stances = [(_lead_time_stance(ln, leads[ai], leads[bi], units[bi], articles[bi].id), x)
+            if ages_of[ai][i] or (leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
+                stances = [(_slot_stance(ln, ai, i, bi), x)
                            for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)
     for ai, us in enumerate(units):
@@ -327,16 +345,10 @@ def _stance(
     return Link(other.id, evidence.sentence, round(p, 4), stance, hit, round(cos, 4), evidence), x  # type: ignore[arg-type]
 
 
-def _lead_time_stance(ln: Link, own: Lead | None, theirs: Lead | None, their_units: list[Sentence],
-                      article: str) -> Link:
-    """A stance turned to a time contradiction when the two articles' leads time their event
-    differently (verify/_align.lead_conflict); other stances, and contradictions, as they are."""
-    if ln.stance == "contradicts" or theirs is None or (tc := lead_conflict(own, theirs)) is None:
-        return ln
-    ev = their_units[theirs[0]]
-    return dataclasses.replace(ln, sentence=ev.index, stance="contradicts",
-                               contradiction=Contradiction("time", tc[0], tc[1], article, ev.index),
-                               evidence=Evidence(article, ev.index, ev.text, ln.score))
+def _slot_link(ln: Link, hit: Contradiction, ev: Sentence) -> Link:
+    """``ln`` turned to a contradiction through the other article's sentence ``ev``."""
+    return dataclasses.replace(ln, sentence=ev.index, stance="contradicts", contradiction=hit,
+                               evidence=Evidence(hit.article, ev.index, ev.text, ln.score))
 
 
 def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,

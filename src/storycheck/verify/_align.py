@@ -759,3 +759,27 @@ def age_conflict(claim: list[Age], theirs: list[list[Age]]) -> tuple[Age, Age, i
                 if abs(a.value - b.value) <= AGES_APART * max(a.value, b.value) and _age_aligned(a, b):
                     return a, b, k
     return None
+
+
+def age_name_swap(claim: list[Age], own: list[list[Age]], theirs: list[list[Age]], own_text: str,
+                  their_text: str) -> tuple[Age, Age, int] | None:
+    """(claim age, other age, position of the other's sentence) when the claim names a person by
+    another name than the other article gives the person of the same age, among people both
+    articles list by name and age ("Lee, 32" and "Kwon, 25" against "Lee (33)" and "Koo (25)"):
+    the articles share another named person, so they list the same people, and neither
+    article uses the other's name anywhere."""
+    mine = {a.name for bs in own for a in bs if a.name}
+    other = {b.name for bs in theirs for b in bs if b.name}
+    if not any(_spelled_alike(x, y) for x in mine for y in other):
+        return None  # no named person in common: nothing says the two lists are of the same people
+    for a in claim:
+        if not a.name:
+            continue
+        for k, bs in enumerate(theirs):
+            for b in bs:
+                if (b.name and b.value == a.value and not _spelled_alike(a.name, b.name)
+                        and not _uses(their_text, a.name) and not _uses(own_text, b.name)
+                        and sum(x.value == a.value for xs in theirs for x in xs if x.name) == 1
+                        and sum(x.value == a.value for xs in own for x in xs if x.name) == 1):
+                    return a, b, k
+    return None

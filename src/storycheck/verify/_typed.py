@@ -124,7 +124,9 @@ def _weekday_conflict(d: DateMention, e: DateMention) -> bool:
 def _names_day_of(x: DateMention, e: DateMention) -> bool:
     """Whether claim date ``x`` names evidence date ``e``'s day (by month and day, or by
     the days both resolve to: "Thursday" and "12 June" in an article of 12 June)."""
-    return bool(x.month and x.day and (x.month, x.day) == (e.month, e.day)) or dates_conflict(x, e) is False
+    if x.month and x.day and (x.month, x.day) == (e.month, e.day):
+        return True
+    return x.resolved is not None and e.resolved is not None and bool(_days(x) & _days(e))
 
 
 def _date_conflict(

@@ -13,7 +13,7 @@ from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link,
 from ..analyze import added_layers, ages, analyze_sentence, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from ._align import age_conflict, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
+from ._align import age_conflict, age_name_swap, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
@@ -186,6 +186,11 @@ def verify_articles(
         if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
             ev = units[bi][ac[2]]
             return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
+        if ages_of[ai][i] and (sw := age_name_swap(ages_of[ai][i], ages_of[ai], ages_of[bi], articles[ai].text,
+                                                   articles[bi].text)):
+            ev = units[bi][sw[2]]
+            return _slot_link(ln, Contradiction("entity", sw[0].name or "", sw[1].name or "", articles[bi].id,
+                                                ev.index), ev)
         return ln
 
     for ai in range(len(articles)):

@@ -29,7 +29,7 @@ from ..analyze import Age, Attribution, added_layers
 from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
 from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
-from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, same_value
+from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, pair_tolerance, same_value
 
 #: Two lower bounds this many times apart ("at least 4 days" / "at least 40 days") are a changed
 #: figure, not two true floors of a count.
@@ -367,16 +367,19 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
     claim_qs, ev_qs = [_scaled(q) for q in claim.quantities], [_scaled(e) for e in evidence.quantities]
     figures = [*claim_qs, *ev_qs]  # as compared: a part is found among the same objects the pair is
     for q in claim_qs:
-        if not q.unit or q.unit == "@year" or (carried is not None and carried.has_quantity(q, tol)):
+        if not q.unit or q.unit == "@year" or (
+                carried is not None and carried.has_quantity(q, pair_tolerance(q, claim_qs, q, [], tol))):
             continue
         bq = _bound(claim_text, q)
         for e in ev_qs:
             if e.unit != q.unit or e.part != q.part:
                 continue
             be = _bound(ev_text, e)
-            if not values_conflict(q.value, bq, e.value, be, tol) or _rounding(q, e):
+            pt = pair_tolerance(q, claim_qs, e, ev_qs, tol)
+            if not values_conflict(q.value, bq, e.value, be, pt) or _rounding(q, e):
                 continue
-            if any(c.unit == q.unit and same_value(c.value, e.value, tol) for c in claim.quantities):
+            if any(c.unit == q.unit and same_value(c.value, e.value, pair_tolerance(c, claim_qs, e, ev_qs, tol))
+                   for c in claim_qs):
                 continue  # the claim gives both values ("rose from 29 to 33")
             rq, re_ = _role(claim_text, q), _role(ev_text, e)
             if rq and re_ and rq != re_ and not {rq, re_} <= {"missing", "rescued"}:

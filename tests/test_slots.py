@@ -1,0 +1,135 @@
+"""Slots read across whole articles: the time each lead gives its event, ages of one person, a
+person under two names, counts stated as a sum, weekdays (verify/_align.py, verify/_typed.py,
+analyze/_ages.py). Every sentence here is our own fiction."""
+
+from __future__ import annotations
+
+from storycheck import Article, compare
+from storycheck.analyze import analyze_sentence, resolve_dates
+from storycheck.analyze._ages import ages
+from storycheck.verify._align import age_conflict, age_name_swap, lead_conflict, lead_time, number_conflict, times
+from storycheck.verify._typed import Carried, find_contradiction
+
+
+def _numbers(a: str, b: str) -> tuple[str, str] | None:
+    fa, fb = analyze_sentence(a), analyze_sentence(b)
+    hit = number_conflict(a, fa, b, fb, 0.02, Carried.of([fb]), True)
+    return (hit[0].text, hit[1].text) if hit else None
+
+
+# -- times of day in every written form ------------------------------------------------------------
+
+def test_times_in_every_written_form() -> None:
+    assert [t[1:3] for t in times("The ferry left at 1339 hrs.")] == [(None, 819)]
+    assert [t[1:3] for t in times("The ferry left at 1339 IST (0809 UTC).")] == [("IST", 819), ("UTC", 489)]
+    assert [t[1:3] for t in times("It sank at about 1.40 pm.")] == [(None, 820)]
+    assert [t[1:3] for t in times("It sank at 9.07 a.m. local time (8.07 a.m. Manila time).")] == [
+        ("local", 547), ("Manila", 487)]  # a place's time is a frame of its own, not local time
+    assert times("Die Fähre legte um 13:38 Uhr Lokalzeit ab.")[0][1:3] == ("local", 818)
+    assert times("A little after 6 p.m. the mayor arrived.")[0][3]  # approximate
+
+
+def test_leads_that_time_their_event_differently_conflict() -> None:
+    a = lead_time(["Ferry sinks off Coral Point", "The ferry Marisol sank off Coral Point at 13:38 local time."])
+    b = lead_time(["The Marisol capsized around 6:30 AM local time, witnesses said."])
+    c = lead_time(["The Marisol went down at about 1.40 pm on Friday."])
+    assert a is not None and a[0] == 1 and lead_conflict(a, b) == ("13:38 local time", "6:30 AM local time")
+    assert lead_conflict(a, c) is None  # about 1.40 pm: within half an hour of 13:38
+    shifted = lead_time(["The Marisol sank at 08:08 UTC."])
+    assert lead_conflict(a, shifted) is None  # another frame: a zone shift is no conflict
+
+
+def test_planned_times_and_page_stamps_are_no_lead_time() -> None:
+    assert lead_time(["The ferry was scheduled to arrive at 18:25.", "It sank at 13:38."])[1][0] == "13:38"  # type: ignore[index]
+    assert lead_time(["Updated 12 March 2031, 10:58", "The ferry sank at 13:38."])[1][0] == "13:38"  # type: ignore[index]
+    assert lead_time(["One", "Two", "Three", "Four", "Five", "The ferry sank at 13:38."]) is None  # past the lead
+
+
+def test_a_lead_time_conflict_through_compare() -> None:
+    a = Article(id="a", outlet="A", text="The ferry Marisol sank off Coral Point at 13:38 local time. "
+                                         "Rescuers pulled 40 people from the water.")
+    b = Article(id="b", outlet="B", text="Harbour officials opened an inquiry into the loss of the Marisol. "
+                                         "The ferry capsized around 6:30 AM local time in calm seas.")
+    c = Article(id="c", outlet="C", text="The ferry Marisol went down off Coral Point at about 1.40 pm.")
+    x, y, z = compare([a, b, c])
+    assert "b" in x.sentences[0].contradicted_by and "a" in y.sentences[1].contradicted_by
+    assert "c" not in x.sentences[0].contradicted_by and "a" not in z.sentences[0].contradicted_by
+
+
+# -- ages, keyed to the person ---------------------------------------------------------------------
+
+def test_ages_in_the_languages_we_read() -> None:
+    for text, value in (("The pilot, a 47-year-old from Tarnby, was unhurt.", 47),
+                        ("The pilot, aged 47, was unhurt.", 47), ("The pilot is 47 years old.", 47),
+                        ("The co-pilot, Brandt, 47, was unhurt.", 47), ("Captain Orla Fenn (47) was unhurt.", 47),
+                        ("Der 47-jährige Pilot blieb unverletzt.", 47), ("Le pilote, âgé de 47 ans, est indemne.", 47),
+                        ("47-летний пилот не пострадал.", 47), ("47-річний пілот не постраждав.", 47),
+                        ("A 47 éves pilóta sértetlen.", 47)):
+        assert [a.value for a in ages(text)] == [value], text
+    assert ages("The ferry has been in service for 16 years.") == []  # a duration, not an age
+    assert ages("On Sunday, 29, the ferry sank.") == []  # a weekday is nobody
+    assert [a.value for a in ages("Two deckhands aged 24 and 31 survived.")] == [24, 31]
+    assert ages("The co-pilot, Brandt, 47, was unhurt.")[0].name == "Brandt"
+
+
+def test_another_age_of_one_person_conflicts() -> None:
+    claim = ages("The deckhand, Brandt, 31, was pulled from the water.")
+    assert age_conflict(claim, [ages("The deckhand Mr. Brandt (32) was taken to hospital.")]) is not None
+    assert age_conflict(claim, [ages("A 32-year-old deckhand was pulled from the water.")]) is not None  # one role
+    # the other article also gives 31 somewhere: one of its ages is this person's
+    assert age_conflict(claim, [ages("A 32-year-old deckhand was rescued."), ages("Brandt, 31, survived.")]) is None
+    # another person (another name), a far-off age, or nothing in common around it: no conflict
+    assert age_conflict(claim, [ages("The captain, Ostrow, 32, was unhurt.")]) is None
+    assert age_conflict(claim, [ages("A 58-year-old deckhand was pulled from the water.")]) is None
+    assert age_conflict(claim, [ages("The mayor, a 32-year-old lawyer, spoke to reporters.")]) is None
+
+
+def test_a_person_under_two_names_among_the_same_people() -> None:
+    own = [ages("The deckhand, Brandt, 31, was rescued."), ages("The other survivor, Kessel, 26, was hurt.")]
+    theirs = [ages("The male crew member, Mr. Brandt (32), was rescued."), ages("Ms. Kasova (26) was hurt.")]
+    own_text = "The deckhand, Brandt, 31, was rescued. The other survivor, Kessel, 26, was hurt."
+    their_text = "The male crew member, Mr. Brandt (32), was rescued. Ms. Kasova (26) was hurt."
+    hit = age_name_swap(own[1], own, theirs, own_text, their_text)
+    assert hit is not None and (hit[0].name, hit[1].name) == ("Kessel", "Kasova")
+    # no named person in common: nothing says the two lists are of the same people
+    strangers = [ages("The captain, Ostrow, 50, was rescued."), ages("Ms. Kasova (26) was hurt.")]
+    assert age_name_swap(own[1], own, strangers, own_text, "The captain, Ostrow, 50. Ms. Kasova (26).") is None
+    # the other article also names Kessel: two people, not one under two names
+    assert age_name_swap(own[1], own, theirs, own_text, their_text + " Kessel was treated later.") is None
+
+
+# -- counts stated as a sum ------------------------------------------------------------------------
+
+def test_a_sum_is_compatible_and_its_exact_parts_are_compared_exactly() -> None:
+    assert _numbers("The ferry carried 175 passengers and 6 crew.", "There were 181 people on board.") is None
+    assert _numbers("There were 181 people on board.", "The ferry carried 175 passengers and 6 crew.") is None
+    # 232 passes for 230 under the 2% tolerance, unless 230 is a part of a sum the sentence states
+    assert _numbers("The ferry carried 232 passengers and 12 crew.",
+                    "The ferry had 242 people on board, 230 passengers and 12 crew.") is not None
+    assert _numbers("The ferry carried 232 passengers.", "The ferry carried 230 passengers.") is None
+    a = "The ferry carried 232 passengers and 12 crew."
+    b = "The ferry had 242 people on board, 230 passengers and 12 crew."
+    fa, fb = analyze_sentence(a), analyze_sentence(b)
+    assert find_contradiction(fb, fa, article="a", sentence=0, carried=Carried.of([fa])) is not None
+
+
+def test_a_count_with_a_count_of_its_own_after_and_is_no_total() -> None:
+    # "232 Passagiere und zwölf Besatzungsmitglieder" is a count of passengers, not of everyone on board
+    assert _numbers("The ferry carried 242 passengers and crew.",
+                    "The ferry carried 232 passengers and twelve crew.") is None
+
+
+# -- weekdays ----------------------------------------------------------------------------------------
+
+def test_a_weekday_names_only_days_of_its_weekday() -> None:
+    a = "The ferry sank on Wednesday off Coral Point, killing 12."
+    b = "The ferry sank off Coral Point on Thursday, killing 12."
+    fa, fb = analyze_sentence(a), analyze_sentence(b)
+    resolve_dates(fa, a, "en", "2031-06-12")  # a Thursday: "Wednesday" is the 11th
+    resolve_dates(fb, b, "en", "2031-06-12T14:07:00Z")  # "Thursday": the 12th or the 5th, never the 11th
+    hit = find_contradiction(fa, fb, article="b", sentence=0)
+    assert hit is not None and (hit.claim_span, hit.evidence_span) == ("Wednesday", "Thursday")
+    c = "The ferry sank off Coral Point on Wednesday, killing 12."
+    fc = analyze_sentence(c)
+    resolve_dates(fc, c, "en", "2031-06-12T14:07:00Z")
+    assert find_contradiction(fa, fc, article="c", sentence=0) is None

@@ -133,3 +133,18 @@ def test_a_weekday_names_only_days_of_its_weekday() -> None:
     fc = analyze_sentence(c)
     resolve_dates(fc, c, "en", "2031-06-12T14:07:00Z")
     assert find_contradiction(fa, fc, article="c", sentence=0) is None
+
+
+def test_one_day_given_two_weekdays_conflicts() -> None:
+    a = analyze_sentence("The strike began on Friday, March 14, at the port.")
+    b = analyze_sentence("The strike began Thursday (March 14) at the port.")
+    hit = find_contradiction(a, b, article="b", sentence=0)
+    assert hit is not None and (hit.claim_span, hit.evidence_span) == ("Friday, March 14", "Thursday (March 14)")
+    c = analyze_sentence("The strike began on Friday (March 14) at the port.")
+    assert find_contradiction(a, c, article="c", sentence=0) is None
+
+
+def test_a_unit_spelled_two_ways_is_one_unit() -> None:
+    assert _numbers("The ferry is 129 meters long.", "The ferry is 192 metres long.") is not None
+    assert _numbers("A 30-storey hotel swayed.", "A 33-story hotel swayed.") is not None
+    assert _numbers("The ferry is 129 meters long.", "The ferry is 129 metres long.") is None

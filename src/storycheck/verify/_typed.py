@@ -184,6 +184,9 @@ def _date_conflict(
                     return d, e
             if d.year and e.year and d.year != e.year and d.month == e.month and d.day == e.day:
                 return d, e
+            if d.month and d.day and (d.month, d.day) == (e.month, e.day) and None not in (d.weekday, e.weekday) \
+                    and d.weekday != e.weekday and not (d.year and e.year and d.year != e.year):
+                return d, e  # one day given two weekdays ("Friday, July 19" / "Thursday (July 19)")
     return None
 
 

@@ -148,3 +148,19 @@ def test_a_unit_spelled_two_ways_is_one_unit() -> None:
     assert _numbers("The ferry is 129 meters long.", "The ferry is 192 metres long.") is not None
     assert _numbers("A 30-storey hotel swayed.", "A 33-story hotel swayed.") is not None
     assert _numbers("The ferry is 129 meters long.", "The ferry is 129 metres long.") is None
+
+
+def test_how_long_after_one_event() -> None:
+    from storycheck.analyze import durations
+    from storycheck.verify._align import duration_conflict
+
+    five = durations("The ferry capsized just five minutes after leaving the pier.")
+    assert [(d.event, d.low, d.high) for d in five] == [("lea", 240.0, 360.0)]
+    under = durations("It capsized less than a minute after leaving the pier, the coastguard said.")
+    assert duration_conflict(five, [under]) is not None
+    assert duration_conflict(five, [durations("It capsized about six minutes after leaving the pier.")]) is None
+    assert duration_conflict(five, [durations("It capsized two minutes after the alarm.")]) is None  # another event
+    # a witness's words in a quote are an impression, not a figure
+    assert durations("“Thirty seconds after leaving the pier, it rolled over,” he said.") == []
+    assert durations("Die Fähre kenterte zwei Minuten nach dem Ablegen.")[0].low == 96.0
+    assert durations("Паром перевернулся через 5 минут после отплытия.")[0].high == 360.0

@@ -16,6 +16,7 @@ from ._attribution import (
     find_quotes,
     has_layer,
 )
+from ._durations import Duration, durations
 from ._facts import analyze_sentence, content_words, stem
 from ._languages import hedges, loaded, source_article
 from ._lexicon import STOPWORDS, SUBJECTIVE
@@ -23,6 +24,7 @@ from ._reldates import dates_conflict, publication_days, resolve_dates, weekday_
 
 __all__ = [
     "Age",
+    "Duration",
     "KNOWN_OUTLETS",
     "SPEECH_VERBS",
     "Attribution",
@@ -30,6 +32,7 @@ __all__ = [
     "QuoteSpan",
     "added_layers",
     "ages",
+    "durations",
     "attribute",
     "escalating",
     "find_quotes",

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
-from ..analyze import Age, Attribution, added_layers
+from ..analyze import Age, Attribution, Duration, added_layers
 from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
 from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
@@ -785,4 +785,19 @@ def age_name_swap(claim: list[Age], own: list[list[Age]], theirs: list[list[Age]
                         and sum(x.value == a.value for xs in theirs for x in xs if x.name) == 1
                         and sum(x.value == a.value for xs in own for x in xs if x.name) == 1):
                     return a, b, k
+    return None
+
+
+# -- how long after an event -----------------------------------------------------------------------
+
+def duration_conflict(claim: list[Duration], theirs: list[list[Duration]]) -> tuple[Duration, Duration, int] | None:
+    """(claim duration, other duration, position of the other's sentence) when the claim says how
+    long after an event something happened ("five minutes after take-off") and every duration
+    the other article gives after the same event is incompatible with it ("less than a minute
+    after taking off"), bounds and rounding allowed for."""
+    for a in claim:
+        same = [(k, b) for k, bs in enumerate(theirs) for b in bs if b.event == a.event]
+        if same and not any(b.low <= a.high and a.low <= b.high for _, b in same):
+            k, b = same[0]
+            return a, b, k
     return None

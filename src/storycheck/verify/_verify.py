@@ -10,10 +10,19 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import added_layers, ages, analyze_sentence, resolve_dates
+from ..analyze import added_layers, ages, analyze_sentence, durations, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from ._align import age_conflict, age_name_swap, attribution_aligned, confirm, lead_conflict, lead_time, time_conflict
+from ._align import (
+    age_conflict,
+    age_name_swap,
+    attribution_aligned,
+    confirm,
+    duration_conflict,
+    lead_conflict,
+    lead_time,
+    time_conflict,
+)
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
@@ -171,11 +180,13 @@ def verify_articles(
 
     leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
     ages_of = [[ages(u.text) for u in us] for us in units]
+    durs_of = [[durations(u.text) for u in us] for us in units]
 
     def _slot_stance(ln: Link, ai: int, i: int, bi: int) -> Link:
         """A stance turned to a contradiction when a slot read across whole articles conflicts:
         the time the two leads give their event (_align.lead_conflict), the age of one person
-        (_align.age_conflict); contradictions found otherwise stay as they are."""
+        (_align.age_conflict), how long after one event (_align.duration_conflict), one person
+        under two names (_align.age_name_swap); contradictions found otherwise stay as they are."""
         if ln.stance == "contradicts":
             return ln
         lead = leads[ai]
@@ -186,6 +197,9 @@ def verify_articles(
         if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
             ev = units[bi][ac[2]]
             return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
+        if durs_of[ai][i] and (dc := duration_conflict(durs_of[ai][i], durs_of[bi])):
+            ev = units[bi][dc[2]]
+            return _slot_link(ln, Contradiction("number", dc[0].text, dc[1].text, articles[bi].id, ev.index), ev)
         if ages_of[ai][i] and (sw := age_name_swap(ages_of[ai][i], ages_of[ai], ages_of[bi], articles[ai].text,
                                                    articles[bi].text)):
             ev = units[bi][sw[2]]
@@ -213,7 +227,7 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            if ages_of[ai][i] or (leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
+            if ages_of[ai][i] or durs_of[ai][i] or (leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
                 stances = [(_slot_stance(ln, ai, i, bi), x)
                            for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)

@@ -164,3 +164,16 @@ def test_how_long_after_one_event() -> None:
     assert durations("“Thirty seconds after leaving the pier, it rolled over,” he said.") == []
     assert durations("Die Fähre kenterte zwei Minuten nach dem Ablegen.")[0].low == 96.0
     assert durations("Паром перевернулся через 5 минут после отплытия.")[0].high == 360.0
+
+
+def test_one_day_with_two_weekdays_across_articles() -> None:
+    from storycheck.verify._align import weekday_day_conflict
+
+    def dated(text: str) -> list:  # type: ignore[type-arg]
+        return analyze_sentence(text).dates
+
+    claim = dated("The strike began on Friday, March 14, at the port.")
+    assert weekday_day_conflict(claim, [dated("Dockers stopped work."), dated("It started Thursday (March 14).")])
+    # the other article also gives the claim's weekday somewhere: no conflict
+    assert weekday_day_conflict(claim, [dated("It started Thursday (March 14)."), dated("Friday, March 14.")]) is None
+    assert weekday_day_conflict(claim, [dated("It started Thursday (March 13).")]) is None  # another day

@@ -801,3 +801,29 @@ def duration_conflict(claim: list[Duration], theirs: list[list[Duration]]) -> tu
             k, b = same[0]
             return a, b, k
     return None
+
+
+# -- one day, two weekdays ---------------------------------------------------------------------------
+
+def _weekday_of_day(d: DateMention) -> tuple[int, int, int | None, int] | None:
+    return (d.month, d.day, d.year, d.weekday) if d.month and d.day and d.weekday is not None else None
+
+
+def weekday_day_conflict(claim: list[DateMention], theirs: list[list[DateMention]]
+                         ) -> tuple[DateMention, DateMention, int] | None:
+    """(claim date, other date, position of the other's sentence) when the claim gives a day with
+    its weekday ("Friday, July 19") and the other article gives the same day another weekday
+    ("Thursday (July 19)") and nowhere the claim's: a day has one weekday, so one is wrong."""
+    mine = [(d, w) for d in claim if (w := _weekday_of_day(d))]
+    if not mine:
+        return None
+    given = {w for ds in theirs for e in ds if (w := _weekday_of_day(e))}
+    for d, (m, day, y, wd) in mine:
+        if any((m, day, wd) == (gm, gd, gw) and (y is None or gy is None or y == gy) for gm, gd, gy, gw in given):
+            continue
+        for k, ds in enumerate(theirs):
+            for e in ds:
+                w = _weekday_of_day(e)
+                if w and (w[0], w[1]) == (m, day) and w[3] != wd and (y is None or w[2] is None or y == w[2]):
+                    return d, e, k
+    return None

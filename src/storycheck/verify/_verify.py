@@ -22,6 +22,7 @@ from ._align import (
     lead_conflict,
     lead_time,
     time_conflict,
+    weekday_day_conflict,
 )
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
@@ -181,11 +182,14 @@ def verify_articles(
     leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
     ages_of = [[ages(u.text) for u in us] for us in units]
     durs_of = [[durations(u.text) for u in us] for us in units]
+    dated = [[[d for d in u.facts.dates if d.weekday is not None and d.month and d.day] if u.facts else []
+              for u in us] for us in units]
 
     def _slot_stance(ln: Link, ai: int, i: int, bi: int) -> Link:
         """A stance turned to a contradiction when a slot read across whole articles conflicts:
         the time the two leads give their event (_align.lead_conflict), the age of one person
-        (_align.age_conflict), how long after one event (_align.duration_conflict), one person
+        (_align.age_conflict), one day given two weekdays (_align.weekday_day_conflict), how
+        long after one event (_align.duration_conflict), one person
         under two names (_align.age_name_swap); contradictions found otherwise stay as they are."""
         if ln.stance == "contradicts":
             return ln
@@ -197,6 +201,9 @@ def verify_articles(
         if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
             ev = units[bi][ac[2]]
             return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
+        if dated[ai][i] and (wc := weekday_day_conflict(dated[ai][i], dated[bi])):
+            ev = units[bi][wc[2]]
+            return _slot_link(ln, Contradiction("date", wc[0].text, wc[1].text, articles[bi].id, ev.index), ev)
         if durs_of[ai][i] and (dc := duration_conflict(durs_of[ai][i], durs_of[bi])):
             ev = units[bi][dc[2]]
             return _slot_link(ln, Contradiction("number", dc[0].text, dc[1].text, articles[bi].id, ev.index), ev)
@@ -227,7 +234,8 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            if ages_of[ai][i] or durs_of[ai][i] or (leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
+            if ages_of[ai][i] or durs_of[ai][i] or dated[ai][i] or (
+                    leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
                 stances = [(_slot_stance(ln, ai, i, bi), x)
                            for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)

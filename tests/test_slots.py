@@ -82,6 +82,11 @@ def test_another_age_of_one_person_conflicts() -> None:
     assert age_conflict(claim, [ages("The captain, Ostrow, 32, was unhurt.")]) is None
     assert age_conflict(claim, [ages("A 58-year-old deckhand was pulled from the water.")]) is None
     assert age_conflict(claim, [ages("The mayor, a 32-year-old lawyer, spoke to reporters.")]) is None
+    # a man and a woman are two people, whatever else the words around their ages share
+    assert age_conflict(ages("A 45-year-old man was killed in the blast."),
+                        [ages("A 48-year-old woman was killed in the blast.")]) is None
+    assert age_conflict(ages("A 45-year-old man was killed in the blast."),
+                        [ages("A 48-year-old man was killed in the blast.")]) is not None
 
 
 def test_a_person_under_two_names_among_the_same_people() -> None:

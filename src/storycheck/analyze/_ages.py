@@ -34,6 +34,7 @@ class Age:
     end: int
     name: str | None
     words: frozenset[str]
+    sex: str | None = None  # "m" or "f" when the words around say so ("a 45-year-old man", "Ms. Koo (25)")
 
 
 _FORMS = [re.compile(p, re.IGNORECASE) for p in (
@@ -62,6 +63,17 @@ _GENERIC = frozenset(w[:5] for w in (
     "only", "other", "been", "have", "were", "was", "wurde", "jahre", "jahren", "éves", "años", "anos",
     "лет", "років", "avait", "estava", "that", "which", "who", "when", "while"))
 _WINDOW = 5
+_MALE = re.compile(r"\b(?:man|men|male|boy|he|his|him|mr|herr|mann|junge|homme|garçon|il|мужчина|мальчик|"
+                   r"чоловік|хлопчик|férfi|fiú)\b", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(?:woman|women|female|girl|she|her|ms|mrs|miss|frau|mädchen|femme|fille|elle|женщина|"
+                     r"девочка|жінка|дівчина|nő|lány)\b", re.IGNORECASE)
+
+
+def _sex(text: str, start: int, end: int) -> str | None:
+    """'m' or 'f' when the words within 40 characters of an age say which (and not both)."""
+    near = text[max(0, start - 40) : end + 40]
+    male, female = bool(_MALE.search(near)), bool(_FEMALE.search(near))
+    return "m" if male and not female else "f" if female and not male else None
 
 
 def _words(text: str, start: int, end: int) -> frozenset[str]:
@@ -93,6 +105,6 @@ def ages(text: str) -> list[Age]:
     for start, end, value, name in sorted(found):
         if not 0 < value <= OLDEST or any(a.start <= start < a.end for a in out):
             continue
-        out.append(Age(text[start:end], value, start, end, name,
-                       _words(text, start, end)))
+        out.append(Age(text[start:end], value, start, end, name, _words(text, start, end),
+                       _sex(text, start, end)))
     return out

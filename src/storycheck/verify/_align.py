@@ -743,9 +743,11 @@ AGES_APART = 0.2
 def _age_aligned(a: Age, b: Age) -> bool:
     """Whether two ages are of one person: both set off after a name, one name (spelled alike);
     else the words around them say the same of the person ("the male attendant, Lee, 32" / "a
-    33-year-old flight attendant")."""
+    33-year-old flight attendant"), and not a man against a woman."""
     if a.name and b.name:
         return _spelled_alike(a.name, b.name)
+    if a.sex and b.sex and a.sex != b.sex:
+        return False  # "a 45-year-old man" / "a 52-year-old woman": two people
     return bool(a.words & b.words)
 
 

@@ -182,3 +182,10 @@ def test_one_day_with_two_weekdays_across_articles() -> None:
     # the other article also gives the claim's weekday somewhere: no conflict
     assert weekday_day_conflict(claim, [dated("It started Thursday (March 14)."), dated("Friday, March 14.")]) is None
     assert weekday_day_conflict(claim, [dated("It started Thursday (March 13).")]) is None  # another day
+
+
+def test_the_time_of_a_statement_is_no_lead_time() -> None:
+    assert lead_time(["At 9:07 a.m., the harbour master said all ferries would stay in port."]) is None
+    assert lead_time(["The company posted a statement on its website at 5:45 a.m. about the ferry."]) is None
+    lead = lead_time(["Radio Corval said the ferry sank at 9.07am local time."])
+    assert lead is not None and lead[1][0] == "9.07am local time"

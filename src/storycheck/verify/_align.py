@@ -698,6 +698,15 @@ LEAD_SENTENCES = 5
 _PLANNED = re.compile(r"\b(?:scheduled|due|expected|planned|set\s+to|geplant|planmäßig|vorgesehen|sollte|prévu\w*|"
                       r"devait|запланирован\w*|планирова\w*|должен|должна|планува\w*|мав|мала|tervezett|kellett|"
                       r"previst\w*|programad\w*|esperaba)\b", re.IGNORECASE)
+#: A time a statement was made, not the event's: a time that opens its sentence with a speech verb right
+#: after it ("At 9:07 a.m., the chief said"; "it sank at 9:07, witnesses said" is the event's), or a post
+#: or update right before it ("posted a statement at 5:45 a.m.", "Updated 10:58").
+OPENING_TIME = 25
+_SAID_AFTER = re.compile(r"^[^.;:!?]{0,30}?\b(?:said|says|told|announced|tweeted|wrote|posted|reported|stated|"
+                         r"sagte|erklärte|teilte|schrieb|déclaré|annoncé|écrit|заявил\w*|сообщил\w*|написал\w*|"
+                         r"заяви\w*|повідоми\w*|написа\w*|mondta|közölte|írta)\b", re.IGNORECASE)
+_POSTED_BEFORE = re.compile(r"\b(?:posted|statement|update[ds]?|aktualisiert|mis\s+à\s+jour|обновлен\w*|"
+                            r"оновлен\w*|frissítve)\b[^.;!?]{0,40}$", re.IGNORECASE)
 #: A time right after a date or a year is a timestamp of the page ("19 July 2024, 10:58").
 _STAMPED = re.compile(r"(?:\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\s*[,|–—-]?\s*$")
 
@@ -709,12 +718,14 @@ Lead = tuple[int, tuple[str, str | None, int, bool]]
 def lead_time(texts: list[str]) -> Lead | None:
     """The time of day an article's lead gives its event: (position in ``texts``, the time as
     ``times`` reads it), the first time of its first LEAD_SENTENCES texts (headline included)
-    that is no planned time and no page timestamp; None when the lead gives none."""
+    that is no planned time, no page timestamp and no time a statement was made; None when the
+    lead gives none."""
     for k, text in enumerate(texts[:LEAD_SENTENCES]):
         for t in times(text):
             at = text.find(t[0])
             before = text[max(0, at - 60) : at]
-            if _STAMPED.search(before) or _PLANNED.search(before):
+            if _STAMPED.search(before) or _PLANNED.search(before) or _POSTED_BEFORE.search(before) or (
+                    at <= OPENING_TIME and _SAID_AFTER.search(text[at + len(t[0]) :])):
                 continue
             return k, t
     return None

@@ -189,3 +189,25 @@ def test_the_time_of_a_statement_is_no_lead_time() -> None:
     assert lead_time(["The company posted a statement on its website at 5:45 a.m. about the ferry."]) is None
     lead = lead_time(["Radio Corval said the ferry sank at 9.07am local time."])
     assert lead is not None and lead[1][0] == "9.07am local time"
+
+
+def test_leads_that_name_their_event_day_by_two_weekdays() -> None:
+    from storycheck.verify._align import lead_day, lead_day_conflict
+
+    def lead(texts: list[str], published: str) -> tuple[int, object] | None:
+        out = []
+        for t in texts:
+            f = analyze_sentence(t)
+            resolve_dates(f, t, "en", published)
+            out.append(f.dates)
+        return lead_day(out)
+
+    a = lead(["Ferry sinks", "Twelve people were killed on Wednesday when the ferry sank."], "2031-06-12")
+    b = lead(["The ferry sank off Coral Point on Thursday."], "2031-06-12T14:07:00Z")
+    assert a is not None and a[0] == 1
+    hit = lead_day_conflict(a, b, ("2031-06-12", "2031-06-12T14:07:00Z"))  # type: ignore[arg-type]
+    assert hit is not None and (hit[0].text, hit[1].text) == ("Wednesday", "Thursday")
+    # articles of different days may lead with different events; a dated lead is no weekday lead
+    later = lead(["The inquiry opened on Thursday."], "2031-06-19")
+    assert lead_day_conflict(a, later, ("2031-06-12", "2031-06-19")) is None  # type: ignore[arg-type]
+    assert lead(["The ferry sank on June 12."], "2031-06-12") is None

@@ -840,3 +840,33 @@ def weekday_day_conflict(claim: list[DateMention], theirs: list[list[DateMention
                 if w and (w[0], w[1]) == (m, day) and w[3] != wd and (y is None or w[2] is None or y == w[2]):
                     return d, e, k
     return None
+
+
+# -- the day of the lead's event -------------------------------------------------------------------
+
+def lead_day(dates: list[list[DateMention]]) -> tuple[int, DateMention] | None:
+    """The day an article's lead gives its event: (position, mention), the first weekday alone
+    ("killed on Wednesday") of its first LEAD_SENTENCES units (``dates``: each unit's dates,
+    headline first), resolved against the publication date. News style names the event's day so;
+    a date in a lead ("June 12") is as often the dateline or the day of writing, and relative
+    words ("today", "heute") say only when the article was written: both are left out (on the
+    tuning stories, leads' dates against weekdays flagged a dateline that agreed)."""
+    for k, ds in enumerate(dates[:LEAD_SENTENCES]):
+        for d in ds:
+            if d.resolved is not None and _loose(d) and d.weekday is not None:
+                return k, d
+    return None
+
+
+def lead_day_conflict(own: tuple[int, DateMention] | None, other: tuple[int, DateMention] | None,
+                      published: tuple[str | None, str | None]) -> tuple[DateMention, DateMention] | None:
+    """(own mention, other mention) when two articles published on one day give their leads' event
+    days that cannot be one ("killed on Wednesday" / "crashed on Thursday", a weekday read against
+    its article's publication date). Articles of different days may lead with different events."""
+    if own is None or other is None:
+        return None
+    da, db = day_of(published[0]), day_of(published[1])
+    if not da or da != db:
+        return None
+    hit = _date_conflict([own[1]], [other[1]], None)
+    return (hit[0], hit[1]) if hit else None

@@ -20,6 +20,8 @@ from ._align import (
     confirm,
     duration_conflict,
     lead_conflict,
+    lead_day,
+    lead_day_conflict,
     lead_time,
     time_conflict,
     weekday_day_conflict,
@@ -182,12 +184,14 @@ def verify_articles(
     leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
     ages_of = [[ages(u.text) for u in us] for us in units]
     durs_of = [[durations(u.text) for u in us] for us in units]
+    days = [lead_day([u.facts.dates if u.facts else [] for u in us]) for us in units]
     dated = [[[d for d in u.facts.dates if d.weekday is not None and d.month and d.day] if u.facts else []
               for u in us] for us in units]
 
     def _slot_stance(ln: Link, ai: int, i: int, bi: int) -> Link:
         """A stance turned to a contradiction when a slot read across whole articles conflicts:
-        the time the two leads give their event (_align.lead_conflict), the age of one person
+        the time and the day the two leads give their event (_align.lead_conflict,
+        _align.lead_day_conflict), the age of one person
         (_align.age_conflict), one day given two weekdays (_align.weekday_day_conflict), how
         long after one event (_align.duration_conflict), one person
         under two names (_align.age_name_swap); contradictions found otherwise stay as they are."""
@@ -198,6 +202,11 @@ def verify_articles(
                 tc := lead_conflict(lead, other)):
             return _slot_link(ln, Contradiction("time", tc[0], tc[1], articles[bi].id, units[bi][other[0]].index),
                               units[bi][other[0]])
+        day = days[ai]
+        if day is not None and day[0] == i and (their := days[bi]) is not None and (
+                dd := lead_day_conflict(day, their, (articles[ai].published, articles[bi].published))):
+            ev = units[bi][their[0]]
+            return _slot_link(ln, Contradiction("date", dd[0].text, dd[1].text, articles[bi].id, ev.index), ev)
         if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
             ev = units[bi][ac[2]]
             return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
@@ -234,8 +243,8 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            if ages_of[ai][i] or durs_of[ai][i] or dated[ai][i] or (
-                    leads[ai] is not None and leads[ai][0] == i):  # type: ignore[index]
+            if ages_of[ai][i] or durs_of[ai][i] or dated[ai][i] or any(
+                    x is not None and x[0] == i for x in (leads[ai], days[ai])):
                 stances = [(_slot_stance(ln, ai, i, bi), x)
                            for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)

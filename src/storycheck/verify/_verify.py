@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
@@ -10,28 +9,17 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import added_layers, ages, analyze_sentence, durations, resolve_dates
+from ..analyze import added_layers, analyze_sentence, resolve_dates
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
-from ._align import (
-    age_conflict,
-    age_name_swap,
-    attribution_aligned,
-    confirm,
-    duration_conflict,
-    lead_conflict,
-    lead_day,
-    lead_day_conflict,
-    lead_time,
-    time_conflict,
-    weekday_day_conflict,
-)
+from ._align import attribution_aligned, confirm, time_conflict
 from ._crosslang import Other, embed_units, involves_other_language, other_view
 from ._crosslang import stance as cross_stance
 from ._entail import EntailmentBackend, default_entailment
 from ._features import FEATURES, encode, features_batch
 from ._model import ClaimModel
 from ._quotes import reworded
+from ._slots import StorySlots
 from ._source import Source, evidence_pair, prepare_sentences
 from ._typed import attribution_conflict
 
@@ -181,48 +169,7 @@ def verify_articles(
                     return True
         return False
 
-    leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
-    ages_of = [[ages(u.text) for u in us] for us in units]
-    durs_of = [[durations(u.text) for u in us] for us in units]
-    days = [lead_day([u.facts.dates if u.facts else [] for u in us]) for us in units]
-    dated = [[[d for d in u.facts.dates if d.weekday is not None and d.month and d.day] if u.facts else []
-              for u in us] for us in units]
-
-    def _slot_stance(ln: Link, ai: int, i: int, bi: int) -> Link:
-        """A stance turned to a contradiction when a slot read across whole articles conflicts:
-        the time and the day the two leads give their event (_align.lead_conflict,
-        _align.lead_day_conflict), the age of one person
-        (_align.age_conflict), one day given two weekdays (_align.weekday_day_conflict), how
-        long after one event (_align.duration_conflict), one person
-        under two names (_align.age_name_swap); contradictions found otherwise stay as they are."""
-        if ln.stance == "contradicts":
-            return ln
-        lead = leads[ai]
-        if lead is not None and lead[0] == i and (other := leads[bi]) is not None and (
-                tc := lead_conflict(lead, other)):
-            return _slot_link(ln, Contradiction("time", tc[0], tc[1], articles[bi].id, units[bi][other[0]].index),
-                              units[bi][other[0]])
-        day = days[ai]
-        if day is not None and day[0] == i and (their := days[bi]) is not None and (
-                dd := lead_day_conflict(day, their, (articles[ai].published, articles[bi].published))):
-            ev = units[bi][their[0]]
-            return _slot_link(ln, Contradiction("date", dd[0].text, dd[1].text, articles[bi].id, ev.index), ev)
-        if ages_of[ai][i] and (ac := age_conflict(ages_of[ai][i], ages_of[bi])):
-            ev = units[bi][ac[2]]
-            return _slot_link(ln, Contradiction("number", ac[0].text, ac[1].text, articles[bi].id, ev.index), ev)
-        if dated[ai][i] and (wc := weekday_day_conflict(dated[ai][i], dated[bi])):
-            ev = units[bi][wc[2]]
-            return _slot_link(ln, Contradiction("date", wc[0].text, wc[1].text, articles[bi].id, ev.index), ev)
-        if durs_of[ai][i] and (dc := duration_conflict(durs_of[ai][i], durs_of[bi])):
-            ev = units[bi][dc[2]]
-            return _slot_link(ln, Contradiction("number", dc[0].text, dc[1].text, articles[bi].id, ev.index), ev)
-        if ages_of[ai][i] and (sw := age_name_swap(ages_of[ai][i], ages_of[ai], ages_of[bi], articles[ai].text,
-                                                   articles[bi].text)):
-            ev = units[bi][sw[2]]
-            return _slot_link(ln, Contradiction("entity", sw[0].name or "", sw[1].name or "", articles[bi].id,
-                                                ev.index), ev)
-        return ln
-
+    slots = StorySlots(articles, units)  # the time of each lead's event, ages, durations ...
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
@@ -243,9 +190,8 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
-            if ages_of[ai][i] or durs_of[ai][i] or dated[ai][i] or any(
-                    x is not None and x[0] == i for x in (leads[ai], days[ai])):
-                stances = [(_slot_stance(ln, ai, i, bi), x)
+            if slots.holds(ai, i):  # slots read across whole articles (verify/_slots.py)
+                stances = [(slots.stance(ln, ai, i, bi), x)
                            for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
             _record(s, stances, opts)
     for ai, us in enumerate(units):
@@ -379,12 +325,6 @@ def _stance(
     stance = "contradicts" if hit is not None else "carries" if p >= opts.support_threshold else "silent"
     cos = float(x[FEATURES.index("cos_best")])
     return Link(other.id, evidence.sentence, round(p, 4), stance, hit, round(cos, 4), evidence), x  # type: ignore[arg-type]
-
-
-def _slot_link(ln: Link, hit: Contradiction, ev: Sentence) -> Link:
-    """``ln`` turned to a contradiction through the other article's sentence ``ev``."""
-    return dataclasses.replace(ln, sentence=ev.index, stance="contradicts", contradiction=hit,
-                               evidence=Evidence(hit.article, ev.index, ev.text, ln.score))
 
 
 def _body_support(art: Article, mdl: ClaimModel, dense: EmbeddingBackend | None,

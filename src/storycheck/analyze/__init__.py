@@ -3,6 +3,7 @@ subjective cues and content words. Pure regex and word lists, so it is fast and
 has no model to load; the lexicons are our own (MIT, see LEXICONS.md).
 """
 
+from ._ages import Age, ages
 from ._attribution import (
     KNOWN_OUTLETS,
     SPEECH_VERBS,
@@ -16,18 +17,23 @@ from ._attribution import (
     find_quotes,
     has_layer,
 )
+from ._durations import Duration, durations
 from ._facts import analyze_sentence, content_words, stem
 from ._languages import hedges, loaded, source_article
 from ._lexicon import STOPWORDS, SUBJECTIVE
 from ._reldates import dates_conflict, publication_days, resolve_dates, weekday_mismatch
 
 __all__ = [
+    "Age",
+    "Duration",
     "KNOWN_OUTLETS",
     "SPEECH_VERBS",
     "Attribution",
     "Layer",
     "QuoteSpan",
     "added_layers",
+    "ages",
+    "durations",
     "attribute",
     "escalating",
     "filed_by",

@@ -59,6 +59,12 @@ _NUM = re.compile(
 )
 
 
+#: One unit spelled two ways (British / American): one unit, as the other languages' lexicons write it.
+#: Kilometres are left as written: on the TUNE stories a quake's depth and a town's distance (10 km /
+#: 16 km) are the figures that spelling kept apart, and nothing tells those two slots apart yet.
+UNIT_SPELLINGS = {"meter": "metre", "centimeter": "centimetre", "millimeter": "millimetre", "liter": "litre",
+                  "storey": "story"}
+
 _AGE = re.compile(r"\s?-?\s?old\b")
 _APPROX = re.compile(
     r"\b(?:more than|over|about|around|nearly|almost|some|up to|at least|roughly|approximately|"
@@ -110,6 +116,7 @@ def _quantities(text: str) -> list[Quantity]:
                         continue
                     if lw not in STOPWORDS:
                         unit = stem(lw)
+                        unit = UNIT_SPELLINGS.get(unit, unit)
                         end = m.start("unit") + w.end()
                     break
         if low in NUMBER_WORDS and not unit:
@@ -140,7 +147,7 @@ def _quantities(text: str) -> list[Quantity]:
 _POSSESSIVE = ("'s", "\u2019s")
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
-    rf"\b(?:(?P<wd>{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?,?\s+)?"
+    rf"\b(?:(?P<wd>{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?,?\s+\(?)?"
     rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?(?:,?\s+(?P<y2>\d{{4}}))?"
     rf"|(?P<m3>{_MONTH_RE})\.?\s+(?P<y3>\d{{4}})"
@@ -172,8 +179,9 @@ def _dates(text: str) -> list[DateMention]:
         if day is not None and not 1 <= day <= 31:
             continue
         wd = WEEKDAYS.get((m.group("wd") or "").lower())
-        out.append(DateMention(m.group(0), month, day, year, wd, m.start(), m.end()))
-        taken.append((m.start(), m.end()))
+        end = m.end() + (1 if "(" in m.group(0) and text[m.end() : m.end() + 1] == ")" else 0)
+        out.append(DateMention(text[m.start() : end], month, day, year, wd, m.start(), end))
+        taken.append((m.start(), end))
     for m in _WEEKDAY.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

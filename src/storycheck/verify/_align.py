@@ -19,16 +19,17 @@ confirms a mismatch before a sentence is marked contradicted:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
 from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
-from ..analyze import Attribution, added_layers
-from ..analyze._lexicon import MONTHS, STOPWORDS, WEEKDAYS
-from ..lang import skeleton
+from ..analyze import Age, Attribution, Duration, added_layers
+from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
+from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
-from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, same_value
+from ._typed import APPROX_TOLERANCE, Carried, _date_conflict, _loose, _same_entity, pair_tolerance, same_value
 
 #: Two lower bounds this many times apart ("at least 4 days" / "at least 40 days") are a changed
 #: figure, not two true floors of a count.
@@ -315,10 +316,24 @@ def _scaled(q: Quantity) -> Quantity:
 _TOTAL = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:and|und|et|и|і|та|e|y|és)\s+(?!\d)[^\W\d_]{3,}", re.IGNORECASE)
 
 
+@functools.cache
+def _number_words() -> frozenset[str]:
+    """Number words of every language we read ("twelve", "zwölf", "douze", "двенадцать")."""
+    words = set(NUMBER_WORDS)
+    for code in LEXICON_LANGUAGES:
+        lx = lexicon(code)
+        if lx is not None:
+            words |= set(lx.number_words)
+    return frozenset(words)
+
+
 def _total(text: str, q: Quantity, figures: list[Quantity]) -> bool:
-    """A count of two groups at once ("242 passengers and crew"), not of one group with its own figure."""
+    """A count of two groups at once ("242 passengers and crew"), not of one group with its own
+    figure ("232 passengers and twelve crew": the second group has a count of its own)."""
     m = None if _measured(q) else _TOTAL.match(text[q.end :])
-    return m is not None and not any(q.end < x.start < q.end + m.end() for x in figures)
+    if m is None or text[q.end : q.end + m.end()].split()[-1].lower() in _number_words():
+        return False
+    return not any(q.end < x.start < q.end + m.end() for x in figures)
 
 
 def _code(text: str, q: Quantity) -> bool:
@@ -352,16 +367,19 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
     claim_qs, ev_qs = [_scaled(q) for q in claim.quantities], [_scaled(e) for e in evidence.quantities]
     figures = [*claim_qs, *ev_qs]  # as compared: a part is found among the same objects the pair is
     for q in claim_qs:
-        if not q.unit or q.unit == "@year" or (carried is not None and carried.has_quantity(q, tol)):
+        if not q.unit or q.unit == "@year" or (
+                carried is not None and carried.has_quantity(q, pair_tolerance(q, claim_qs, q, [], tol))):
             continue
         bq = _bound(claim_text, q)
         for e in ev_qs:
             if e.unit != q.unit or e.part != q.part:
                 continue
             be = _bound(ev_text, e)
-            if not values_conflict(q.value, bq, e.value, be, tol) or _rounding(q, e):
+            pt = pair_tolerance(q, claim_qs, e, ev_qs, tol)
+            if not values_conflict(q.value, bq, e.value, be, pt) or _rounding(q, e):
                 continue
-            if any(c.unit == q.unit and same_value(c.value, e.value, tol) for c in claim.quantities):
+            if any(c.unit == q.unit and same_value(c.value, e.value, pair_tolerance(c, claim_qs, e, ev_qs, tol))
+                   for c in claim_qs):
                 continue  # the claim gives both values ("rose from 29 to 33")
             rq, re_ = _role(claim_text, q), _role(ev_text, e)
             if rq and re_ and rq != re_ and not {rq, re_} <= {"missing", "rescued"}:
@@ -604,17 +622,20 @@ def confirm(hit: Contradiction, claim: Sentence, ev: Sentence, *, claim_article:
 # -- times of day ------------------------------------------------------------------------------
 
 _ZONES = {"et": "ET", "edt": "ET", "est": "ET", "ct": "CT", "cdt": "CT", "cst": "CT", "pt": "PT", "pdt": "PT",
-          "pst": "PT", "gmt": "UTC", "utc": "UTC", "cet": "CET", "cest": "CET", "msk": "MSK", "bst": "BST"}
-_LOCAL = (r"local\s+time|heure\s+locale|ortszeit|по\s+местному\s+времени|за\s+місцевим\s+часом|helyi\s+idő\w*|"
-          r"ora\s+locale|hora\s+local")
+          "pst": "PT", "gmt": "UTC", "utc": "UTC", "cet": "CET", "cest": "CET", "msk": "MSK", "bst": "BST",
+          "ist": "IST"}
+_LOCAL = (r"local\s+time|heure\s+locale|ortszeit|lokalzeit|по\s+местному\s+времени|за\s+місцевим\s+часом|"
+          r"helyi\s+idő\w*|ora\s+locale|hora\s+local")
+_ZONE_WORDS = r"ET|EDT|EST|CT|CDT|CST|PT|PDT|PST|GMT|UTC|CET|CEST|MSK|BST|IST"
 _TIME = re.compile(
-    r"(?<![\d.:,])(?:(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:GMT|UTC))|(?P<h>[01]?\d|2[0-3])"
+    rf"(?<![\d.:,])(?:(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:(?-i:{_ZONE_WORDS})\b|hrs\b|hours\b))|(?P<h>[01]?\d|2[0-3])"
     r"(?:(?P<sep>[:h]|\.(?=\d\d\s*(?:[ap]\.?m|uhr|óra|ч)))(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?(?![a-z]))?)"
-    rf"(?:\s*(?:uhr|óra(?:kor)?|ч\.?)\b)?\s*(?:\(?\s*(?P<zone>ET|EDT|EST|CT|CDT|CST|PT|PDT|PST|GMT|UTC|CET|"
-    rf"CEST|MSK|BST)\b|(?P<local>{_LOCAL}))?",
+    rf"(?:\s*(?:uhr|óra(?:kor)?|ч\.?|hrs)\b)?\s*(?:\(?\s*(?P<zone>(?-i:{_ZONE_WORDS}))\b|(?P<local>{_LOCAL})|"
+    r"(?P<place>(?-i:[A-Z][a-z]{2,}))\s+time\b)?",
     re.IGNORECASE,
 )
-_AROUND = re.compile(r"(?:about|around|approximately|roughly|shortly\s+(?:after|before)|vers|environ|около|примерно|"
+_AROUND = re.compile(r"(?:about|around|approximately|roughly|(?:shortly|a\s+little|just)\s+(?:after|before)|"
+                     r"vers|environ|около|примерно|"
                      r"близько|приблизно|gegen|etwa|circa|körül|mintegy|intorno\s+alle?)\s*(?:à|a|at|um|в|о|alle)?\s*$",
                      re.IGNORECASE)
 _AROUND_AFTER = re.compile(r"^\s*(?:óra\s*)?körül", re.IGNORECASE)
@@ -642,7 +663,7 @@ def times(text: str) -> list[tuple[str, str | None, int, bool]]:
                     text[m.end():m.end() + 1].isdigit() or text[max(0, m.start() - 1):m.start()] in ("/", "-")):
                 continue
         zone = m.group("zone")
-        frame = _ZONES.get(zone.lower()) if zone else ("local" if m.group("local") else None)
+        frame = _ZONES.get(zone.lower()) if zone else ("local" if m.group("local") else m.group("place"))
         approx = bool(_AROUND.search(text[max(0, m.start() - 30) : m.start()]) or _AROUND_AFTER.match(text[m.end():]))
         out.append((m.group(0).strip(" ("), frame, h * 60 + mi, approx))
     return out
@@ -666,3 +687,186 @@ def time_conflict(claim_text: str, ev_text: str) -> tuple[str, str] | None:
             if diff > (30 if ta[3] or tb[3] else 0):
                 return ta[0], tb[0]
     return None
+
+
+# -- the time of the lead's event ----------------------------------------------------------------
+
+#: How many sentences of an article (its headline counted) make its lead: a news article gives
+#: the time of its main event there. Chosen on the TUNE stories and /work/extra-real.
+LEAD_SENTENCES = 5
+#: Words that make a time one planned, not one that happened ("was scheduled to arrive at 18:25").
+_PLANNED = re.compile(r"\b(?:scheduled|due|expected|planned|set\s+to|geplant|planmäßig|vorgesehen|sollte|prévu\w*|"
+                      r"devait|запланирован\w*|планирова\w*|должен|должна|планува\w*|мав|мала|tervezett|kellett|"
+                      r"previst\w*|programad\w*|esperaba)\b", re.IGNORECASE)
+#: A time a statement was made, not the event's: a time that opens its sentence with a speech verb right
+#: after it ("At 9:07 a.m., the chief said"; "it sank at 9:07, witnesses said" is the event's), or a post
+#: or update right before it ("posted a statement at 5:45 a.m.", "Updated 10:58").
+OPENING_TIME = 25
+_SAID_AFTER = re.compile(r"^[^.;:!?]{0,30}?\b(?:said|says|told|announced|tweeted|wrote|posted|reported|stated|"
+                         r"sagte|erklärte|teilte|schrieb|déclaré|annoncé|écrit|заявил\w*|сообщил\w*|написал\w*|"
+                         r"заяви\w*|повідоми\w*|написа\w*|mondta|közölte|írta)\b", re.IGNORECASE)
+_POSTED_BEFORE = re.compile(r"\b(?:posted|statement|update[ds]?|aktualisiert|mis\s+à\s+jour|обновлен\w*|"
+                            r"оновлен\w*|frissítve)\b[^.;!?]{0,40}$", re.IGNORECASE)
+#: A time right after a date or a year is a timestamp of the page ("19 July 2024, 10:58").
+_STAMPED = re.compile(r"(?:\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\s*[,|–—-]?\s*$")
+
+
+#: A lead's time: its position among the article's texts, and the time as ``times`` reads it.
+Lead = tuple[int, tuple[str, str | None, int, bool]]
+
+
+def lead_time(texts: list[str]) -> Lead | None:
+    """The time of day an article's lead gives its event: (position in ``texts``, the time as
+    ``times`` reads it), the first time of its first LEAD_SENTENCES texts (headline included)
+    that is no planned time, no page timestamp and no time a statement was made; None when the
+    lead gives none."""
+    for k, text in enumerate(texts[:LEAD_SENTENCES]):
+        for t in times(text):
+            at = text.find(t[0])
+            before = text[max(0, at - 60) : at]
+            if _STAMPED.search(before) or _PLANNED.search(before) or _POSTED_BEFORE.search(before) or (
+                    at <= OPENING_TIME and _SAID_AFTER.search(text[at + len(t[0]) :])):
+                continue
+            return k, t
+    return None
+
+
+def lead_conflict(own: Lead | None, other: Lead | None) -> tuple[str, str] | None:
+    """(own span, other span) when two articles' leads time their event differently in one
+    frame (by more than half an hour when either time is approximate): the two leads report
+    one event, so its time is one slot. A time-zone shift is no conflict (frames differ)."""
+    if own is None or other is None:
+        return None
+    ta, tb = own[1], other[1]
+    if (ta[1] or "local") != (tb[1] or "local"):
+        return None
+    diff = abs(ta[2] - tb[2])
+    diff = min(diff, 1440 - diff)
+    return (ta[0], tb[0]) if diff > (30 if ta[3] or tb[3] else 0) else None
+
+
+# -- ages ------------------------------------------------------------------------------------------
+
+#: Two ages of one person this far apart (a share of the larger) are two people, not one misreported.
+AGES_APART = 0.2
+
+
+def _age_aligned(a: Age, b: Age) -> bool:
+    """Whether two ages are of one person: both set off after a name, one name (spelled alike);
+    else the words around them say the same of the person ("the male attendant, Lee, 32" / "a
+    33-year-old flight attendant"), and not a man against a woman."""
+    if a.name and b.name:
+        return _spelled_alike(a.name, b.name)
+    if a.sex and b.sex and a.sex != b.sex:
+        return False  # "a 45-year-old man" / "a 52-year-old woman": two people
+    return bool(a.words & b.words)
+
+
+def age_conflict(claim: list[Age], theirs: list[list[Age]]) -> tuple[Age, Age, int] | None:
+    """(claim age, other age, position of the other's sentence) when an age of the claim is of a
+    person another article gives another age (within AGES_APART of each other), and that article
+    nowhere gives the claim's age."""
+    given = {b.value for bs in theirs for b in bs}
+    for a in claim:
+        if a.value in given:
+            continue
+        for k, bs in enumerate(theirs):
+            for b in bs:
+                if abs(a.value - b.value) <= AGES_APART * max(a.value, b.value) and _age_aligned(a, b):
+                    return a, b, k
+    return None
+
+
+def age_name_swap(claim: list[Age], own: list[list[Age]], theirs: list[list[Age]], own_text: str,
+                  their_text: str) -> tuple[Age, Age, int] | None:
+    """(claim age, other age, position of the other's sentence) when the claim names a person by
+    another name than the other article gives the person of the same age, among people both
+    articles list by name and age ("Lee, 32" and "Kwon, 25" against "Lee (33)" and "Koo (25)"):
+    the articles share another named person, so they list the same people, and neither
+    article uses the other's name anywhere."""
+    mine = {a.name for bs in own for a in bs if a.name}
+    other = {b.name for bs in theirs for b in bs if b.name}
+    if not any(_spelled_alike(x, y) for x in mine for y in other):
+        return None  # no named person in common: nothing says the two lists are of the same people
+    for a in claim:
+        if not a.name:
+            continue
+        for k, bs in enumerate(theirs):
+            for b in bs:
+                if (b.name and b.value == a.value and not _spelled_alike(a.name, b.name)
+                        and not _uses(their_text, a.name) and not _uses(own_text, b.name)
+                        and sum(x.value == a.value for xs in theirs for x in xs if x.name) == 1
+                        and sum(x.value == a.value for xs in own for x in xs if x.name) == 1):
+                    return a, b, k
+    return None
+
+
+# -- how long after an event -----------------------------------------------------------------------
+
+def duration_conflict(claim: list[Duration], theirs: list[list[Duration]]) -> tuple[Duration, Duration, int] | None:
+    """(claim duration, other duration, position of the other's sentence) when the claim says how
+    long after an event something happened ("five minutes after take-off") and every duration
+    the other article gives after the same event is incompatible with it ("less than a minute
+    after taking off"), bounds and rounding allowed for."""
+    for a in claim:
+        same = [(k, b) for k, bs in enumerate(theirs) for b in bs if b.event == a.event]
+        if same and not any(b.low <= a.high and a.low <= b.high for _, b in same):
+            k, b = same[0]
+            return a, b, k
+    return None
+
+
+# -- one day, two weekdays ---------------------------------------------------------------------------
+
+def _weekday_of_day(d: DateMention) -> tuple[int, int, int | None, int] | None:
+    return (d.month, d.day, d.year, d.weekday) if d.month and d.day and d.weekday is not None else None
+
+
+def weekday_day_conflict(claim: list[DateMention], theirs: list[list[DateMention]]
+                         ) -> tuple[DateMention, DateMention, int] | None:
+    """(claim date, other date, position of the other's sentence) when the claim gives a day with
+    its weekday ("Friday, July 19") and the other article gives the same day another weekday
+    ("Thursday (July 19)") and nowhere the claim's: a day has one weekday, so one is wrong."""
+    mine = [(d, w) for d in claim if (w := _weekday_of_day(d))]
+    if not mine:
+        return None
+    given = {w for ds in theirs for e in ds if (w := _weekday_of_day(e))}
+    for d, (m, day, y, wd) in mine:
+        if any((m, day, wd) == (gm, gd, gw) and (y is None or gy is None or y == gy) for gm, gd, gy, gw in given):
+            continue
+        for k, ds in enumerate(theirs):
+            for e in ds:
+                w = _weekday_of_day(e)
+                if w and (w[0], w[1]) == (m, day) and w[3] != wd and (y is None or w[2] is None or y == w[2]):
+                    return d, e, k
+    return None
+
+
+# -- the day of the lead's event -------------------------------------------------------------------
+
+def lead_day(dates: list[list[DateMention]]) -> tuple[int, DateMention] | None:
+    """The day an article's lead gives its event: (position, mention), the first weekday alone
+    ("killed on Wednesday") of its first LEAD_SENTENCES units (``dates``: each unit's dates,
+    headline first), resolved against the publication date. News style names the event's day so;
+    a date in a lead ("June 12") is as often the dateline or the day of writing, and relative
+    words ("today", "heute") say only when the article was written: both are left out (on the
+    tuning stories, leads' dates against weekdays flagged a dateline that agreed)."""
+    for k, ds in enumerate(dates[:LEAD_SENTENCES]):
+        for d in ds:
+            if d.resolved is not None and _loose(d) and d.weekday is not None:
+                return k, d
+    return None
+
+
+def lead_day_conflict(own: tuple[int, DateMention] | None, other: tuple[int, DateMention] | None,
+                      published: tuple[str | None, str | None]) -> tuple[DateMention, DateMention] | None:
+    """(own mention, other mention) when two articles published on one day give their leads' event
+    days that cannot be one ("killed on Wednesday" / "crashed on Thursday", a weekday read against
+    its article's publication date). Articles of different days may lead with different events."""
+    if own is None or other is None:
+        return None
+    da, db = day_of(published[0]), day_of(published[1])
+    if not da or da != db:
+        return None
+    hit = _date_conflict([own[1]], [other[1]], None)
+    return (hit[0], hit[1]) if hit else None

@@ -32,6 +32,9 @@ class Carried:
 
     quantities: frozenset[tuple[str, float]]
     days: frozenset[tuple[int, int]]
+    #: the counts a sentence of the text gives as the parts or the whole of a sum it states
+    #: ("242 people, 230 passengers and 12 crew"): exact, never a rounding of a nearby figure
+    exact: frozenset[tuple[str, float]] = frozenset()
 
     @classmethod
     def of(cls, facts: Iterable[Facts]) -> Carried:
@@ -39,28 +42,51 @@ class Carried:
         return cls(
             frozenset((q.unit, q.value) for f in fs for q in f.quantities if q.unit),
             frozenset((d.month, d.day) for f in fs for d in f.dates if d.month and d.day),
+            frozenset((q.unit, q.value) for f in fs for q in summed(f.quantities) if q.unit),
         )
 
     def has_quantity(self, q: Quantity, tol: float) -> bool:
-        return any(u == q.unit and same_value(v, q.value, tol) for u, v in self.quantities)
+        return any(u == q.unit and same_value(v, q.value, 0.0 if (u, v) in self.exact else tol)
+                   for u, v in self.quantities)
+
+
+def summed(qs: list[Quantity]) -> list[Quantity]:
+    """The whole counts of one sentence that make a sum it states: two of them add up to a third
+    ("242 on board, 230 passengers and 12 crew"). Such figures are exact: a 2% tolerance, meant
+    for rounded figures, does not let "232 passengers" pass for them."""
+    whole = [q for q in qs if not q.approx and q.value == int(q.value) and q.value > 0 and q.unit != "@year"]
+    out: set[int] = set()
+    for i, a in enumerate(whole):
+        for j, b in enumerate(whole[i + 1 :], i + 1):
+            for k, c in enumerate(whole):
+                if k not in (i, j) and a.value + b.value == c.value and a.unit != b.unit:
+                    out |= {i, j, k}
+    return [whole[i] for i in sorted(out)]
+
+
+def pair_tolerance(q: Quantity, claim: list[Quantity], e: Quantity, ev: list[Quantity], tol: float) -> float:
+    """The tolerance two figures are compared with: none when either is part of a sum its
+    sentence states (``summed``), else ``tol``."""
+    return 0.0 if any(x is q for x in summed(claim)) or any(x is e for x in summed(ev)) else tol
 
 
 def _number_conflict(
     claim: list[Quantity], ev: list[Quantity], tol: float, carried: Carried | None
 ) -> tuple[Quantity, Quantity] | None:
     for q in claim:
-        if not q.unit or (carried is not None and carried.has_quantity(q, tol)):
+        if not q.unit or (carried is not None and carried.has_quantity(q, pair_tolerance(q, claim, q, [], tol))):
             continue
         same_unit = [e for e in ev if e.unit == q.unit]
-        if not same_unit or any(same_value(q.value, e.value, APPROX_TOLERANCE if q.approx or e.approx else tol)
-                                for e in same_unit):
+        if not same_unit or any(same_value(q.value, e.value, APPROX_TOLERANCE if q.approx or e.approx
+                                           else pair_tolerance(q, claim, e, ev, tol)) for e in same_unit):
             continue
         rivals = [e for e in same_unit if e.part == q.part]  # a part ("two of the injured") never contradicts a whole
         if not rivals:
             continue
         other = rivals[0]
         # the claim may mention both values ("rose from 29 to 33 pages"): no conflict
-        if any(c.unit == q.unit and same_value(c.value, other.value, tol) for c in claim):
+        if any(c.unit == q.unit and same_value(c.value, other.value, pair_tolerance(c, claim, other, ev, tol))
+               for c in claim):
             continue
         return q, other
     return None
@@ -102,15 +128,31 @@ def _readings(m: DateMention) -> list[DateMention]:
     return [m, replace(m, resolved=(first - week, last - week)), replace(m, resolved=(first + week, last + week))]
 
 
+def _days(m: DateMention) -> set[object]:
+    """The calendar days a resolved mention may name: a weekday alone only days of its weekday
+    (an article of uncertain publication day reads "Thursday" as one of two Thursdays, never as
+    the Wednesday between them)."""
+    assert m.resolved is not None
+    first, last = m.resolved
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    if _weekday_only(m):
+        days = [x for x in days if x.weekday() == m.weekday] or days
+    return set(days)
+
+
 def _weekday_conflict(d: DateMention, e: DateMention) -> bool:
     """Whether a weekday alone and another date cannot name one day under any reading."""
-    return all(dates_conflict(x, y) for x in _readings(d) for y in _readings(e))
+    if d.resolved is None or e.resolved is None:
+        return False
+    return all(dates_conflict(x, y) or not (_days(x) & _days(y)) for x in _readings(d) for y in _readings(e))
 
 
 def _names_day_of(x: DateMention, e: DateMention) -> bool:
     """Whether claim date ``x`` names evidence date ``e``'s day (by month and day, or by
     the days both resolve to: "Thursday" and "12 June" in an article of 12 June)."""
-    return bool(x.month and x.day and (x.month, x.day) == (e.month, e.day)) or dates_conflict(x, e) is False
+    if x.month and x.day and (x.month, x.day) == (e.month, e.day):
+        return True
+    return x.resolved is not None and e.resolved is not None and bool(_days(x) & _days(e))
 
 
 def _date_conflict(
@@ -142,6 +184,9 @@ def _date_conflict(
                     return d, e
             if d.year and e.year and d.year != e.year and d.month == e.month and d.day == e.day:
                 return d, e
+            if d.month and d.day and (d.month, d.day) == (e.month, e.day) and None not in (d.weekday, e.weekday) \
+                    and d.weekday != e.weekday and not (d.year and e.year and d.year != e.year):
+                return d, e  # one day given two weekdays ("Friday, July 19" / "Thursday (July 19)")
     return None
 
 

@@ -19,6 +19,7 @@ from ._entail import EntailmentBackend, default_entailment
 from ._features import FEATURES, encode, features_batch
 from ._model import ClaimModel
 from ._quotes import reworded
+from ._slots import StorySlots
 from ._source import Source, evidence_pair, prepare_sentences
 from ._typed import attribution_conflict
 from ._untyped import conflict_model, find_conflicts
@@ -170,6 +171,7 @@ def verify_articles(
         return False
 
     stances_of: dict[tuple[int, int], list[tuple[Link, np.ndarray | None]]] = {}
+    slots = StorySlots(articles, units)  # the time of each lead's event, ages, durations ...
     for ai in range(len(articles)):
         rows = rows_of[ai]
         for i, s in enumerate(units[ai]):
@@ -190,6 +192,9 @@ def verify_articles(
                 p, x, hit, best = got
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
+            if slots.holds(ai, i):  # slots read across whole articles (verify/_slots.py)
+                stances[:] = [(slots.stance(ln, ai, i, bi), x)
+                              for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
     # conflicts without a typed slot: the entailment model on the aligned pairs only (_untyped)
     find_conflicts(units, stances_of, [lang == "en" for lang in langs], [a.id for a in articles], conflict_model)
     for (ai, i), stances in stances_of.items():

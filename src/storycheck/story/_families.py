@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .._graph import components
@@ -280,20 +280,21 @@ def apply_independence(articles: Sequence[Article], families: Sequence[Family]) 
     published = {a.id: a.published for a in articles}
     for a in articles:
         for s in ([a.headline] if a.headline else []) + a.sentences:
-            _leave_change_to_copy(s, a.id, fam, published)
-            settle(s, source_of=source_of, own=fam.get(a.id))
+            later = _changed_later(s, a.id, fam, published)
+            if later:
+                s.contradicted_by = [x for x in s.contradicted_by if x not in later]
+            settle(s, source_of=source_of, own=fam.get(a.id), changed_by=later)
 
 
-def _leave_change_to_copy(s: Sentence, article: str, fam: dict[str, str], published: dict[str, str | None]) -> None:
-    """Within a copy family the later member changed the words (a spun synonym, a drifted
-    figure), so the contradiction is the copy's: a member surely published after ``article``
-    in its own family is silent on ``s`` instead of contradicting it (its own sentence keeps the
-    contradiction). When the times cannot tell which came first, both keep it."""
+def _changed_later(s: Sentence, article: str, fam: dict[str, str], published: dict[str, str | None]) -> set[str]:
+    """The members of ``article``'s own family, surely published after it, that contradict ``s``.
+
+    Within a copy family the later member changed the words (a spun synonym, a drifted figure),
+    so the contradiction is the copy's: its own sentence keeps it, ``s`` is not faulted for it (the
+    link keeps its stance: the two do disagree). When the times cannot tell which came first, both
+    keep it."""
     own = fam.get(article)
     if own is None:
-        return
-    later = {ln.article for ln in s.links if ln.stance == "contradicts" and fam.get(ln.article) == own
-             and surely_before(published.get(article), published.get(ln.article))}
-    if later:
-        s.links = [replace(ln, stance="silent", contradiction=None) if ln.article in later else ln for ln in s.links]
-        s.contradicted_by = [x for x in s.contradicted_by if x not in later]
+        return set()
+    return {ln.article for ln in s.links if ln.stance == "contradicts" and fam.get(ln.article) == own
+            and surely_before(published.get(article), published.get(ln.article))}

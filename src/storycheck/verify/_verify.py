@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -387,6 +387,7 @@ def settle(
     source_of: Callable[[str], str] | None = None,
     own: str | None = None,
     top_k: int = 3,
+    changed_by: Collection[str] = (),
 ) -> None:
     """Verdict, score and contradiction from the stances of the other articles.
 
@@ -398,10 +399,13 @@ def settle(
     A copy that drifted a number or a date from its own family still contradicts it;
     a negation flip or an untyped conflict (``claim``, or a possible one) inside a family does
     not, because spinning rewords freely ("chose to stay silent" → "chose to say nothing").
+    ``changed_by``: articles whose contradiction is their own change (a later copy in the
+    sentence's own family, story/_families): their stance stays, but it neither counts nor
+    makes the sentence contradicted.
     """
     key = source_of or (lambda a: a)
     support = {key(ln.article) for ln in s.links if ln.stance == "carries"} - {own}
-    against = [ln for ln in s.links if ln.stance == "contradicts" and not (
+    against = [ln for ln in s.links if ln.stance == "contradicts" and ln.article not in changed_by and not (
         source_of is not None and key(ln.article) == own and ln.contradiction is not None
         and ln.contradiction.type in ("negation", "claim"))]
     if source_of is not None:  # a copy rewording its own family is no conflict, possible or not

@@ -6,7 +6,11 @@ what the claim model (``_model``) is trained on."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -101,16 +105,24 @@ def _lexical(claim: str, src: Source) -> _Lex:
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
-    win_cov = np.array(
-        [
-            float(sum(wt for w, wt in zip(words, weights, strict=False) if w in c) / total) if words else 0.0
-            for c in src.content
-        ]
-    )
+    win_cov = _coverage(words, weights, total, src)
     n = len(src.sentences)  # windows_of lists the single sentences first
     multi = win_cov[n:] - SPAN_COST * (src.span[n:] - 1)
     return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
                 np.argsort(-win_cov[:n])[:CANDIDATES], n + np.argsort(-multi, kind="stable")[:SPANS])
+
+
+def _coverage(words: list[str], weights: np.ndarray, total: float, src: Source) -> np.ndarray:
+    """Share of the claim's word weight each window holds. The weights are added up word
+    by word in the claim's order, so each window's sum is the same float as summing the
+    words it holds one by one."""
+    acc = np.zeros(len(src.content), dtype=np.float64)
+    holding = src.windows_holding()
+    for w, wt in zip(words, weights, strict=False):
+        at = holding.get(w)
+        if at is not None:
+            acc[at] += wt
+    return acc / total
 
 
 def claim_features(
@@ -282,18 +294,67 @@ def features_batch(
     items: Sequence[tuple[str, Source]], embedder: EmbeddingBackend | None, tolerance: float = 0.02,
     cache: dict[str, TokenStates] | None = None,
 ) -> list[tuple[np.ndarray, Contradiction | None, int]]:
-    """claim_features for many claims, with one model call for all their windows
-    (none when ``embedder`` is None: the fast model's features).
+    """claim_features for many claims, their windows encoded once each (none when
+    ``embedder`` is None: the fast model's features).
 
-    One length-sorted batch pads far less than one call per claim: the model is
-    most of the cost of scoring a claim.
+    The claims go in lots: while the encoder (onnxruntime, which lets go of the GIL) runs
+    over the windows of the next lot, this thread works out the features of the lot whose
+    windows are encoded. On 2 cores the word statistics then cost little wall time. Each
+    text is still encoded once, alone or in the same batches, so the result is the one of
+    encoding every window first.
     """
-    lexes = [_lexical(c, src) for c, src in items]
     if embedder is None:
-        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
+        return [claim_features(c, src, None, tolerance) for c, src in items]
     states = cache if cache is not None else {}
-    encode([t for (_, src), lx in zip(items, lexes, strict=False) for t in lx.texts(src)], embedder, states)
-    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
+    lots = [range(a, min(a + LOT, len(items))) for a in range(0, len(items), LOT)]
+    out: list[tuple[np.ndarray, Contradiction | None, int]] = []
+    if len(lots) < 2:
+        lexes = [_lexical(c, src) for c, src in items]
+        encode([t for (_, src), lx in zip(items, lexes, strict=True) for t in lx.texts(src)], embedder, states)
+        return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=True)]
+    with ThreadPoolExecutor(1, thread_name_prefix="storycheck-encode") as pool, _quick_switches():
+        def submit(lot: range) -> tuple[list[_Lex], Future[None]]:
+            lexes = [_lexical(*items[n]) for n in lot]
+            texts = [t for n, lx in zip(lot, lexes, strict=True) for t in lx.texts(items[n][1])]
+            return lexes, pool.submit(encode, texts, embedder, states)
+
+        ahead = submit(lots[0])
+        for k, lot in enumerate(lots):
+            lexes, done = ahead
+            if k + 1 < len(lots):
+                ahead = submit(lots[k + 1])  # queued behind this lot's encoding: one encoder run at a time
+            done.result()
+            out.extend(claim_features(*items[n], states, tolerance, lex=lx) for n, lx in zip(lot, lexes, strict=True))
+    return out
+
+
+#: Claims per lot in features_batch: small enough that the first lot's encoding, which
+#: nothing overlaps, is short; large enough that a batching backend still fills its batches.
+LOT = 48
+#: Seconds a thread may hold the GIL while another waits for it (Python's default is 5 ms).
+#: The encoder's threads take it briefly after each text (~5 ms of model time); at the
+#: default they would wait on the feature code for as long as the model ran.
+SWITCH = 0.0005
+
+
+_switching = threading.Lock()
+_quick: list[float] = []  # the interval before the first of the calls now inside _quick_switches
+
+
+@contextmanager
+def _quick_switches() -> Iterator[None]:
+    """SWITCH as the GIL's switch interval while any thread is inside; the interval set
+    before is put back when the last one leaves."""
+    with _switching:
+        _quick.append(_quick[0] if _quick else sys.getswitchinterval())
+        sys.setswitchinterval(min(_quick[0], SWITCH))
+    try:
+        yield
+    finally:
+        with _switching:
+            first = _quick.pop()
+            if not _quick:
+                sys.setswitchinterval(first)
 
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat

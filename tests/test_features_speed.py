@@ -1,0 +1,63 @@
+"""The claim features' shortcuts give what the plain path gives, to the last bit:
+window coverage from word postings, and features worked out lot by lot while the
+encoder runs over the next lot."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storycheck.embed import default_backend
+from storycheck.ingest import read_paths
+from storycheck.verify import _features
+from storycheck.verify._features import _coverage, _lexical, claim_features, encode, features_batch
+from storycheck.verify._source import as_written, prepare_texts
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "merrow-bridge"
+
+
+@pytest.fixture(scope="module")
+def story():
+    arts = read_paths([EXAMPLES])
+    claims = [s for a in arts[:3] for s in _sentences(a.text)]
+    return claims, prepare_texts([arts[4].text]), prepare_texts([arts[5].text])
+
+
+def _sentences(text):
+    from storycheck.segment import split_sentences
+
+    return [t for _, _, t in split_sentences(text)]
+
+
+def test_window_coverage_from_postings_is_the_per_window_sum(story):
+    claims, src, other = story
+    for claim in claims + ["", "the the and", "Merrow bridge Merrow"]:
+        for s in (src, other):
+            lx = _lexical(claim, s)
+            words, weights, total = lx.words, lx.weights, lx.total
+            plain = np.array([float(sum(wt for w, wt in zip(words, weights, strict=False) if w in c) / total)
+                              if words else 0.0 for c in s.content])
+            assert np.array_equal(_coverage(words, weights, total, s), plain)
+            assert as_written(claim, s) == lx.claim
+
+
+def test_features_in_lots_equal_all_windows_encoded_first(story, monkeypatch):
+    claims, src, other = story
+    items = [(c, s) for c in claims for s in (src, other)]
+    emb = default_backend()
+    plain_states: dict = {}
+    lexes = [_lexical(c, s) for c, s in items]
+    encode([t for (_, s), lx in zip(items, lexes, strict=True) for t in lx.texts(s)], emb, plain_states)
+    plain = [claim_features(c, s, plain_states, lex=lx) for (c, s), lx in zip(items, lexes, strict=True)]
+    monkeypatch.setattr(_features, "LOT", 7)  # many lots, the last one short
+    assert len(items) > 3 * 7
+    before = sys.getswitchinterval()
+    states: dict = {}
+    lots = features_batch(items, emb, cache=states)
+    assert sys.getswitchinterval() == before  # the GIL's interval is put back
+    assert set(states) == set(plain_states)  # every window encoded, none twice-keyed
+    for (x, hit, best), (px, phit, pbest) in zip(lots, plain, strict=True):
+        assert np.array_equal(x, px)
+        assert best == pbest
+        assert hit == phit

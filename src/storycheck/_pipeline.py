@@ -17,7 +17,7 @@ from ._exceptions import InputError
 from ._options import Options
 from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, resolve_dates, source_article
-from .embed import EmbeddingBackend, default_backend
+from .embed import EmbeddingBackend, Prefetched, default_backend, encode_ahead
 from .ingest import CheckedArticles, ReadOptions, read_paths
 from .lang import article_language, sentence_language
 from .segment import content_sentences, drop_furniture
@@ -86,12 +86,34 @@ def _check(
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
+    # the English sentences go to the encoder now, while this thread finds their sources and quotes
+    ahead = encode_ahead(functools.partial(_loaded, loading, embedder), english_units(arts))
     source_articles(arts)
     if loading is not None:
         loading.join()  # the backends are built once (lru_cache): never by two threads
-    verify_articles(arts, embedder or default_backend(), options, progress=progress, multilingual=multilingual)
+    emb = embedder or default_backend()
+    verify_articles(arts, Prefetched(emb, ahead) if Prefetched.suits(emb) else emb, options, progress=progress,
+                    multilingual=multilingual)
     families = find_families_and_apply(arts)  # copies of one article count as one source
     return arts, families
+
+
+def english_units(articles: Sequence[Article]) -> list[str]:
+    """The texts verify encodes in the English space first: each English article's headline
+    (blanks folded, as verify makes it a unit) and sentences."""
+    out: list[str] = []
+    for a in articles:
+        if (a.language or "en") == "en":
+            title = " ".join((a.title or "").split())
+            out += ([title] if title else []) + [s.text for s in a.sentences]
+    return out
+
+
+def _loaded(loading: threading.Thread | None, embedder: EmbeddingBackend | None) -> EmbeddingBackend:
+    """The English backend, once the thread loading the models is done with it."""
+    if loading is not None:
+        loading.join()
+    return embedder or default_backend()
 
 
 def _load_models(articles: Sequence[Article], embedder: EmbeddingBackend | None,

@@ -6,17 +6,15 @@ what the claim model (``_model``) is trained on."""
 from __future__ import annotations
 
 import math
-import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
 
+from .._threads import quick_switches
 from .._types import Contradiction, Facts
 from ..analyze import analyze_sentence, content_words
 from ..analyze._lexicon import STOPWORDS
@@ -312,7 +310,7 @@ def features_batch(
         lexes = [_lexical(c, src) for c, src in items]
         encode([t for (_, src), lx in zip(items, lexes, strict=True) for t in lx.texts(src)], embedder, states)
         return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=True)]
-    with ThreadPoolExecutor(1, thread_name_prefix="storycheck-encode") as pool, _quick_switches():
+    with ThreadPoolExecutor(1, thread_name_prefix="storycheck-encode") as pool, quick_switches():
         def submit(lot: range) -> tuple[list[_Lex], Future[None]]:
             lexes = [_lexical(*items[n]) for n in lot]
             texts = [t for n, lx in zip(lot, lexes, strict=True) for t in lx.texts(items[n][1])]
@@ -331,30 +329,5 @@ def features_batch(
 #: Claims per lot in features_batch: small enough that the first lot's encoding, which
 #: nothing overlaps, is short; large enough that a batching backend still fills its batches.
 LOT = 48
-#: Seconds a thread may hold the GIL while another waits for it (Python's default is 5 ms).
-#: The encoder's threads take it briefly after each text (~5 ms of model time); at the
-#: default they would wait on the feature code for as long as the model ran.
-SWITCH = 0.0005
-
-
-_switching = threading.Lock()
-_quick: list[float] = []  # the interval before the first of the calls now inside _quick_switches
-
-
-@contextmanager
-def _quick_switches() -> Iterator[None]:
-    """SWITCH as the GIL's switch interval while any thread is inside; the interval set
-    before is put back when the last one leaves."""
-    with _switching:
-        _quick.append(_quick[0] if _quick else sys.getswitchinterval())
-        sys.setswitchinterval(min(_quick[0], SWITCH))
-    try:
-        yield
-    finally:
-        with _switching:
-            first = _quick.pop()
-            if not _quick:
-                sys.setswitchinterval(first)
-
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat

@@ -1,6 +1,6 @@
-"""The claim features' shortcuts give what the plain path gives, to the last bit:
-window coverage from word postings, and features worked out lot by lot while the
-encoder runs over the next lot."""
+"""Shortcuts give what the plain path gives, to the last bit: window coverage from word
+postings, claim features worked out lot by lot while the encoder runs over the next lot,
+and sentences encoded ahead while the check finds their sources."""
 
 import sys
 from pathlib import Path
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storycheck.embed import default_backend
+from storycheck.embed import Prefetched, default_backend, encode_ahead
 from storycheck.ingest import read_paths
 from storycheck.verify import _features
 from storycheck.verify._features import _coverage, _lexical, claim_features, encode, features_batch
@@ -61,3 +61,52 @@ def test_features_in_lots_equal_all_windows_encoded_first(story, monkeypatch):
         assert np.array_equal(x, px)
         assert best == pbest
         assert hit == phit
+
+
+def _same_states(a, b):
+    assert np.array_equal(a.vector, b.vector) and np.array_equal(a.pieces, b.pieces) and a.tokens == b.tokens
+
+
+def test_encoded_ahead_equals_encoded_when_asked(story):
+    claims, _, _ = story
+    emb = default_backend()
+    assert Prefetched.suits(emb)
+    pre = Prefetched(emb, encode_ahead(lambda: emb, claims[:10]))
+    got = pre.embed_tokens(claims)  # ten encoded ahead, the rest now
+    for a, b in zip(got, emb.embed_tokens(claims), strict=True):
+        _same_states(a, b)
+    assert pre.model_id == emb.model_id and pre.dim == emb.dim and pre.stored(claims) == {}
+
+
+def test_a_failed_encoding_ahead_leaves_the_work_to_the_call(story):
+    claims, _, _ = story
+    emb = default_backend()
+
+    def broken():
+        raise RuntimeError("no model")
+
+    wait = encode_ahead(broken, claims[:3])
+    assert wait() == {}
+    for a, b in zip(Prefetched(emb, wait).embed_tokens(claims[:3]), emb.embed_tokens(claims[:3]), strict=True):
+        _same_states(a, b)
+
+
+def test_compare_with_encoding_ahead_equals_the_stages_run_plainly():
+    from storycheck import compare
+    from storycheck._pipeline import segment_article, source_articles
+    from storycheck.segment import drop_furniture
+    from storycheck.story import find_families_and_apply
+    from storycheck.verify import verify_articles
+
+    fast = compare([EXAMPLES])  # encodes the English sentences ahead, on a thread
+    plain = [segment_article(a) for a in read_paths([EXAMPLES])]
+    drop_furniture(plain)
+    plain = [segment_article(a) for a in plain]
+    source_articles(plain)
+    verify_articles(plain, default_backend())  # nothing encoded ahead
+    find_families_and_apply(plain)
+    assert [a.id for a in fast] == [a.id for a in plain]
+    for a, b in zip(fast, plain, strict=True):
+        for s, t in zip(a.sentences, b.sentences, strict=True):
+            assert (s.verdict, s.score, s.links, s.evidence) == (t.verdict, t.score, t.links, t.evidence)
+            assert np.array_equal(s.vector, t.vector) if s.vector is not None else t.vector is None

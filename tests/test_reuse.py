@@ -110,3 +110,27 @@ def test_compare_with_encoding_ahead_equals_the_stages_run_plainly():
         for s, t in zip(a.sentences, b.sentences, strict=True):
             assert (s.verdict, s.score, s.links, s.evidence) == (t.verdict, t.score, t.links, t.evidence)
             assert np.array_equal(s.vector, t.vector) if s.vector is not None else t.vector is None
+
+
+def test_translation_pairs_from_links_gathered_once_equal_those_gathered_per_pair():
+    from storycheck import compare
+    from storycheck.story import _translation as tr
+
+    arts = compare([EXAMPLES.parent / "velmora-dam"])  # 9 articles in 4 languages
+    assert len({a.language for a in arts}) > 1
+    plain, carried = {}, 0
+    for x, a in enumerate(arts):  # each pair's links gathered for that pair, as before
+        for b in arts[x + 1:]:
+            if a.language == b.language or not a.sentences or not b.sentences:
+                continue
+            pairs, broken = tr._mutual({s.index: ln for s in a.sentences for ln in s.links if ln.article == b.id},
+                                       {s.index: ln for s in b.sentences for ln in s.links if ln.article == a.id})
+            carried += bool(pairs)
+            in_order = all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False))
+            short = min(len(a.sentences), len(b.sentences))
+            if not broken and in_order and len(pairs) >= max(tr.TRANSLATION_MIN_SENTENCES, tr.TRANSLATION_SHARE * short):
+                plain[(a.id, b.id)] = tr.Alignment(tuple((i, j, 0.0) for i, j in pairs), len(a.sentences),
+                                                   len(b.sentences))
+    assert carried  # pairs across languages that carry each other: the test sees the links
+    assert plain  # translations among them
+    assert tr.translation_pairs(arts) == plain

@@ -91,22 +91,27 @@ def test_a_failed_encoding_ahead_leaves_the_work_to_the_call(story):
         _same_states(a, b)
 
 
-def test_compare_with_encoding_ahead_equals_the_stages_run_plainly():
+@pytest.mark.parametrize("story", ["merrow-bridge", "velmora-dam"])  # English; 9 articles in 4 languages
+def test_compare_with_encoding_ahead_equals_the_stages_run_plainly(story):
     from storycheck import compare
     from storycheck._pipeline import segment_article, source_articles
+    from storycheck.embed import MultilingualBackend
     from storycheck.segment import drop_furniture
     from storycheck.story import find_families_and_apply
     from storycheck.verify import verify_articles
 
-    fast = compare([EXAMPLES])  # encodes the English sentences ahead, on a thread
-    plain = [segment_article(a) for a in read_paths([EXAMPLES])]
+    folder = EXAMPLES.parent / story
+    fast = compare([folder])  # encodes the sentences ahead, on threads
+    plain = [segment_article(a) for a in read_paths([folder])]
     drop_furniture(plain)
     plain = [segment_article(a) for a in plain]
     source_articles(plain)
-    verify_articles(plain, default_backend())  # nothing encoded ahead
+    # nothing encoded ahead, and a multilingual backend of its own (the process's one remembers)
+    verify_articles(plain, default_backend(), multilingual=MultilingualBackend())
     find_families_and_apply(plain)
     assert [a.id for a in fast] == [a.id for a in plain]
     for a, b in zip(fast, plain, strict=True):
+        assert a.headline_support == b.headline_support
         for s, t in zip(a.sentences, b.sentences, strict=True):
             assert (s.verdict, s.score, s.links, s.evidence) == (t.verdict, t.score, t.links, t.evidence)
             assert np.array_equal(s.vector, t.vector) if s.vector is not None else t.vector is None

@@ -86,11 +86,14 @@ def _check(
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
-    # the English sentences go to the encoder now, while this thread finds their sources and quotes
-    ahead = encode_ahead(functools.partial(_loaded, loading, embedder), english_units(arts))
+    # the sentences go to the encoders now, while this thread finds their sources and quotes
+    ahead = encode_ahead(functools.partial(_loaded, loading, embedder), unit_texts(arts, english=True))
+    multi_ahead = _multilingual_ahead(loading, arts) if multilingual is None else None
     source_articles(arts)
     if loading is not None:
         loading.join()  # the backends are built once (lru_cache): never by two threads
+    if multi_ahead is not None:
+        multi_ahead.join()  # verify asks the same backend for the same texts: from its memory now
     emb = embedder or default_backend()
     verify_articles(arts, Prefetched(emb, ahead) if Prefetched.suits(emb) else emb, options, progress=progress,
                     multilingual=multilingual)
@@ -98,15 +101,43 @@ def _check(
     return arts, families
 
 
-def english_units(articles: Sequence[Article]) -> list[str]:
-    """The texts verify encodes in the English space first: each English article's headline
-    (blanks folded, as verify makes it a unit) and sentences."""
+def unit_texts(articles: Sequence[Article], *, english: bool) -> list[str]:
+    """The texts verify encodes first: each article's headline (blanks folded, as verify makes
+    it a unit) and sentences; with ``english``, of the English articles only (the English space)."""
     out: list[str] = []
     for a in articles:
-        if (a.language or "en") == "en":
+        if not english or (a.language or "en") == "en":
             title = " ".join((a.title or "").split())
             out += ([title] if title else []) + [s.text for s in a.sentences]
     return out
+
+
+def _multilingual_ahead(loading: threading.Thread | None, articles: Sequence[Article]) -> threading.Thread | None:
+    """For a story with an article not in English (every article then has a pair judged in the
+    multilingual space), encode every unit with the process's multilingual backend on a thread;
+    it keeps them in its memory. Only for the fast engine, one text per run (a text's vector
+    never depends on the texts beside it), so verify gets the vectors it would compute."""
+    from ._threads import quick_switches
+    from .embed import multilingual_backend
+
+    if all((a.language or "en") == "en" for a in articles):
+        return None
+    texts = unit_texts(articles, english=False)
+
+    def run() -> None:
+        try:
+            if loading is not None:
+                loading.join()
+            backend = multilingual_backend()
+            if backend.one_text_per_run:
+                with quick_switches():
+                    backend.embed(texts)
+        except Exception:  # noqa: BLE001, S110 - verify's own call reports it
+            pass
+
+    thread = threading.Thread(target=run, name="storycheck-multilingual-ahead", daemon=True)
+    thread.start()
+    return thread
 
 
 def _loaded(loading: threading.Thread | None, embedder: EmbeddingBackend | None) -> EmbeddingBackend:

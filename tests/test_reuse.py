@@ -50,7 +50,9 @@ def test_features_in_lots_equal_all_windows_encoded_first(story, monkeypatch):
     lexes = [_lexical(c, s) for c, s in items]
     encode([t for (_, s), lx in zip(items, lexes, strict=True) for t in lx.texts(s)], emb, plain_states)
     plain = [claim_features(c, s, plain_states, lex=lx) for (c, s), lx in zip(items, lexes, strict=True)]
-    monkeypatch.setattr(_features, "LOT", 7)  # many lots, the last one short
+    monkeypatch.setattr(_features, "FIRST_LOT", 2)
+    monkeypatch.setattr(_features, "LOT", 7)  # lots of 2, 4, 7, 7, ..., the last one short
+    assert [len(lot) for lot in _features._lots(len(items))][:4] == [2, 4, 7, 7]
     assert len(items) > 3 * 7
     before = sys.getswitchinterval()
     states: dict = {}

@@ -304,7 +304,7 @@ def features_batch(
     if embedder is None:
         return [claim_features(c, src, None, tolerance) for c, src in items]
     states = cache if cache is not None else {}
-    lots = [range(a, min(a + LOT, len(items))) for a in range(0, len(items), LOT)]
+    lots = _lots(len(items))
     out: list[tuple[np.ndarray, Contradiction | None, int]] = []
     if len(lots) < 2:
         lexes = [_lexical(c, src) for c, src in items]
@@ -326,8 +326,19 @@ def features_batch(
     return out
 
 
-#: Claims per lot in features_batch: small enough that the first lot's encoding, which
-#: nothing overlaps, is short; large enough that a batching backend still fills its batches.
+#: Claims per lot in features_batch: the first lot's encoding, which nothing overlaps, is
+#: FIRST_LOT claims'; the lots then double up to LOT (a batching backend still fills its batches).
+FIRST_LOT = 8
 LOT = 48
+
+
+def _lots(n: int) -> list[range]:
+    """Consecutive ranges covering 0..n: FIRST_LOT, then twice the last, up to LOT."""
+    out: list[range] = []
+    at, size = 0, FIRST_LOT
+    while at < n:
+        out.append(range(at, min(at + size, n)))
+        at, size = at + size, min(2 * size, LOT)
+    return out
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat

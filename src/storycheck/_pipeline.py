@@ -17,7 +17,7 @@ from ._exceptions import InputError
 from ._options import Options
 from ._types import Article, Sentence
 from .analyze import analyze_sentence, hedges, loaded, resolve_dates, source_article
-from .embed import EmbeddingBackend, default_backend
+from .embed import EmbeddingBackend, Prefetched, default_backend, encode_ahead
 from .ingest import CheckedArticles, ReadOptions, read_paths
 from .lang import article_language, sentence_language
 from .segment import content_sentences, drop_furniture
@@ -86,12 +86,65 @@ def _check(
     arts = [segment_article(a) for a in articles]
     drop_furniture(arts)  # also from stores written before furniture was left out at ingest
     arts = [segment_article(a) for a in arts]  # a re-split article's sentences get their language and facts
+    # the sentences go to the encoders now, while this thread finds their sources and quotes
+    ahead = encode_ahead(functools.partial(_loaded, loading, embedder), unit_texts(arts, english=True))
+    multi_ahead = _multilingual_ahead(loading, arts) if multilingual is None else None
     source_articles(arts)
     if loading is not None:
         loading.join()  # the backends are built once (lru_cache): never by two threads
-    verify_articles(arts, embedder or default_backend(), options, progress=progress, multilingual=multilingual)
+    if multi_ahead is not None:
+        multi_ahead.join()  # verify asks the same backend for the same texts: from its memory now
+    emb = embedder or default_backend()
+    verify_articles(arts, Prefetched(emb, ahead) if Prefetched.suits(emb) else emb, options, progress=progress,
+                    multilingual=multilingual)
     families = find_families_and_apply(arts)  # copies of one article count as one source
     return arts, families
+
+
+def unit_texts(articles: Sequence[Article], *, english: bool) -> list[str]:
+    """The texts verify encodes first: each article's headline (blanks folded, as verify makes
+    it a unit) and sentences; with ``english``, of the English articles only (the English space)."""
+    out: list[str] = []
+    for a in articles:
+        if not english or (a.language or "en") == "en":
+            title = " ".join((a.title or "").split())
+            out += ([title] if title else []) + [s.text for s in a.sentences]
+    return out
+
+
+def _multilingual_ahead(loading: threading.Thread | None, articles: Sequence[Article]) -> threading.Thread | None:
+    """For a story with an article not in English (every article then has a pair judged in the
+    multilingual space), encode every unit with the process's multilingual backend on a thread;
+    it keeps them in its memory. Only for the fast engine, one text per run (a text's vector
+    never depends on the texts beside it), so verify gets the vectors it would compute."""
+    from ._threads import quick_switches
+    from .embed import multilingual_backend
+
+    if all((a.language or "en") == "en" for a in articles):
+        return None
+    texts = unit_texts(articles, english=False)
+
+    def run() -> None:
+        try:
+            if loading is not None:
+                loading.join()
+            backend = multilingual_backend()
+            if backend.one_text_per_run:
+                with quick_switches():
+                    backend.embed(texts)
+        except Exception:  # noqa: BLE001, S110 - verify's own call reports it
+            pass
+
+    thread = threading.Thread(target=run, name="storycheck-multilingual-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
+def _loaded(loading: threading.Thread | None, embedder: EmbeddingBackend | None) -> EmbeddingBackend:
+    """The English backend, once the thread loading the models is done with it."""
+    if loading is not None:
+        loading.join()
+    return embedder or default_backend()
 
 
 def _load_models(articles: Sequence[Article], embedder: EmbeddingBackend | None,

@@ -13,8 +13,10 @@ from ._backend import (
     CachedEmbedder,
     EmbeddingBackend,
     OnnxEmbeddingBackend,
+    Prefetched,
     TokenStates,
     default_backend,
+    encode_ahead,
     text_key,
 )
 from ._multilingual import MultilingualBackend, multilingual_backend
@@ -25,7 +27,9 @@ __all__ = [
     "MultilingualBackend",
     "multilingual_backend",
     "OnnxEmbeddingBackend",
+    "Prefetched",
     "TokenStates",
     "default_backend",
+    "encode_ahead",
     "text_key",
 ]

@@ -3,13 +3,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -229,6 +230,96 @@ def default_backend() -> OnnxEmbeddingBackend:
                     f"storycheck: using the shipped encoder graph; the fast one does not load ({exc})", file=sys.stderr
                 )
     return OnnxEmbeddingBackend(shipped, tok, model_id=SHIPPED_MODEL_ID)
+
+
+class Prefetched:
+    """An embedder whose word-piece encoder may have started before it was asked.
+
+    ``ahead`` (from ``encode_ahead``) waits for the texts encoded on a thread while the
+    caller did other work; ``embed_tokens`` hands those back and encodes the rest. The rest
+    goes to ``embedder`` (a backend, or a ``CachedEmbedder`` over a store). Only for an
+    encoder that gives a text the same output alone or beside others (``suits``): the result
+    is then the same as without encoding ahead, to the last bit.
+    """
+
+    def __init__(self, embedder: EmbeddingBackend, ahead: Callable[[], dict[str, TokenStates]]) -> None:
+        self.embedder = embedder
+        self._tokens: Any = getattr(embedder, "backend", embedder)  # where the word pieces come from
+        self._ahead: Callable[[], dict[str, TokenStates]] | None = ahead
+        self._ready: dict[str, TokenStates] = {}
+
+    @staticmethod
+    def suits(embedder: EmbeddingBackend) -> bool:
+        """Whether ``embedder``'s encoder runs one text at a time (``batch_size == 1``): its output
+        for a text then does not depend on the texts beside it."""
+        inner = getattr(embedder, "backend", embedder)
+        return hasattr(inner, "embed_tokens") and getattr(inner, "batch_size", None) == 1
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    @property
+    def backend(self) -> Prefetched:
+        """The word-piece encoder (``verify`` asks an embedder's ``backend`` for it): this object."""
+        return self
+
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        if self._ahead is not None:
+            self._ready, self._ahead = self._ahead(), None
+        found = {t: s for t in texts if (s := self._ready.pop(t, None)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found.update(zip(missing, self._tokens.embed_tokens(missing), strict=True))
+        return [found[t] for t in texts]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.embed(texts)
+
+    def stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors ``embedder`` already knows (none when it keeps none)."""
+        stored = getattr(self.embedder, "stored", None)
+        return stored(texts) if callable(stored) else {}
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        remember = getattr(self.embedder, "remember", None)
+        if callable(remember):
+            remember(vectors)
+
+
+def encode_ahead(embedder: Callable[[], EmbeddingBackend],
+                 texts: Sequence[str]) -> Callable[[], dict[str, TokenStates]]:
+    """Start encoding ``texts`` (word-piece run) on a thread; returns the function that waits
+    for them. ``embedder`` is called on that thread (it may wait for a model being loaded);
+    an encoder that ``Prefetched`` does not suit, or any failure, leaves nothing encoded
+    (the check's own call reports the error)."""
+    from .._threads import quick_switches
+
+    out: dict[str, TokenStates] = {}
+    todo = list(dict.fromkeys(texts))
+
+    def run() -> None:
+        try:
+            emb = embedder()
+            if todo and Prefetched.suits(emb):
+                inner: Any = getattr(emb, "backend", emb)
+                with quick_switches():
+                    out.update(zip(todo, inner.embed_tokens(todo), strict=True))
+        except Exception:  # noqa: BLE001, S110 - the check's own call reports it
+            out.clear()
+
+    thread = threading.Thread(target=run, name="storycheck-encode-ahead", daemon=True)
+    thread.start()
+
+    def wait() -> dict[str, TokenStates]:
+        thread.join()
+        return out
+
+    return wait
 
 
 class CachedEmbedder:

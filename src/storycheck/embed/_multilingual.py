@@ -57,6 +57,12 @@ class MultilingualBackend:
             self._encode = lambda texts: model.encode(texts, True)
         self._memory: dict[str, np.ndarray] = {}
 
+    @property
+    def one_text_per_run(self) -> bool:
+        """Whether each text is encoded alone (the fast engine), so that its vector never
+        depends on the texts encoded beside it."""
+        return self.model_id == FAST_MODEL_ID
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._memory]
         if todo:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._types import Article
+from .._types import Article, Link
 from ._reuse import Alignment
 
 #: Share of the shorter article's sentences that must align one to one, in order.
@@ -18,10 +18,19 @@ TRANSLATION_SHARE = 0.8
 TRANSLATION_MIN_SENTENCES = 3
 
 
-def _mutual(a: Article, b: Article) -> tuple[list[tuple[int, int]], bool]:
-    """Sentence pairs of a and b that carry each other, and whether any pair contradicts."""
-    to_b = {s.index: ln for s in a.sentences for ln in s.links if ln.article == b.id}
-    to_a = {s.index: ln for s in b.sentences for ln in s.links if ln.article == a.id}
+def links_by_article(a: Article) -> dict[str, dict[int, Link]]:
+    """Each other article's link from each of a's sentences: other article id -> sentence
+    index -> link (gathered once per article, not once per pair)."""
+    out: dict[str, dict[int, Link]] = {}
+    for s in a.sentences:
+        for ln in s.links:
+            out.setdefault(ln.article, {})[s.index] = ln
+    return out
+
+
+def _mutual(to_b: dict[int, Link], to_a: dict[int, Link]) -> tuple[list[tuple[int, int]], bool]:
+    """Sentence pairs of a and b that carry each other, and whether any pair contradicts, from
+    a's links to b (``to_b``) and b's to a (``to_a``), by sentence index."""
     broken = any(ln.stance == "contradicts" for ln in [*to_b.values(), *to_a.values()])
     pairs = [(i, ln.sentence) for i, ln in to_b.items() if ln.stance == "carries"
              and (back := to_a.get(ln.sentence)) is not None and back.sentence == i and back.stance == "carries"]
@@ -31,11 +40,14 @@ def _mutual(a: Article, b: Article) -> tuple[list[tuple[int, int]], bool]:
 def translation_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], Alignment]:
     """Alignments of the pairs of articles in different languages that translate one another."""
     out: dict[tuple[str, str], Alignment] = {}
+    several = len({a.language or "en" for a in articles}) > 1  # else no pair crosses a language
+    links = [links_by_article(a) if several else {} for a in articles]
     for x, a in enumerate(articles):
-        for b in articles[x + 1 :]:
+        for y in range(x + 1, len(articles)):
+            b = articles[y]
             if (a.language or "en") == (b.language or "en") or not a.sentences or not b.sentences:
                 continue
-            pairs, broken = _mutual(a, b)
+            pairs, broken = _mutual(links[x].get(b.id, {}), links[y].get(a.id, {}))
             in_order = all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False))
             short = min(len(a.sentences), len(b.sentences))
             if broken or not in_order or len(pairs) < max(TRANSLATION_MIN_SENTENCES, TRANSLATION_SHARE * short):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
 
+from .._threads import quick_switches
 from .._types import Contradiction, Facts
 from ..analyze import analyze_sentence, content_words
 from ..analyze._lexicon import STOPWORDS
@@ -101,16 +103,24 @@ def _lexical(claim: str, src: Source) -> _Lex:
     weights = np.array([src.idf.get(w, src.default_idf) for w in words]) if words else np.zeros(0)
     total = float(weights.sum()) or 1.0
     present = np.array([w in src.all_words for w in words], dtype=bool)
-    win_cov = np.array(
-        [
-            float(sum(wt for w, wt in zip(words, weights, strict=False) if w in c) / total) if words else 0.0
-            for c in src.content
-        ]
-    )
+    win_cov = _coverage(words, weights, total, src)
     n = len(src.sentences)  # windows_of lists the single sentences first
     multi = win_cov[n:] - SPAN_COST * (src.span[n:] - 1)
     return _Lex(claim, words, 1.0 - len(words) / max(len(every), 1), weights, total, present, win_cov,
                 np.argsort(-win_cov[:n])[:CANDIDATES], n + np.argsort(-multi, kind="stable")[:SPANS])
+
+
+def _coverage(words: list[str], weights: np.ndarray, total: float, src: Source) -> np.ndarray:
+    """Share of the claim's word weight each window holds. The weights are added up word
+    by word in the claim's order, so each window's sum is the same float as summing the
+    words it holds one by one."""
+    acc = np.zeros(len(src.content), dtype=np.float64)
+    holding = src.windows_holding()
+    for w, wt in zip(words, weights, strict=False):
+        at = holding.get(w)
+        if at is not None:
+            acc[at] += wt
+    return acc / total
 
 
 def claim_features(
@@ -282,18 +292,53 @@ def features_batch(
     items: Sequence[tuple[str, Source]], embedder: EmbeddingBackend | None, tolerance: float = 0.02,
     cache: dict[str, TokenStates] | None = None,
 ) -> list[tuple[np.ndarray, Contradiction | None, int]]:
-    """claim_features for many claims, with one model call for all their windows
-    (none when ``embedder`` is None: the fast model's features).
+    """claim_features for many claims, their windows encoded once each (none when
+    ``embedder`` is None: the fast model's features).
 
-    One length-sorted batch pads far less than one call per claim: the model is
-    most of the cost of scoring a claim.
+    The claims go in lots: while the encoder (onnxruntime, which lets go of the GIL) runs
+    over the windows of the next lot, this thread works out the features of the lot whose
+    windows are encoded. On 2 cores the word statistics then cost little wall time. Each
+    text is still encoded once, alone or in the same batches, so the result is the one of
+    encoding every window first.
     """
-    lexes = [_lexical(c, src) for c, src in items]
     if embedder is None:
-        return [claim_features(c, src, None, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
+        return [claim_features(c, src, None, tolerance) for c, src in items]
     states = cache if cache is not None else {}
-    encode([t for (_, src), lx in zip(items, lexes, strict=False) for t in lx.texts(src)], embedder, states)
-    return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=False)]
+    lots = _lots(len(items))
+    out: list[tuple[np.ndarray, Contradiction | None, int]] = []
+    if len(lots) < 2:
+        lexes = [_lexical(c, src) for c, src in items]
+        encode([t for (_, src), lx in zip(items, lexes, strict=True) for t in lx.texts(src)], embedder, states)
+        return [claim_features(c, src, states, tolerance, lex=lx) for (c, src), lx in zip(items, lexes, strict=True)]
+    with ThreadPoolExecutor(1, thread_name_prefix="storycheck-encode") as pool, quick_switches():
+        def submit(lot: range) -> tuple[list[_Lex], Future[None]]:
+            lexes = [_lexical(*items[n]) for n in lot]
+            texts = [t for n, lx in zip(lot, lexes, strict=True) for t in lx.texts(items[n][1])]
+            return lexes, pool.submit(encode, texts, embedder, states)
 
+        ahead = submit(lots[0])
+        for k, lot in enumerate(lots):
+            lexes, done = ahead
+            if k + 1 < len(lots):
+                ahead = submit(lots[k + 1])  # queued behind this lot's encoding: one encoder run at a time
+            done.result()
+            out.extend(claim_features(*items[n], states, tolerance, lex=lx) for n, lx in zip(lot, lexes, strict=True))
+    return out
+
+
+#: Claims per lot in features_batch: the first lot's encoding, which nothing overlaps, is
+#: FIRST_LOT claims'; the lots then double up to LOT (a batching backend still fills its batches).
+FIRST_LOT = 8
+LOT = 48
+
+
+def _lots(n: int) -> list[range]:
+    """Consecutive ranges covering 0..n: FIRST_LOT, then twice the last, up to LOT."""
+    out: list[range] = []
+    at, size = 0, FIRST_LOT
+    while at < n:
+        out.append(range(at, min(at + size, n)))
+        at, size = at + size, min(2 * size, LOT)
+    return out
 
 STATES_KEPT = 4096  # encoder outputs kept across batches (~50 KB each, so ~200 MB at most): windows repeat

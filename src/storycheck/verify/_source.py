@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,9 +44,21 @@ class Source:
     where: dict[str, set[int]]  # content word -> the sentences that hold it
     cased: dict[str, str]  # lower-case word -> how the source writes it, when it writes it as a name
     span: np.ndarray  # sentences per window
+    _holding: dict[str, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def sentences_of(self, window: int) -> range:
         return range(*self.windows[window])
+
+    def windows_holding(self) -> dict[str, np.ndarray]:
+        """Content word -> the windows whose content holds it (built on first use, then kept):
+        a claim's coverage of every window is then a sum over its words, not over the windows."""
+        if self._holding is None:
+            where: dict[str, list[int]] = {}
+            for i, c in enumerate(self.content):
+                for w in c:
+                    where.setdefault(w, []).append(i)
+            self._holding = {w: np.array(ix, dtype=np.int64) for w, ix in where.items()}
+        return self._holding
 
 
 _TOKENIZED = (

@@ -785,7 +785,8 @@ def _age_aligned(a: Age, b: Age) -> bool:
         return False  # a named person's age against an unnamed one's: nothing says they are one person
     if a.sex and b.sex and a.sex != b.sex:
         return False  # "a 45-year-old man" / "a 52-year-old woman": two people
-    return bool(a.words & b.words)
+    # two words in common: one ("police", "shooting") is the story's vocabulary, not the person's
+    return len(a.words & b.words) >= 2
 
 
 def age_conflict(claim: list[Age], theirs: list[list[Age]]) -> tuple[Age, Age, int] | None:

@@ -387,6 +387,13 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
              "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1. Possible conflicts real: of our "
              "sentences with any `possible_conflicts`, the share labelled `contradicted`."]
+    if res.get("extra_real") or res.get("unseen_real"):
+        rows += ["", "EXTRA and EXTRA2: real stories collected with the `search` pages corpus on 2026-12-06 and "
+                 "labelled blind like realnews by one reader who never saw storycheck's output, kept beside the "
+                 "repository and never in it (`../extra-real`: Air India AI171, Jeju Air 7C2216, the Butler rally "
+                 "shooting; rules were chosen on them; `../extra-real2`: the Euro 2024 final, the Valencia floods, "
+                 "the Nikkei crash of 5 August 2024, the German federal election 2025; only its totals were ever "
+                 "read). Where they are absent, these rows are left out."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:

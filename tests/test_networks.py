@@ -144,6 +144,9 @@ def test_datelines_that_credit_one_filer_make_one_family():
     assert set(fam["members"]) == {"harbour", "island"}
     assert fam["copies"][0]["credited"] == "norwire"
     assert next(f for f in doc["story"]["families"] if "coast" in f["members"])["members"] == ["coast"]
+    from storycheck.report._story import family_lines
+
+    assert "  └ Skerrow Now files the same Norwire report as Elland Today" in family_lines(doc["story"])
     island = next(a for a in doc["articles"] if a["id"] == "island")
     sailing = next(s for s in island["sentences"] if "Wednesday" in s["text"])
     assert sailing["independent_sources"] == 0  # carried by the other page of the same report only

@@ -173,17 +173,19 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
             extra += f" · drops {len(c['dropped'])}" if c["dropped"] else ""
             ev = c.get("evidence")
             verb = "derives from" if {"rewritten", "derived"} & set(c["changes"]) else "copies"
-            if c.get("credited"):
-                filer = c["credited"].upper() if len(c["credited"]) <= 4 else c["credited"]  # "AP", "dpa" reads "DPA"
+            filer = c.get("credited")
+            if filer:
+                filer = filer.upper() if len(filer) <= 4 else filer.title()  # "AP", "AFP", "Reuters" ("dpa": "DPA")
                 extra += f" · both datelines credit {filer}"
-                if not c["share"]:
-                    verb = "files the same report as"
             if ev and verb == "derives from":
                 extra += f" · {ev['aligned_claims']} claims, {ev['claim_order']:.0%} in order"
                 extra += "".join(f" · shares {x['kind']} “{x['text']}”" for x in ev["shared_innovations"][:2])
-            out.append(
-                f"  └ {names[c['copy']]} {verb} {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
-            )
+            if filer and not c["share"]:  # linked by the datelines alone
+                out.append(f"  └ {names[c['copy']]} files the same {filer} report as {names[c['parent']]}")
+            else:
+                out.append(
+                    f"  └ {names[c['copy']]} {verb} {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"
+                )
             for a in c["added"][:MAX_ADDED_LINES]:
                 out.append(f"      + {a['text']}")
             if len(c["added"]) > MAX_ADDED_LINES:

@@ -193,7 +193,7 @@ def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
     derivation from the aligned claims; the derivation evidence either way."""
     d = links.derivation(parent.id, copy.id)
     al = links.copy(parent.id, copy.id)
-    if al is None and d is None and links.credit(parent.id, copy.id):
+    if al is None and (d is None or not d.linked) and links.credit(parent.id, copy.id):
         out = Copy(copy.id, parent.id, 0.0, [], [], [])  # linked by the datelines alone: nothing aligned to list
     elif al is not None or d is None:
         out = describe_copy(parent, copy, al, flipped=flipped)

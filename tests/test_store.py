@@ -188,3 +188,36 @@ def test_block_candidates_leave_out_common_terms_and_minhashes_match_features(tm
         rare = st.block_candidates(terms, 2)
         assert any(len(v) > 2 for v in everything.values())  # some term is shared by the whole story
         assert rare == {t: v for t, v in everything.items() if len(v) <= 2}
+
+
+
+def test_a_linked_duplicate_keeps_the_cached_check_and_is_listed(tmp_path):
+    """A duplicate (the same text under another id and outlet) changes no verdict: the stored
+    story's cached check is reused (no progress reported, nothing checked again) and the
+    document lists the new duplicate."""
+    import json as _json
+
+    from storycheck._pipeline import check_stored_story
+
+    folder = EXAMPLES  # examples/merrow-bridge
+    source = folder / "03_valley_courier.json"
+    store = open_store(tmp_path / "s.db")
+    try:
+        add([folder], store=store)
+        art = next(a for a in read_paths([source]))
+        sid = store.stories_of([art.id])[art.id]
+        steps: list[int] = []
+        first = check_stored_story(store, sid, progress=steps.append)
+        assert steps  # the first check ran
+        twin = {**_json.loads(source.read_text(encoding="utf-8")), "id": "merrow-twin", "outlet": "Wire Digest"}
+        path = tmp_path / "twin.json"
+        path.write_text(_json.dumps(twin), encoding="utf-8")
+        assert add([path], store=store).duplicates == 1
+        steps.clear()
+        again = check_stored_story(store, sid, progress=steps.append)
+        assert not steps  # served from the cache
+        assert again["articles"] == first["articles"]
+        assert "merrow-twin" in [d["id"] for d in again["story"]["duplicates"]]
+        assert "merrow-twin" not in [d["id"] for d in first["story"]["duplicates"]]
+    finally:
+        store.close()

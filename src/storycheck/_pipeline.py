@@ -469,7 +469,9 @@ def check_stored_story(
     """Verify a stored story (id, id prefix or one of its article ids) and return its document.
 
     The document is cached in the store until an article joins or leaves the
-    story or storycheck's version changes. The sentence vectors of both spaces (English,
+    story or storycheck's version changes. A linked duplicate (the same text under another id
+    or outlet) changes no verdict, so it does not void the cached check: the document's
+    ``story.duplicates`` is read from the store on every call. The sentence vectors of both spaces (English,
     multilingual) are read from the store when there (``add`` with vectors, or an earlier
     check) and the ones computed here are kept, so a later check encodes only what
     its pairs need.
@@ -481,11 +483,13 @@ def check_stored_story(
     sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
     dups = store.story_duplicates(sid)
-    members = text_key("\n".join(sorted(a.id for a in arts)) + "\n--\n" + "\n".join(sorted(d["id"] for d in dups)))
+    members = text_key("\n".join(sorted(a.id for a in arts)))
     version = code_version()
     cached = None if refresh else store.cached_report(sid, members, version)
     if cached is not None:
-        return json.loads(cached)  # type: ignore[no-any-return]
+        doc: dict[str, Any] = json.loads(cached)
+        doc["story"]["duplicates"] = list(dups)  # linked since the check: shown, nothing to re-check
+        return doc
     backend = embedder or default_backend()
     fresh: dict[str, Any] = {}
     cache = store_cache(store, backend, save=fresh.update)

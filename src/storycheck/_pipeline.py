@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ._exceptions import InputError
 from ._options import Options
 from ._types import Article, Sentence
-from .analyze import analyze_sentence, hedges, loaded, resolve_dates, source_article
+from .analyze import analyze_sentence, hedges, loaded, source_article
 from .embed import EmbeddingBackend, Prefetched, default_backend, encode_ahead
 from .ingest import CheckedArticles, ReadOptions, read_paths
 from .lang import article_language, sentence_language
@@ -45,8 +45,7 @@ def segment_article(article: Article) -> Article:
         if s.language is None and lang is not None:  # cheap for English: ASCII letters never go to lingua
             s.language = sentence_language(s.text, lang)
         if s.facts is None:
-            s.facts = analyze_sentence(s.text, s.language or lang)
-            resolve_dates(s.facts, s.text, s.language or lang, article.published)
+            s.facts = analyze_sentence(s.text, s.language or lang, published=article.published)
     return article
 
 

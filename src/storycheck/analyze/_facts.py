@@ -16,6 +16,7 @@ from ._lexicon import (
     UNIT_SKIP,
     WEEKDAYS,
 )
+from ._reldates import resolve_dates
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
 
@@ -231,9 +232,16 @@ def lexicon_for(text: str, language: str | None) -> Lexicon | None:
     return None
 
 
-def analyze_sentence(text: str, language: str | None = None) -> Facts:
+def analyze_sentence(text: str, language: str | None = None, *, published: str | None = None) -> Facts:
     """The checkable content of one sentence (``language``: ISO 639-1 code; None reads
-    Cyrillic as Russian or Ukrainian and the rest as English)."""
+    Cyrillic as Russian or Ukrainian and the rest as English); with its article's ``published``
+    date, its dates read against it (``resolve_dates``)."""
+    facts = _facts(text, language)
+    resolve_dates(facts, text, language, published)
+    return facts
+
+
+def _facts(text: str, language: str | None) -> Facts:
     lex = lexicon_for(text, language)
     if lex is not None:
         return analyze_in(text, lex)

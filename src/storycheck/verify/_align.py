@@ -679,14 +679,18 @@ def time_conflict(claim_text: str, ev_text: str) -> tuple[str, str] | None:
         return None
     for ta in a:
         for tb in b:
-            fa, fb = ta[1] or "local", tb[1] or "local"
-            if fa != fb:
-                continue
-            diff = abs(ta[2] - tb[2])
-            diff = min(diff, 1440 - diff)
-            if diff > (30 if ta[3] or tb[3] else 0):
+            if _times_differ(ta, tb):
                 return ta[0], tb[0]
     return None
+
+
+def _times_differ(ta: tuple[str, str | None, int, bool], tb: tuple[str, str | None, int, bool]) -> bool:
+    """Whether two times (as ``times`` reads them) in one frame differ, by more than half an hour
+    when either is approximate; times in different frames are never compared (no zone: local)."""
+    if (ta[1] or "local") != (tb[1] or "local"):
+        return False
+    diff = abs(ta[2] - tb[2])
+    return min(diff, 1440 - diff) > (30 if ta[3] or tb[3] else 0)
 
 
 # -- the time of the lead's event ----------------------------------------------------------------
@@ -746,11 +750,8 @@ def _stamp_line(text: str) -> bool:
     """Whether a text is a page's date and time line: nothing left once its figures, month and
     weekday names, zones and stamp words are taken out (one word at most)."""
     words = [w for w in re.findall(r"[^\W\d_]+", _STAMP_WORDS.sub(" ", _ZONE_WORD.sub(" ", text)))
-             if w.lower() not in MONTHS and w.lower() not in WEEKDAYS and w.lower() not in _MONTH_ABBR]
+             if w.lower() not in MONTHS and w.lower() not in WEEKDAYS]  # both hold the short forms too
     return len(words) <= 1
-
-
-_MONTH_ABBR = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 
 
 def lead_conflict(own: Lead | None, other: Lead | None) -> tuple[str, str] | None:
@@ -760,11 +761,7 @@ def lead_conflict(own: Lead | None, other: Lead | None) -> tuple[str, str] | Non
     if own is None or other is None:
         return None
     ta, tb = own[1], other[1]
-    if (ta[1] or "local") != (tb[1] or "local"):
-        return None
-    diff = abs(ta[2] - tb[2])
-    diff = min(diff, 1440 - diff)
-    return (ta[0], tb[0]) if diff > (30 if ta[3] or tb[3] else 0) else None
+    return (ta[0], tb[0]) if _times_differ(ta, tb) else None
 
 
 # -- ages ------------------------------------------------------------------------------------------

@@ -53,11 +53,7 @@ class Source:
         """Content word -> the windows whose content holds it (built on first use, then kept):
         a claim's coverage of every window is then a sum over its words, not over the windows."""
         if self._holding is None:
-            where: dict[str, list[int]] = {}
-            for i, c in enumerate(self.content):
-                for w in c:
-                    where.setdefault(w, []).append(i)
-            self._holding = {w: np.array(ix, dtype=np.int64) for w, ix in where.items()}
+            self._holding = {w: np.array(sorted(ix), dtype=np.int64) for w, ix in _postings(self.content).items()}
         return self._holding
 
 

@@ -9,7 +9,7 @@ from .._options import Options
 from .._threads import one_blas_thread
 from .._time import surely_before
 from .._types import Article, BodySupport, Contradiction, Evidence, Facts, Link, Sentence, Verdict
-from ..analyze import added_layers, analyze_sentence, resolve_dates
+from ..analyze import added_layers, analyze_sentence
 from ..analyze._lexicon import NEGATIONS
 from ..embed import EmbeddingBackend, TokenStates, multilingual_backend
 from ._align import attribution_aligned, confirm, time_conflict
@@ -174,9 +174,10 @@ def verify_articles(
     slots = StorySlots(articles, units)  # the time of each lead's event, ages, durations ...
     for ai in range(len(articles)):
         rows = rows_of[ai]
+        judged = sorted(others_of[ai] + cross_of[ai])  # the other articles, each one stance per unit
         for i, s in enumerate(units[ai]):
             stances: list[tuple[Link, np.ndarray | None]] = stances_of.setdefault((ai, i), [])
-            for bi in sorted(others_of[ai] + cross_of[ai]):
+            for bi in judged:
                 if bi in cross_of[ai] or (i in foreign[ai] and bi in views):
                     stances.append((cross_stance(s, mvecs[ai][i], s.language or langs[ai], views[bi], opts,
                                                 published=articles[ai].published,
@@ -193,8 +194,7 @@ def verify_articles(
                 stances.append(_stance(s, rets[ai][i], articles, units, ai, bi, sources[bi], rows_of[bi],  # type: ignore[arg-type]
                                        p, x, hit, best, opts, functools.partial(carried_back, ai, i, bi)))
             if slots.holds(ai, i):  # slots read across whole articles (verify/_slots.py)
-                stances[:] = [(slots.stance(ln, ai, i, bi), x)
-                              for (ln, x), bi in zip(stances, sorted(others_of[ai] + cross_of[ai]), strict=True)]
+                stances[:] = [(slots.stance(ln, ai, i, bi), x) for (ln, x), bi in zip(stances, judged, strict=True)]
     # conflicts without a typed slot: the entailment model on the aligned pairs only (_untyped)
     find_conflicts(units, stances_of, [lang == "en" for lang in langs], [a.id for a in articles], conflict_model)
     for (ai, i), stances in stances_of.items():
@@ -264,8 +264,7 @@ def _units(art: Article) -> list[Sentence]:
     out = ([art.headline] if art.headline else []) + list(art.sentences)
     for s in out:
         if s.facts is None:  # the headline, and sentences built without segment_article
-            s.facts = analyze_sentence(s.text, s.language or art.language)
-            resolve_dates(s.facts, s.text, s.language or art.language, art.published)
+            s.facts = analyze_sentence(s.text, s.language or art.language, published=art.published)
     return out
 
 

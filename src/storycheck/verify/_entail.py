@@ -258,11 +258,12 @@ def entailment_heads(backend: EntailmentBackend, pairs: Sequence[tuple[str, str]
 
 
 def default_entailment() -> EntailmentBackend | None:
-    """The entailment model the claim model's ``combine`` reads: the bundled one when
-    ``STORYCHECK_NLI_MODEL=bundled`` asks for it, else None (the default: the claim model
-    alone). Opt-in because on unseen data it raised the ranking (AUC) but not the verdicts a
-    user sees, and it slows ``compare`` 1.5-2.5x (docs/claim_model.md, "Held-out validation")."""
-    if os.environ.get("STORYCHECK_NLI_MODEL", "") != "bundled":
+    """The entailment model the claim model's ``combine`` reads: the bundled one, or None when
+    ``STORYCHECK_NLI_MODEL=none`` turns every entailment model off (the claim model alone).
+    The shipped combination holds the claim model's verdicts (``combine["hold"]``), so ``compare``,
+    ``story`` and the web, which show verdicts, do not run it; ``score-claims``, whose output is
+    the score, runs it on every claim (docs/claim_model.md, "Held-out validation")."""
+    if os.environ.get("STORYCHECK_NLI_MODEL", "").lower() == "none":
         return None
     return OnnxEntailment.bundled()
 

@@ -74,10 +74,12 @@ class ClaimModel:
         #: the cascade: the entailment model runs only for claims whose claim-only score is
         #: within this distance of the threshold (elsewhere it could not change the verdict)
         self.nli_band = float(spec.get("nli_band", 1.0))
-        #: {"inputs", "coef", "intercept", "band"}: the default score as a logistic combination of the
-        #: logits of the calibrated claim probability ("claim") and the entailment model's
-        #: probabilities ("entail", "contradict", "entail3", "contradict3": see COMBINE_INPUTS),
-        #: computed only for claims whose claim-only score is within ``band`` of the threshold
+        #: {"inputs", "coef", "intercept", "band", "hold"?}: the default score as a logistic combination
+        #: of the logits of the calibrated claim probability ("claim") and the entailment model's
+        #: probabilities ("entail", "contradict", "entail3", "contradict3": see COMBINE_INPUTS).
+        #: With ``hold`` the combined score keeps the claim model's verdict wherever the claim-only
+        #: score is farther than ``hold`` from the threshold (see hold()), so the entailment model runs
+        #: for a verdict only within ``hold`` of it; without, only within ``band`` (the cascade)
         self.combine = spec.get("combine")
         if self.combine:
             unknown = set(self.combine["inputs"]) - {"claim", *COMBINE_INPUTS}
@@ -117,10 +119,12 @@ class ClaimModel:
         if entailment is None or not self.uses_entailment or not len(x):
             return p
         if self.combine:
-            band = 1.0 if every else float(self.combine.get("band", 1.0))
+            held = self.combine.get("hold")
+            band = 1.0 if every else float(self.combine.get("band", 1.0) if held is None else held)
             rows = np.flatnonzero(np.abs(p - self.threshold) <= band)
             if len(rows):
-                p[rows] = combine(p[rows], entailment_heads(entailment, pairs(rows)), self.combine)
+                q = combine(p[rows], entailment_heads(entailment, pairs(rows)), self.combine)
+                p[rows] = q if held is None else hold(p[rows], q, float(held), self.threshold)
             return p
         rows = np.flatnonzero(np.abs(p - self.threshold) <= self.nli_band)
         if len(rows) and self.calibration_nli:
@@ -205,3 +209,19 @@ def combine(p: np.ndarray, nli: np.ndarray, spec: dict[str, Any]) -> np.ndarray:
     cols = [_logit(p) if name == "claim" else _logit(nli[:, COMBINE_INPUTS[name]]) for name in spec["inputs"]]
     z = np.column_stack(cols) @ np.array(spec["coef"], dtype=np.float64) + float(spec["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def hold(p: np.ndarray, s: np.ndarray, band: float, threshold: float = 0.5, eps: float = 0.01) -> np.ndarray:
+    """The combined score ``s``, except where it would change the verdict of the claim-only score
+    ``p`` (at ``threshold``) and ``p`` is farther than ``band`` from the threshold: there ``s`` is
+    moved just across the threshold to ``p``'s side (within ``eps``, in the order of ``s``). So the
+    entailment model refines the ranking of every claim but changes a verdict only where the claim
+    model is unsure (docs/claim_model.md: on unseen data it raised the ranking, not the verdicts)."""
+    p, s = np.asarray(p, dtype=np.float64), np.asarray(s, dtype=np.float64)
+    out = s.copy()
+    far = np.abs(p - threshold) > band
+    up = far & (p >= threshold) & (s < threshold)
+    down = far & (p < threshold) & (s >= threshold)
+    out[up] = threshold + eps * s[up] / threshold
+    out[down] = threshold - eps * (1 - s[down]) / (1 - threshold)
+    return out

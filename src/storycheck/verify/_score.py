@@ -46,15 +46,17 @@ def score_claims(
     probability that the sources support the claim. A contradicted verdict carries
     ``contradiction`` with its type and spans.
 
-    The default score is the claim model's. With ``STORYCHECK_NLI_MODEL=bundled`` (or the
-    bundled model passed as ``entailment``) it is combined with the bundled entailment model on
-    every claim (``ClaimModel.combine``). With another ``entailment`` backend (or one named by
-    the environment, see ``_entail``), the score is the mean of the claim model's probability
-    and the backend's entailment probability for the best evidence window.
+    The default score combines the claim model's probability with the bundled entailment
+    model's on every claim (``ClaimModel.combine``); the verdict stays the claim model's (the
+    combination is held to it, ``combine["hold"]``), the entailment model refines the ranking.
+    ``STORYCHECK_NLI_MODEL=none`` (or ``fast``) gives the claim model alone. With another
+    ``entailment`` backend (or one named by the environment, see ``_entail``), the score is the
+    mean of the claim model's probability and the backend's entailment probability for the best
+    evidence window.
     """
     mdl = model or ClaimModel.bundled(fast=fast)
     # a backend the caller or the environment names is mixed in as before (the mean); the bundled
-    # entailment model enters through the claim model's own combination (``combine``), opt-in
+    # entailment model enters through the claim model's own combination (``combine``), by default
     nli = entailment if entailment is not None else entailment_from_env()
     own = None
     if mdl.uses_entailment and (nli is None or is_bundled(nli)):

@@ -14,8 +14,11 @@
     python train/eval_locked.py --reuse-features --combine --json .cache/eval_combine.json
                                                        # the claim model and the entailment model combined
                                                        # after the fact (COMBINES), three ways
-    python train/eval_locked.py --reuse-features --write-combine "fit p,e3" --json .cache/eval_combine.json
-                                                       # the shipped claim_model.json's ``combine``
+    python train/eval_locked.py --reuse-features --combine --only "claim;hold0 p,e3" --json .cache/eval_combine.json
+    python train/eval_locked.py --reuse-features --write-combine "hold0 p,e3" --json .cache/eval_combine.json
+                                                       # the shipped claim_model.json's ``combine`` (the fit
+                                                       # p,e3, its verdict held to the claim model's: hold 0)
+    python train/eval_locked.py --per-set-cuts         # its thresholds_per_set, on score-claims' scores now
 
 Needs scikit-learn (``make train`` installs it). Claim features come from train/features.py's cache.
 The entailment probabilities (``--nli``) are computed once per model file and cached in .cache/.

@@ -144,3 +144,14 @@ def test_the_shipped_combination_is_not_run_for_verdicts():
     assert np.array_equal(probe.probability_with(x, OnnxEntailment.bundled(), pairs), _Probe.p) and sent == []
     every = probe.probability_with(x, OnnxEntailment.bundled(), pairs, every=True)
     assert sent == [[0, 1, 2]] and ((every >= 0.5) == (_Probe.p >= 0.5)).all() and not np.allclose(every, _Probe.p)
+
+
+def test_compare_loads_no_entailment_model_when_the_combination_changes_no_verdict() -> None:
+    import copy
+
+    from storycheck.verify._model import ClaimModel
+    mdl = ClaimModel.bundled()
+    assert mdl.uses_entailment and not mdl.verdicts_use_entailment  # hold 0: verdicts are the claim model's
+    other = copy.copy(mdl)  # the bundled model is shared by the process: change a copy
+    other.combine = {**mdl.combine, "hold": 0.1}
+    assert other.verdicts_use_entailment

@@ -92,6 +92,14 @@ class ClaimModel:
         """Whether the default score reads the entailment model (where it can change the verdict)."""
         return bool(self.calibration_nli or self.combine)
 
+    @property
+    def verdicts_use_entailment(self) -> bool:
+        """Whether a verdict can read the entailment model: not when the combination is held to the claim
+        model's verdicts everywhere (``hold`` 0), so ``compare``, ``story`` and the web need not load it."""
+        if self.combine and self.combine.get("hold") is not None:
+            return float(self.combine["hold"]) > 0
+        return self.uses_entailment
+
     @classmethod
     def bundled(cls, fast: bool = False) -> ClaimModel:
         """The shipped model, or with ``fast`` the one without encoder features."""

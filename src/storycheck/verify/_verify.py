@@ -110,7 +110,8 @@ def verify_articles(
     sources = [prepare_sentences([u.text for u in us], [u.facts for u in us]) if us else None  # type: ignore[misc]
                for us in units]
     dense = embedder if mdl.dense else None
-    nli = default_entailment() if mdl.uses_entailment else None  # the cascade: see ClaimModel.probability_with
+    # the cascade (ClaimModel.probability_with); the shipped combination changes no verdict: nothing to load
+    nli = default_entailment() if mdl.verdicts_use_entailment else None
     # first every sentence against every other article (the costly part), then the stances,
     # which look both ways: two sentences carry one claim when either carries the other
     scored: list[dict[tuple[int, int], tuple[float, np.ndarray, Contradiction | None, int]]] = []

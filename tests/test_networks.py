@@ -183,7 +183,7 @@ def test_within_a_family_the_later_copy_carries_the_change():
 def _settled(*links: tuple[str, float, float]) -> tuple[int | None, bool, str | None]:
     from storycheck._types import Evidence, Link
     from storycheck.verify import settle
-    from storycheck.verify._verify import COPIED_LINE, CONFIRM_COSINE, CONFIRM_SCORE
+    from storycheck.verify._verify import CONFIRM_COSINE, CONFIRM_SCORE, COPIED_LINE
 
     assert 0.5 < CONFIRM_SCORE < COPIED_LINE and 0 < CONFIRM_COSINE < 1
     art = segment_article(Article(id="copy", text="The towpath between Pennick and Ashmere stays closed until "

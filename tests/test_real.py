@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED
-from real import FAMILIES, REPORT, STORIES, TUNE, Ours, read_families, read_labels, score_story
+from real import FAMILIES, REPORT, STORIES, TUNE, Ours, read_families, read_labels, run_story, score_story
 
 REAL = SHARED / "realnews"
 
@@ -62,6 +62,17 @@ def test_a_story_folder_names_its_networks_in_families_json(tmp_path: Path) -> N
     (tmp_path / "families.json").write_text('["wire", "copy-a"]')
     with pytest.raises(SystemExit):
         read_families(tmp_path)
+
+
+def test_a_story_folder_s_families_json_is_not_read_as_an_article(tmp_path: Path) -> None:
+    import json
+
+    for name, text in (("wire", "Gales closed the Skerrow ferry crossing on Monday. Boats stayed in Port Elland."),
+                       ("copy", "Gales closed the Skerrow ferry crossing on Monday. The harbour master spoke.")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"outlet": name, "text": text}))
+    (tmp_path / "families.json").write_text('{"wire": ["copy"]}')
+    ours, _, _ = run_story(tmp_path)
+    assert {o.file for o in ours} == {"wire", "copy"}
 
 
 def test_gold_as_ours_scores_perfectly_on_a_real_story() -> None:

@@ -29,11 +29,14 @@ TUNE; 2nd, 4th, 6th, 8th = REPORT) and never changes.
 Nothing of the stories' text is stored here: only folder and file names and family ids.
 
     python bench/real.py [--shared ../shared] [--stories a b] [--errors] [--json out.json] [--extra-real DIR]
-                         [--unseen-real DIR]
+                         [--extra-real3 DIR] [--unseen-real DIR]
 
 ``--extra-real DIR`` also scores every story folder under DIR (a second set of real stories labelled the
 same way, kept outside the repository), reported apart as "extra (tuning)"; ``--unseen-real DIR`` a third
-such set, reported as "extra2 (never tuned on)": stories no rule or threshold was chosen on.
+such set, reported as "extra2 (never tuned on)": stories no rule or threshold was chosen on;
+``--extra-real3 DIR`` a fourth, chosen on like the first ("extra3 (tuning)"). A story folder of these
+sets may name its rewrite networks in ``families.json`` (``{"original-file": ["copy-file", ...]}``);
+network-only lines are counted only where it does.
 """
 
 from __future__ import annotations
@@ -300,7 +303,7 @@ def run_story(folder: Path, embedder: Any = None) -> tuple[list[Ours], float, di
     from storycheck.ingest import read_paths
     from storycheck.segment import drop_furniture
 
-    files = sorted(folder.glob("*.json"))
+    files = sorted(f for f in folder.glob("*.json") if f.name != "families.json")
     t = time.perf_counter()
     arts = [segment_article(a) for a in read_paths(files)]
     drop_furniture(arts)
@@ -333,15 +336,29 @@ def evaluate(shared: Path, stories: Iterable[str] = STORIES, embedder: Any = Non
             "errors": total["tune"].errors}
 
 
+def read_families(folder: Path) -> dict[str, list[str]] | None:
+    """A story folder's rewrite networks from its optional ``families.json``: ``{"original-file":
+    ["copy-file", ...]}`` (file names without .json, read off the folder's STORY.md); each network is
+    its original and its copies. None when the folder has no such file."""
+    path = folder / "families.json"
+    if not path.is_file():
+        return None
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        sys.exit(f"{path}: expected {{\"original-file\": [\"copy-file\", ...]}}")
+    return {str(k): [str(k), *(str(x) for x in v)] for k, v in raw.items()}
+
+
 def evaluate_extra(root: Path, log: Any = None, embedder: Any = None, kind: str = "extra") -> dict[str, Any]:
     """The same scoring on every story folder under ``root`` (a second tuning set labelled like
     realnews, kept outside the repository): per story and in total, reported apart as
-    "extra (tuning)". No rewrite networks are known there, so network-only lines are not counted."""
+    "extra (tuning)". Network-only lines are counted where a story folder names its rewrite
+    networks in a ``families.json`` (see read_families)."""
     per: dict[str, Any] = {}
     total = Score()
     for folder in sorted(p for p in root.iterdir() if (p / "labels.jsonl").is_file()):
         ours, secs, _ = run_story(folder, embedder)
-        sc = score_story(read_labels(folder), ours, None, story=folder.name)
+        sc = score_story(read_labels(folder), ours, read_families(folder), story=folder.name)
         per[folder.name] = {"set": kind, "seconds": round(secs, 1), **sc.figures()}
         total.add(sc)
         if log:
@@ -373,7 +390,8 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
     for kind in ("tune", "report", "unseen", "all"):
         if res.get(kind) and res[kind]["gold_sentences"]:
             rows.append(line(f"**{kind.upper()}**", "", res[kind], ""))
-    for key, label in (("extra_real", "EXTRA (tuning)"), ("unseen_real", "EXTRA2 (never tuned on)")):
+    for key, label in (("extra_real", "EXTRA (tuning)"), ("extra_real3", "EXTRA3 (tuning)"),
+                       ("unseen_real", "EXTRA2 (never tuned on)")):
         extra = res.get(key)
         if extra:
             for name, r in extra["stories"].items():
@@ -387,13 +405,17 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
              "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1. Possible conflicts real: of our "
              "sentences with any `possible_conflicts`, the share labelled `contradicted`."]
-    if res.get("extra_real") or res.get("unseen_real"):
+    if res.get("extra_real") or res.get("unseen_real") or res.get("extra_real3"):
         rows += ["", "EXTRA and EXTRA2: real stories collected with the `search` pages corpus on 2026-12-06 and "
                  "labelled blind like realnews by one reader who never saw storycheck's output, kept beside the "
                  "repository and never in it (`../extra-real`: Air India AI171, Jeju Air 7C2216, the Butler rally "
                  "shooting; rules were chosen on them; `../extra-real2`: the Euro 2024 final, the Valencia floods, "
                  "the Nikkei crash of 5 August 2024, the German federal election 2025; only its totals were ever "
-                 "read). Where they are absent, these rows are left out."]
+                 "read); EXTRA3 (`../extra-real3`, chosen on like EXTRA): the French legislative election of July "
+                 "2024, the Fed's half-point cut of September 2024, the Trump hush-money verdict, the Morocco "
+                 "earthquake of 2023. Network-only lines are counted there where a story folder names its rewrite "
+                 "networks in a `families.json` (read off its STORY.md). Where they are absent, these rows are "
+                 "left out."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:
@@ -419,6 +441,8 @@ def main() -> None:
     ap.add_argument("--extra-real", type=Path, metavar="DIR",
                     help="also score every story folder under DIR (labelled like realnews), reported apart as "
                          "'extra (tuning)'")
+    ap.add_argument("--extra-real3", type=Path, metavar="DIR",
+                    help="also score every story folder under DIR, reported apart as 'extra3 (tuning)'")
     ap.add_argument("--unseen-real", type=Path, metavar="DIR",
                     help="also score every story folder under DIR, reported apart as 'extra2 (never tuned on)': "
                          "real stories labelled like realnews that no choice may look at")
@@ -431,6 +455,10 @@ def main() -> None:
         if not args.extra_real.is_dir():
             sys.exit(f"no folder {args.extra_real}")
         res["extra_real"] = evaluate_extra(args.extra_real, log=lambda m: print(m, file=sys.stderr))
+    if args.extra_real3:
+        if not args.extra_real3.is_dir():
+            sys.exit(f"no folder {args.extra_real3}")
+        res["extra_real3"] = evaluate_extra(args.extra_real3, log=lambda m: print(m, file=sys.stderr), kind="extra3")
     if args.unseen_real:
         if not args.unseen_real.is_dir():
             sys.exit(f"no folder {args.unseen_real}")

@@ -176,3 +176,37 @@ def test_within_a_family_the_later_copy_carries_the_change():
     assert dated["mill"]["contradicted_by"] == []  # ... so the original is not faulted for it
     undated = family_doc(None, None)  # when the times cannot tell which came first, both keep it
     assert undated["mill"]["contradicted_by"] == ["copy"] and undated["copy"]["contradicted_by"] == ["mill"]
+
+
+# A line its own copy family carries word for word is confirmed by another family only through a
+# confident link (verify/_verify.py COPIED_LINE, CONFIRM_SCORE, CONFIRM_COSINE). Our own text.
+def _settled(*links: tuple[str, float, float]) -> tuple[int | None, bool, str | None]:
+    from storycheck._types import Evidence, Link
+    from storycheck.verify import settle
+    from storycheck.verify._verify import CONFIRM_COSINE, CONFIRM_SCORE, COPIED_LINE
+
+    assert 0.5 < CONFIRM_SCORE < COPIED_LINE and 0 < CONFIRM_COSINE < 1
+    art = segment_article(Article(id="copy", text="The towpath between Pennick and Ashmere stays closed until "
+                                                  "the water board has inspected both locks."))
+    s = art.sentences[0]
+    s.links = [Link(a, 0, score, "carries", None, cos, Evidence(a, 0, "", score)) for a, score, cos in links]
+    family = {"copy": "wire", "wire-site": "wire", "gazette": "gazette", "courier": "courier"}
+    settle(s, source_of=lambda a: family.get(a, a), own="wire")
+    return s.independent_sources, s.only_in_copies, s.verdict
+
+
+def test_a_copied_line_counts_a_loose_outside_link_as_no_independent_source():
+    n, only_copies, verdict = _settled(("wire-site", 0.97, 0.95), ("gazette", 0.6, 0.45), ("courier", 0.55, 0.5))
+    assert n == 0 and only_copies and verdict != "supported"
+
+
+def test_a_copied_line_keeps_an_outside_source_that_carries_it_surely():
+    assert _settled(("wire-site", 0.97, 0.95), ("gazette", 0.75, 0.5))[0] == 1  # support high enough
+    assert _settled(("wire-site", 0.97, 0.95), ("gazette", 0.55, 0.7))[0] == 1  # a close paraphrase
+    n, only_copies, verdict = _settled(("wire-site", 0.97, 0.95), ("gazette", 0.8, 0.7), ("courier", 0.6, 0.4))
+    assert n == 1 and not only_copies and verdict == "supported"
+
+
+def test_a_line_no_copy_carries_counts_every_outside_link_as_before():
+    assert _settled(("gazette", 0.6, 0.45), ("courier", 0.55, 0.5))[0] == 2
+    assert _settled(("wire-site", 0.8, 0.7), ("gazette", 0.6, 0.45))[0] == 1  # its family rewords it: no copy

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED
-from real import FAMILIES, REPORT, STORIES, TUNE, Ours, read_labels, score_story
+from real import FAMILIES, REPORT, STORIES, TUNE, Ours, read_families, read_labels, run_story, score_story
 
 REAL = SHARED / "realnews"
 
@@ -45,6 +45,34 @@ def test_network_only_lines_count_sources() -> None:
             Ours("x", 1, 11, 20, "supported", ("y", "z"), independent_sources=1)]
     sc = score_story(gold, ours, {"wire": ["x", "y"]}).figures()
     assert (sc["network_lines"], sc["network_lines_one_source"]) == (1, 1)  # the second has z outside the network
+
+
+def test_a_story_folder_names_its_networks_in_families_json(tmp_path: Path) -> None:
+    assert read_families(tmp_path) is None  # no file: no networks, no network-only lines
+    (tmp_path / "families.json").write_text('{"wire": ["copy-a", "copy-b"], "agency": ["rewrite"]}')
+    fams = read_families(tmp_path)
+    assert fams == {"wire": ["wire", "copy-a", "copy-b"], "agency": ["agency", "rewrite"]}  # the original too
+    gold = [_gold("copy-a", 0, 10, "carried", ["wire"]), _gold("rewrite", 0, 10, "carried", ["agency"]),
+            _gold("copy-b", 0, 10, "carried", ["rewrite"])]  # carried across two networks: not counted
+    ours = [Ours("copy-a", 0, 0, 10, "unsupported", ("wire",), independent_sources=0),
+            Ours("rewrite", 0, 0, 10, "supported", ("agency", "copy-b"), independent_sources=1),
+            Ours("copy-b", 0, 0, 10, "supported", ("rewrite",), independent_sources=1)]
+    sc = score_story(gold, ours, fams).figures()
+    assert (sc["network_lines"], sc["network_lines_one_source"], sc["network_lines_mean_sources"]) == (2, 1, 1.5)
+    (tmp_path / "families.json").write_text('["wire", "copy-a"]')
+    with pytest.raises(SystemExit):
+        read_families(tmp_path)
+
+
+def test_a_story_folder_s_families_json_is_not_read_as_an_article(tmp_path: Path) -> None:
+    import json
+
+    for name, text in (("wire", "Gales closed the Skerrow ferry crossing on Monday. Boats stayed in Port Elland."),
+                       ("copy", "Gales closed the Skerrow ferry crossing on Monday. The harbour master spoke.")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"outlet": name, "text": text}))
+    (tmp_path / "families.json").write_text('{"wire": ["copy"]}')
+    ours, _, _ = run_story(tmp_path)
+    assert {o.file for o in ours} == {"wire", "copy"}
 
 
 def test_gold_as_ours_scores_perfectly_on_a_real_story() -> None:

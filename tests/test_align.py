@@ -254,3 +254,38 @@ def test_a_change_is_read_near_its_figure() -> None:
     assert not change("Monday's losses brought Vexor's market value back under $3 trillion.")
     assert not change("Vexor shares fell to $71 on Monday.")
     assert change("Die Vexor-Aktie ist am Montag um 9 Prozent eingebrochen.")
+
+
+# -- what a figure counts (issue 23, this round): fictional sentences --------------------------------
+
+
+def test_a_figure_within_a_range_is_no_conflict() -> None:
+    assert _cross("Die Liste Grünwald kommt laut Prognose auf 172 bis 192 Sitze.", "de",
+                  "La liste Grünwald obtient selon la projection 180 sièges.", "fr") is None
+    assert _numbers("The Harbor League was credited with 120 to 150 seats.",
+                    "The Harbor League was credited with 200 seats.") is not None
+
+
+def test_a_depth_and_a_distance_are_two_lengths() -> None:
+    assert _numbers("The quake struck at a depth of 18 kilometres below the valley.",
+                    "The quake struck the valley 71 kilometres south-west of Dornhal.") is None
+
+
+def test_rates_of_two_things_are_two_quantities() -> None:
+    assert _cross("La banque prévoit un chômage de 4,4% cette année.", "fr",
+                  "O banco prevê inflação de 2,3% este ano.", "pt") is None
+    assert _cross("La banque prévoit un chômage de 4,4% cette année.", "fr",
+                  "O banco prevê desemprego de 4,9% este ano.", "pt") is not None
+
+
+def test_percentage_points_are_not_a_percent_and_basis_points_are_points() -> None:
+    assert _numbers("The Tessaly bank cut its rate by 50 basis points to 3.5%.",
+                    "The Tessaly bank cut its rate by 0.5 percentage points to 3.5%.") is None
+    assert _numbers("The Tessaly bank cut its rate by 25 basis points.",
+                    "The Tessaly bank cut its rate by 0.5 percentage points.") is not None
+
+
+def test_an_age_is_not_another_count_of_years() -> None:
+    assert _cross("La loi limite la peine à 20 ans.", "fr",
+                  "Il giudice Orsini, 77 anni, ha letto la sentenza.", "it") is None
+    assert _cross("La loi limite la peine à 20 ans.", "fr", "La legge limita la pena a 25 anni.", "it") is not None

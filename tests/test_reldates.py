@@ -193,3 +193,14 @@ def test_a_headline_and_a_clause_get_their_dates_resolved_too() -> None:
     assert [d.resolved for d in head.facts.dates] == [_day(date(2025, 6, 11))]
     clause = _clause_sentence(art.sentences[0], "The dockers walked out on Wednesday", art.published)
     assert clause.facts is not None and [d.resolved for d in clause.facts.dates] == [_day(date(2025, 6, 11))]
+
+
+def test_a_sentence_naming_both_days_holds_either() -> None:
+    from storycheck.analyze import analyze_sentence
+    from storycheck.verify._typed import _date_conflict
+    night = analyze_sentence("Le séisme a frappé Dornhal dans la nuit de vendredi 8 à samedi 9 septembre.", "fr",
+                             published="2026-09-09")
+    toll = analyze_sentence("Le bilan publié samedi 9 septembre est de 300 morts.", "fr", published="2026-09-09")
+    assert _date_conflict(toll.dates, night.dates, None) is None
+    friday = analyze_sentence("Le séisme a frappé Dornhal vendredi 8 septembre.", "fr", published="2026-09-09")
+    assert _date_conflict(toll.dates, friday.dates, None) is not None

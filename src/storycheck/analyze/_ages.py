@@ -39,7 +39,7 @@ class Age:
 
 _FORMS = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?P<n>\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b",
-    r"\b(?P<n>\d{1,3})\s+(?:Jahre\s+alt|ans\b|éves\b|años\b|anos\b)",
+    r"\b(?P<n>\d{1,3})\s+(?:Jahre\s+alt|ans\b|éves\b|años\b|anos\b|anni\b)",
     r"\b(?P<n>\d{1,3})-?(?:jährig|летн|річн)\w*",
     r"\b(?:aged|âgée?s?\s+de|im\s+Alter\s+von|в\s+возрасте|у\s+віці|de)\s+(?P<n>\d{1,3})\b"
     r"(?!\s*(?:%|percent|per\s*cent|[.,]\d))",
@@ -47,7 +47,7 @@ _FORMS = [re.compile(p, re.IGNORECASE) for p in (
 #: "aged 25 and 33": the second age of a pair.
 _AND = re.compile(r"^\s*(?:and|und|et|и|і|та|e|y|és|,)\s*(\d{1,3})\b(?!\s*(?:%|[.,]\d))")
 #: After "de" only when a year word follows ("de 40 anos"): "de 40" alone is any figure.
-_YEARS_AFTER = re.compile(r"^\s*(?:ans|años|anos|лет|років|Jahren?)\b", re.IGNORECASE)
+_YEARS_AFTER = re.compile(r"^\s*(?:ans|años|anos|anni|лет|років|Jahren?)\b", re.IGNORECASE)
 #: "Lee, 32," / "Mr. Lee (33)": a name, then the age set off by commas or brackets.
 _APPOSED = re.compile(r"(?P<name>(?<![\w’'-])[A-ZА-ЯЁЄІЇҐ][\w’'-]+)\s*(?:,\s*(?P<a>\d{1,3})\s*(?=[,;)–—])|"
                       r"\(\s*(?P<b>\d{1,3})\s*\))")

@@ -16,6 +16,7 @@ from ._lexicon import (
     UNIT_SKIP,
     WEEKDAYS,
 )
+from ._points import as_points
 from ._reldates import resolve_dates
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
@@ -141,7 +142,7 @@ def _quantities(text: str) -> list[Quantity]:
                 unit, end = "year-old", old.end()
         start = m.start("cur") if m.group("cur") else m.start("num")
         approx = bool(_APPROX.search(text[max(0, start - 25) : start]))
-        out.append(Quantity(text[start:end], value, unit, start, end, approx, part and bool(unit)))
+        out.append(as_points(text, Quantity(text[start:end], value, unit, start, end, approx, part and bool(unit))))
     return out
 
 

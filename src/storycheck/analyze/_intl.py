@@ -15,6 +15,7 @@ from functools import lru_cache
 from .._types import DateMention, Facts, Quantity
 from ..lang import Lexicon, phrases
 from ._attribution import NONE, Attribution, Layer, QuoteSpan, Sourcing
+from ._points import as_points
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЄІЇҐ"
 _LETTER = r"[^\W\d_]"
@@ -86,7 +87,7 @@ def _quantities(text: str, lex: Lexicon) -> list[Quantity]:
         span = text[start:end].rstrip()
         if span.endswith(".") and span.split()[-1].lower().rstrip(".") not in lex.scales:
             span, end = span[:-1], end - 1  # a full stop, not an abbreviation
-        out.append(Quantity(span, value, unit, start, end, approx))
+        out.append(as_points(text, Quantity(span, value, unit, start, end, approx)))
     return out
 
 
@@ -100,9 +101,10 @@ def _approx(lex: Lexicon) -> re.Pattern[str]:
 def _date_re(lex: Lexicon) -> re.Pattern[str]:
     months = "|".join(re.escape(m) for m in sorted(lex.months, key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w])(?:(?P<d1>\d{{1,2}})(?:\.|-?(?:го|е|ого)|er)?\s+(?P<m1>{months})\.?(?:\s+(?P<y1>\d{{4}}))?"
+        rf"(?<![\w])(?:(?P<d1>\d{{1,2}})(?:\.|-?(?:го|е|ого)|er|º)?\s+(?:de\s+)?(?P<m1>{months})\.?"
+        rf"(?:\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
         rf"|(?:(?P<y2>\d{{4}})\.?\s+)?(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})\.?(?!\d)"
-        rf"|(?P<m3>{months})\s+(?P<y3>\d{{4}}))(?![\w])",
+        rf"|(?P<m3>{months})\s+(?:de\s+|del\s+)?(?P<y3>\d{{4}}))(?![\w])",
         re.IGNORECASE,
     )
 

@@ -40,12 +40,25 @@ _RELATIVE: dict[str, tuple[tuple[str, str], ...]] = {
            (r"(?:in )?diese[rn]? woche|anfang der woche", "this_week"),
            (r"anfang (?:des|dieses) monats|früher in diesem monat", "this_month"),
            (r"(?:im )?(?:letzten|vergangenen|vorigen) monat", "last_month")),
+    "fr": ((r"avant-hier", "d-2"), (r"hier soir", "d-1..0"), (r"hier", "d-1"), (r"aujourd['’]hui", "d0"),
+           (r"la semaine (?:dernière|passée)", "last_week"), (r"cette semaine", "this_week"),
+           (r"(?:plus tôt |au début de )?ce mois(?:-ci)?", "this_month"), (r"le mois (?:dernier|passé)", "last_month")),
+    "es": ((r"anteayer|antier", "d-2"), (r"anoche", "d-1..0"), (r"ayer", "d-1"), (r"hoy", "d0"),
+           (r"la semana pasada", "last_week"), (r"esta semana", "this_week"),
+           (r"(?:a principios de )?este mes", "this_month"), (r"el mes pasado", "last_month")),
+    "it": ((r"l['’]altro ieri", "d-2"), (r"ieri sera", "d-1..0"), (r"ieri", "d-1"), (r"oggi", "d0"),
+           (r"la settimana (?:scorsa|passata)", "last_week"), (r"questa settimana", "this_week"),
+           (r"(?:all['’]inizio di )?questo mese", "this_month"), (r"il mese (?:scorso|passato)", "last_month")),
+    "pt": ((r"anteontem", "d-2"), (r"ontem à noite", "d-1..0"), (r"ontem", "d-1"), (r"hoje", "d0"),
+           (r"(?:na )?semana passada", "last_week"), (r"(?:n)?esta semana", "this_week"),
+           (r"(?:no início d)?(?:n)?este mês", "this_month"), (r"(?:no )?mês passado", "last_month")),
 }
 _COMPILED = {lang: [(re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE), k) for p, k in pats]
              for lang, pats in _RELATIVE.items()}
 #: Words that put a bare weekday after publication, not before it.
 _FUTURE = re.compile(r"(?<!\w)(?:will|next|'ll|shall|scheduled|due to|is to|are to|будет|будут|состоится|"
-                     r"следующ\w*|наступн\w*|буде|будуть|відбудеться|wird|werden|nächste\w*|kommende\w*)(?!\w)",
+                     r"следующ\w*|наступн\w*|буде|будуть|відбудеться|wird|werden|nächste\w*|kommende\w*|prochain\w*|"
+                     r"próxim\w*|prossim\w*)(?!\w)",
                      re.IGNORECASE)
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 #: What we read: English, the languages with a lexicon (lang/data), nothing else.
-LANGUAGES = ("en", "ru", "uk", "de", "fr", "hu")
+LANGUAGES = ("en", "ru", "uk", "de", "fr", "hu", "es", "it", "pt")
 #: Characters of an article detection reads: a few paragraphs decide, more only costs.
 SAMPLE_CHARS = 1500
 #: A sentence is given a language of its own only when lingua is this sure and the
@@ -30,7 +30,7 @@ def _detector() -> Any:
     except ImportError:  # pragma: no cover - a hard dependency; the script rule below still answers
         return None
     langs = [Language.ENGLISH, Language.RUSSIAN, Language.UKRAINIAN, Language.GERMAN, Language.FRENCH,
-             Language.HUNGARIAN]
+             Language.HUNGARIAN, Language.SPANISH, Language.ITALIAN, Language.PORTUGUESE]
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
@@ -48,7 +48,8 @@ def _cyrillic_guess(text: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Function words that only English uses among our languages, and those of the others.
 _ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|to|is|was|that|with|for|from|said)\b", re.IGNORECASE)
-_OTHER_WORDS = re.compile(r"\b(?:der|die|das|und|nicht|ist|le|la|les|et|est|des|une|az|és|hogy|nem|egy)\b",
+_OTHER_WORDS = re.compile(r"\b(?:der|die|das|und|nicht|ist|le|la|les|et|est|des|une|az|és|hogy|nem|egy|el|los|las|del|"
+                          r"por|para|il|della|degli|che|di|non|os|uma|não|em|pelo)\b",
                           re.IGNORECASE)
 #: English function words an article must hold, and how many times more than the others', to be
 #: called English without lingua (a few accented names in English prose: "José", "Zürich").
@@ -59,6 +60,12 @@ ENGLISH_WORDS_RATIO = 4
 def _ascii_letters(text: str) -> bool:
     """Whether every letter is ASCII (curly quotes and dashes are not letters)."""
     return text.isascii() or not any(c.isalpha() for c in _NON_ASCII.findall(text))
+
+
+def _few_other_words(text: str) -> bool:
+    """Whether the other languages' function words are rare beside English ones (Spanish, Italian and
+    Portuguese news may run for lines without an accent)."""
+    return len(_OTHER_WORDS.findall(text)) * ENGLISH_WORDS_RATIO <= len(_ENGLISH_WORDS.findall(text))
 
 
 def _plainly_english(text: str) -> bool:
@@ -74,9 +81,9 @@ def detect_language(text: str) -> str | None:
     sc = script(sample)
     if not sc:
         return None
-    if _ascii_letters(sample) or _plainly_english(sample):
-        return "en"  # French, German and Hungarian news use their accents within a line or two, and their
-        # own function words: this costs no accuracy and keeps English work at full speed
+    if _plainly_english(sample) or _ascii_letters(sample) and _few_other_words(sample):
+        return "en"  # French, German and Hungarian news use their accents within a line or two, and every
+        # language we read its own function words: this costs no accuracy and keeps English work at full speed
     det = _detector()
     if det is None:
         return _cyrillic_guess(sample) if sc == "cyrillic" else "en"

@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 #: Languages with their own lexicon; English keeps the lists in analyze/_lexicon.py.
-LEXICON_LANGUAGES = ("ru", "uk", "de", "fr", "hu")
+LEXICON_LANGUAGES = ("ru", "uk", "de", "fr", "hu", "es", "it", "pt")
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one instance per language (lexicon() caches)

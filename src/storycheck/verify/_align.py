@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from .._time import day_of, surely_before
 from .._types import Contradiction, DateMention, Facts, Quantity, Sentence
-from ..analyze import Age, Attribution, Duration, added_layers
+from ..analyze import Age, Attribution, Duration, added_layers, ages
 from ..analyze._lexicon import MONTHS, NUMBER_WORDS, STOPWORDS, WEEKDAYS
 from ..lang import LEXICON_LANGUAGES, lexicon, skeleton
 from ._names import name_key
@@ -352,6 +352,95 @@ def _whole_and_part(q: Quantity, e: Quantity, figures: list[Quantity]) -> bool:
     return any(x is not q and x is not e and same_value(lo + x.value, hi, 0.0) for x in figures)
 
 
+#: Words that join the two ends of a range ("120 à 150 sièges", "zwischen 4,25 und 4,50 Prozent").
+_RANGE_JOIN = re.compile(r"^\s*(?:%|[^\W\d_]{1,12}\.?)?\s*(?:-|–|—|to|and|à|a|au|et|bis|und|y|e|al|alle|до|і|и|és)\s*"
+                         r"[$€£¥₽₴]?\s*$", re.IGNORECASE)
+
+
+def _range(text: str, q: Quantity, figures: list[Quantity]) -> tuple[float, float] | None:
+    """The range a figure is one end of ("crédités de 120 à 150 sièges": 120–150), else None.
+    The lower end is written without the unit or with the same one."""
+    for x in figures:
+        lo, hi = (x, q) if x.end <= q.start else (q, x) if q.end <= x.start else (None, None)
+        if lo is None or hi is None or lo.value >= hi.value or (lo.unit and lo.unit != hi.unit):
+            continue
+        if (q is hi or not lo.unit) and _RANGE_JOIN.match(text[lo.end : hi.start]):
+            return lo.value, hi.value
+    return None
+
+
+#: What a rate or share is of, by word beginnings in the languages we read: two figures whose words
+#: name two of these are two quantities ("unemployment at 4.4%" / "inflation at 2.3%").
+_MEASURE_OF = {
+    "inflation": ("inflat", "inflaç", "inflaz", "inflac", "teuerung", "инфляц", "інфляц", "infláci", "pce", "cpi"),
+    "unemployment": ("unemploy", "jobless", "chômage", "chomage", "arbeitslos", "desemple", "paro", "disoccup",
+                     "desempreg", "безработ", "безробіт", "munkanélk"),
+    "growth": ("gdp", "growth", "pib", "bip", "wachstum", "croissance", "crecimiento", "crescit", "crescimento",
+               "ввп", "gdp-", "economy", "konjunktur"),
+    "rate": ("interest", "rates", "taux", "zins", "leitzins", "tipos", "juros", "tassi", "tasso", "ставк", "fed funds",
+             "taxa de", "tasa de", "referência", "referencia", "riferimento",
+             "federal funds", "kamat"),
+}
+def _measure_of(text: str, q: Quantity) -> str | None:
+    """What a figure is a rate of, by the nearest such word within its clause."""
+    lo, hi = _clause(text, q)
+    lo, hi = min(lo, max(0, q.start - 60)), max(hi, min(len(text), q.end + 30))
+    best: tuple[int, str] | None = None
+    low = text.lower()
+    for what, stems in _MEASURE_OF.items():
+        for st in stems:
+            for m in re.finditer(r"(?<!\w)" + re.escape(st), low[lo:hi]):
+                a = lo + m.start()
+                d = q.start - a if a < q.start else a - q.end
+                if best is None or d < best[0]:
+                    best = (d, what)
+    return best[1] if best else None
+
+
+#: Word beginnings that say a length is a depth, and those that say it is a distance from a place.
+_DEPTH = ("deep", "depth", "tief", "profund", "profond", "глубин", "глибин", "mélys", "below", "under")
+_DISTANCE = ("away", "southwest", "southeast", "northwest", "northeast", "south", "north", "east", "west", "from",
+             "südwest", "südost", "nordwest", "nordost", "südlich", "nördlich", "östlich", "westlich", "entfernt",
+             "suroeste", "sudeste", "noroeste", "nordeste", "sudoeste", "sud-ouest", "sud-est", "nord-ouest",
+             "nord-est", "sud-ovest", "nord-ovest", "distan", "от ", "від ")
+_LENGTHS = ("km", "kilomet", "metre", "meter", "mile")
+
+
+def _length_role(text: str, q: Quantity) -> str | None:
+    """'depth' or 'distance' for a length, by the nearest such word within 50 characters."""
+    if not q.unit.startswith(_LENGTHS):
+        return None
+    best: tuple[int, str] | None = None
+    lo = max(0, q.start - 50)
+    for m in _ROLE_WORD.finditer(text[lo : q.end + 50]):
+        w = m.group(0).lower()
+        role = "depth" if w.startswith(_DEPTH) else "distance" if w.startswith(_DISTANCE) else None
+        if role:
+            a = lo + m.start()
+            d = q.start - a if a < q.start else a - q.end
+            if best is None or d < best[0]:
+                best = (d, role)
+    return best[1] if best else None
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float], tol: float) -> bool:
+    return a[0] <= b[1] * (1 + tol) + 1e-9 and b[0] <= a[1] * (1 + tol) + 1e-9
+
+
+#: "20 ans", "20 años" alone may be a term of years as well as an age; set off after a name ("Donald Trump,
+#: 77 ans,") or written as an age ("77-year-old", "âgé de 77 ans") it is an age.
+_BARE_YEARS = re.compile(r"\d{1,3}\s+(?:ans|años|anos|anni)", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"[A-ZА-ЯЁЄІЇҐ][\w’'-]+,\s*$")
+
+
+def _age(text: str, q: Quantity) -> bool:
+    """Whether a figure is a person's age: ages are compared as ages (verify/_slots), never with another
+    count of years."""
+    return any((a.start <= q.start < a.end or q.start <= a.start < q.end)
+               and (a.name is not None or not _BARE_YEARS.fullmatch(a.text) or _AFTER_NAME.search(text[: a.start]))
+               for a in ages(text))
+
+
 def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts, tol: float,
                     carried: Carried | None, same_language: bool,
                     published: tuple[str | None, str | None] = (None, None),
@@ -371,13 +460,23 @@ def number_conflict(claim_text: str, claim: Facts, ev_text: str, evidence: Facts
                 carried is not None and carried.has_quantity(q, pair_tolerance(q, claim_qs, q, [], tol))):
             continue
         bq = _bound(claim_text, q)
+        rq_ = _range(claim_text, q, claim_qs)
         for e in ev_qs:
-            if e.unit != q.unit or e.part != q.part:
-                continue
+            if e.unit != q.unit or e.part != q.part or _age(claim_text, q) != _age(ev_text, e):
+                continue  # an age and another count of years ("Trump, 77 ans" / "up to 20 years")
             be = _bound(ev_text, e)
             pt = pair_tolerance(q, claim_qs, e, ev_qs, tol)
             if not values_conflict(q.value, bq, e.value, be, pt) or _rounding(q, e):
                 continue
+            re_range = _range(ev_text, e, ev_qs)
+            if (rq_ or re_range) and _overlap(rq_ or (q.value, q.value), re_range or (e.value, e.value), pt):
+                continue  # a figure within a range ("172 bis 192 Sitze" / "180 sièges")
+            lq, le = _length_role(claim_text, q), _length_role(ev_text, e)
+            if lq and le and lq != le:
+                continue  # a depth and a distance ("18 km deep" / "71 km south-west of Marrakesh")
+            mq, me = _measure_of(claim_text, q), _measure_of(ev_text, e)
+            if mq and me and mq != me:
+                continue  # a rate of two things ("unemployment at 4.4%" / "inflation at 2.3%")
             if any(c.unit == q.unit and same_value(c.value, e.value, pair_tolerance(c, claim_qs, e, ev_qs, tol))
                    for c in claim_qs):
                 continue  # the claim gives both values ("rose from 29 to 33")
@@ -868,7 +967,12 @@ def weekday_day_conflict(claim: list[DateMention], theirs: list[list[DateMention
 
 # -- the day of the lead's event -------------------------------------------------------------------
 
-def lead_day(dates: list[list[DateMention]]) -> tuple[int, DateMention] | None:
+#: Words before a weekday that make its day one to come, not the event's ("would resume on Friday").
+_COMING = re.compile(r"\b(?:would|will|next|resume\w*|wird|werden|nächste\w*|va|vont|prochain\w*|будет|будут|буде|"
+                     r"будуть|próxim\w*|prossim\w*|retomar\w*|reanudar\w*|riprender\w*)\b", re.IGNORECASE)
+
+
+def lead_day(dates: list[list[DateMention]], texts: list[str] | None = None) -> tuple[int, DateMention] | None:
     """The day an article's lead gives its event: (position, mention), the first weekday alone
     ("killed on Wednesday") of its first LEAD_SENTENCES units (``dates``: each unit's dates,
     headline first), resolved against the publication date. News style names the event's day so;
@@ -878,6 +982,9 @@ def lead_day(dates: list[list[DateMention]]) -> tuple[int, DateMention] | None:
     for k, ds in enumerate(dates[:LEAD_SENTENCES]):
         for d in ds:
             if d.resolved is not None and _loose(d) and d.weekday is not None:
+                before = texts[k][max(0, d.start - 60) : d.start] if texts is not None else ""
+                if _PLANNED.search(before) or _COMING.search(before):
+                    continue  # a day planned or to come ("the jurors would resume on Friday")
                 return k, d
     return None
 

@@ -59,6 +59,8 @@ _CUES_BEFORE_NAME = {
           r"пише|заявив|заявила|з\s+посиланням\s+на",
     "fr": r"selon|d['’]après|rapporte|rapporté\s+par|a\s+indiqué|a\s+annoncé|cité\s+par|a\s+déclaré",
     "it": r"secondo|riferisce|riporta|ha\s+detto|ha\s+dichiarato|citato\s+da",
+    "es": r"según|de\s+acuerdo\s+con|informó|informa|dijo|declaró|citado\s+por|citada\s+por",
+    "pt": r"segundo|de\s+acordo\s+com|conforme|informou|informa|disse|declarou|citado\s+por|citada\s+por",
     "hu": r"közölte|jelentette|írja|írta",
 }
 _CUES_AFTER_NAME = {
@@ -67,6 +69,8 @@ _CUES_AFTER_NAME = {
     "uk": r"пише|повідомляє|повідомив|повідомила|заявив|заявила|передає",
     "fr": r"rapporte|a\s+indiqué|a\s+annoncé|a\s+déclaré",
     "it": r"riferisce|riporta|ha\s+detto",
+    "es": r"informó|informa|dijo|declaró",
+    "pt": r"informou|informa|disse|declarou",
     "hu": r"szerint|közölte|jelentette|írja|írta|számolt(?:ak)?\s+be",
 }
 _BEFORE = {k: re.compile(rf"\b(?i:{v})\s+(?P<tail>(?:[^\s,;:.!?()]+\s*){{1,6}})") for k, v in _CUES_BEFORE_NAME.items()}

@@ -36,7 +36,7 @@ class StorySlots:
     def __init__(self, articles: Sequence[Article], units: list[list[Sentence]]) -> None:
         self.articles, self.units = articles, units
         self.leads = [lead_time([u.text for u in us]) for us in units]  # the time each lead gives its event
-        self.days = [lead_day([u.facts.dates if u.facts else [] for u in us]) for us in units]
+        self.days = [lead_day([u.facts.dates if u.facts else [] for u in us], [u.text for u in us]) for us in units]
         self.ages = [[ages(u.text) for u in us] for us in units]
         self.durations = [[durations(u.text) for u in us] for us in units]
         self.dated = [[[d for d in u.facts.dates if d.weekday is not None and d.month and d.day] if u.facts else []

@@ -172,14 +172,15 @@ def _date_conflict(
             if _relative(d) and _relative(e):
                 continue  # "yesterday" against "today": both only say when each article was written
             if _loose(d) or _loose(e):
-                if _weekday_conflict(d, e) and not any(_names_day_of(x, e) for x in claim):
-                    return d, e
+                if _weekday_conflict(d, e) and not any(_names_day_of(x, e) for x in claim) and \
+                        not any(_names_day_of(d, y) for y in ev):
+                    return d, e  # (a sentence naming both days, "the night of Friday 8 to Saturday 9", holds either)
                 continue
             if d.month and e.month and d.day and e.day and (d.month, d.day) != (e.month, e.day):
                 if d.year and e.year and d.year != e.year:
                     return d, e
                 if not (d.year and e.year) or d.year == e.year:
-                    if any(_names_day_of(x, e) for x in claim):
+                    if any(_names_day_of(x, e) for x in claim) or any(_names_day_of(d, y) for y in ev):
                         continue
                     return d, e
             if d.year and e.year and d.year != e.year and d.month == e.month and d.day == e.day:

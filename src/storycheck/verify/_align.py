@@ -376,13 +376,15 @@ _MEASURE_OF = {
     "unemployment": ("unemploy", "jobless", "chômage", "chomage", "arbeitslos", "desemple", "paro", "disoccup",
                      "desempreg", "безработ", "безробіт", "munkanélk"),
     "growth": ("gdp", "growth", "pib", "bip", "wachstum", "croissance", "crecimiento", "crescit", "crescimento",
-               "ввп", "gdp-", "economy", "konjunktur"),
+               "ввп", "economy", "konjunktur"),
     "rate": ("interest", "rates", "taux", "zins", "leitzins", "tipos", "juros", "tassi", "tasso", "ставк", "fed funds",
-             "taxa de", "tasa de", "referência", "referencia", "riferimento",
-             "federal funds", "kamat"),
+             "federal funds", "taxa de", "tasa de", "referência", "referencia", "riferimento", "kamat"),
 }
+
+
 def _measure_of(text: str, q: Quantity) -> str | None:
-    """What a figure is a rate of, by the nearest such word within its clause."""
+    """What a figure is a rate of: the nearest such word in its clause, or within 60 characters before
+    it and 30 after."""
     lo, hi = _clause(text, q)
     lo, hi = min(lo, max(0, q.start - 60)), max(hi, min(len(text), q.end + 30))
     best: tuple[int, str] | None = None
@@ -398,7 +400,7 @@ def _measure_of(text: str, q: Quantity) -> str | None:
 
 
 #: Word beginnings that say a length is a depth, and those that say it is a distance from a place.
-_DEPTH = ("deep", "depth", "tief", "profund", "profond", "глубин", "глибин", "mélys", "below", "under")
+_DEPTH = ("deep", "depth", "tief", "profund", "profond", "глубин", "глибин", "mélys", "below")
 _DISTANCE = ("away", "southwest", "southeast", "northwest", "northeast", "south", "north", "east", "west", "from",
              "südwest", "südost", "nordwest", "nordost", "südlich", "nördlich", "östlich", "westlich", "entfernt",
              "suroeste", "sudeste", "noroeste", "nordeste", "sudoeste", "sud-ouest", "sud-est", "nord-ouest",

@@ -199,14 +199,14 @@ def test_add_stores_one_story_across_languages_and_checks_it(tmp_path):
     store = open_store(tmp_path / "s.db")
     try:
         res = add([EXAMPLE], store=store)
-        assert res.added == 9
+        assert res.added == 11
         arts = read_paths([EXAMPLE])
         story_of = store.stories_of([a.id for a in arts])
         by_outlet = {a.outlet: story_of[a.id] for a in arts}
         assert by_outlet["Северный вестник"] == by_outlet["Talblatt"] == by_outlet["Northbridge Wire"]
         doc = check_stored_story(store, by_outlet["Northbridge Wire"])
         langs = {a["outlet"]: a["language"] for a in doc["articles"]}
-        assert langs["Северный вестник"] == "ru" and langs["Le Courrier du Val"] == "fr"
+        assert langs["Северный вестник"] == "ru" and langs["Le Courrier du Val"] == "fr" and langs["Gazeta do Vale"] == "pt"
     finally:
         store.close()
 
@@ -282,3 +282,11 @@ def test_add_keeps_both_spaces_vectors_and_a_later_check_reads_them(tmp_path):
     finally:
         multilingual_backend.cache_clear()
         store.close()
+
+
+def test_spanish_and_portuguese_tellings_are_read_in_their_own_language(velmora):
+    assert velmora["El Eco del Valle"].language == "es" and velmora["Gazeta do Vale"].language == "pt"
+    s = find(velmora["Gazeta do Vale"], "450 milhões de dólares")
+    assert s.verdict == "contradicted" and s.contradiction is not None and s.contradiction.type == "number"
+    faithful = find(velmora["El Eco del Valle"], "45 millones de dólares")
+    assert faithful.verdict != "contradicted"

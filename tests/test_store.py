@@ -49,7 +49,7 @@ def test_language_is_stored_and_read_back_not_detected_again(store_target):
         langs = {p.rsplit("/", 1)[-1]: lang for p, lang in _languages(st).items()}
         assert langs["05_talblatt.txt"] == "de" and langs["06_courrier_du_val.txt"] == "fr"
         assert langs["04_severny_vestnik.txt"] == "ru" and langs["01_northbridge_wire.txt"] == "en"
-        assert [s["languages"] for s in st.list_stories()] == [sorted(set(langs.values()))]  # one story, 9 articles
+        assert [s["languages"] for s in st.list_stories()] == [sorted(set(langs.values()))]  # one story, 11 articles
         arts = read_paths([VELMORA])  # stored features give back what describing the article gave
         loaded = {f.id: f for f in st.load_features([a.id for a in arts], "any")}
         assert all((loaded[a.id].lead, loaded[a.id].language) == (lambda f: (f.lead, f.language))(features(a, 300))
@@ -221,3 +221,14 @@ def test_a_linked_duplicate_keeps_the_cached_check_and_is_listed(tmp_path):
         assert "merrow-twin" not in [d["id"] for d in first["story"]["duplicates"]]
     finally:
         store.close()
+
+
+def test_document_frequencies_of_one_batch_equal_those_of_its_articles(store_target):
+    """term_df is written once per batch, sorted (concurrent writers then lock its rows in one order):
+    each term counts the stored articles that hold it."""
+    from storycheck._records import Vocabulary
+
+    with open_store(store_target) as st:
+        add([VELMORA], store=st)
+        feats = [features(a, 300) for a in read_paths([VELMORA])]
+        assert st.vocabulary().df == Vocabulary.of(feats).df

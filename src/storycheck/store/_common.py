@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -239,6 +240,7 @@ class Store:
         stored: list[str] = []
         with self._transaction():
             mine = set()
+            df: Counter[str] = Counter()
             for a in batch.articles:
                 if self._insert_article(a, now):
                     mine.add(a.id)
@@ -260,13 +262,14 @@ class Store:
                 )
                 self._many("INSERT INTO minhash_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            [(k, f.id) for k in band_keys(f.minhash)])
-                terms = sorted(
-                    set(f.terms) | {"@" + n for n in f.names}
-                )  # sorted: concurrent writers lock rows in one order
-                self._many(
-                    "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
-                    [(t,) for t in terms],
-                )
+                df.update(set(f.terms) | {"@" + n for n in f.names})
+            # one sorted write for the whole batch: concurrent writers then lock term rows in one order (a
+            # sort per article still let two workers' batches take them crosswise and deadlock on PostgreSQL)
+            self._many(
+                "INSERT INTO term_df (term, df) VALUES (?, ?)"
+                " ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df",
+                sorted(df.items()),
+            )
             for d in batch.duplicates:
                 self._x(
                     "INSERT INTO duplicates (id, original_id, resemblance, title, outlet, url, published, path,"

@@ -50,3 +50,8 @@ def test_no_romance_abbreviation_is_an_english_word() -> None:
     from storycheck.segment import split_sentences
     text = "The lights stayed on. Then the pumps failed, and so on, etc. The mayor spoke."
     assert len(split_sentences(text)) == 3
+
+
+@pytest.mark.parametrize("text", ["Los Angeles fire: El Segundo evacuated", "Real Madrid beat Barcelona in El Clasico"])
+def test_an_english_headline_with_spanish_names_stays_english(text: str) -> None:
+    assert detect_language(text) == "en"

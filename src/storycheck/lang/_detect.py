@@ -62,10 +62,16 @@ def _ascii_letters(text: str) -> bool:
     return text.isascii() or not any(c.isalpha() for c in _NON_ASCII.findall(text))
 
 
+#: Function words of the other languages an all-ASCII text must hold before it may be other than English:
+#: a headline's "Los Angeles" or "El Clasico" makes no Spanish.
+OTHER_WORDS_MIN = 3
+
+
 def _few_other_words(text: str) -> bool:
     """Whether the other languages' function words are rare beside English ones (Spanish, Italian and
     Portuguese news may run for lines without an accent)."""
-    return len(_OTHER_WORDS.findall(text)) * ENGLISH_WORDS_RATIO <= len(_ENGLISH_WORDS.findall(text))
+    other = len(_OTHER_WORDS.findall(text))
+    return other < OTHER_WORDS_MIN or other * ENGLISH_WORDS_RATIO <= len(_ENGLISH_WORDS.findall(text))
 
 
 def _plainly_english(text: str) -> bool:

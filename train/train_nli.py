@@ -35,6 +35,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nli_speed import ms_per_pair  # noqa: E402  (the same speed measure as train/nli_speed.py)
 from nli_data import Pair, build, counts
+from nli_torch import CrossEncoder, Layer  # noqa: F401  (re-exported: other scripts import them from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"0": "not_entailment", "1": "entailment"}
@@ -51,83 +52,7 @@ def base_model_dir() -> Path:
     return d
 
 
-# ------------------------------------------------------------------ a plain 6-layer BERT
-
-class Layer(nn.Module):
-    def __init__(self, hidden: int, heads: int, inter: int, eps: float, dropout: float) -> None:
-        super().__init__()
-        self.heads = heads
-        self.q, self.k, self.v = nn.Linear(hidden, hidden), nn.Linear(hidden, hidden), nn.Linear(hidden, hidden)
-        self.attn_out, self.attn_norm = nn.Linear(hidden, hidden), nn.LayerNorm(hidden, eps=eps)
-        self.inter, self.out = nn.Linear(hidden, inter), nn.Linear(inter, hidden)
-        self.out_norm = nn.LayerNorm(hidden, eps=eps)
-        self.drop = nn.Dropout(dropout)
-
-    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        b, t, h = x.shape
-        d = h // self.heads
-
-        def split(y: torch.Tensor) -> torch.Tensor:
-            return y.view(b, t, self.heads, d).transpose(1, 2)
-
-        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
-        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(d) + bias
-        ctx = torch.matmul(self.drop(torch.softmax(scores, dim=-1)), v).transpose(1, 2).reshape(b, t, h)
-        x = self.attn_norm(x + self.drop(self.attn_out(ctx)))
-        return self.out_norm(x + self.drop(self.out(nn.functional.gelu(self.inter(x)))))
-
-
-class CrossEncoder(nn.Module):
-    def __init__(self, cfg: dict[str, Any], n_labels: int = 2, pooling: str = "cls") -> None:
-        super().__init__()
-        h, eps, p = cfg["hidden_size"], cfg["layer_norm_eps"], cfg["hidden_dropout_prob"]
-        self.word = nn.Embedding(cfg["vocab_size"], h)
-        self.pos = nn.Embedding(cfg["max_position_embeddings"], h)
-        self.tok_type = nn.Embedding(cfg["type_vocab_size"], h)
-        self.emb_norm = nn.LayerNorm(h, eps=eps)
-        self.drop = nn.Dropout(p)
-        self.layers = nn.ModuleList(Layer(h, cfg["num_attention_heads"], cfg["intermediate_size"], eps, p)
-                                    for _ in range(cfg["num_hidden_layers"]))
-        self.head = nn.Linear(h, n_labels)
-        self.pooling = pooling
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_type_ids: torch.Tensor) -> torch.Tensor:
-        t = input_ids.shape[1]
-        pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
-        x = self.drop(self.emb_norm(self.word(input_ids) + self.pos(pos) + self.tok_type(token_type_ids)))
-        mask = attention_mask.to(x.dtype)
-        bias = ((1.0 - mask) * -10000.0)[:, None, None, :]
-        for layer in self.layers:
-            x = layer(x, bias)
-        if self.pooling == "mean":
-            pooled = (x * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
-        else:
-            pooled = x[:, 0]
-        return self.head(self.drop(pooled))
-
-    def load_bert(self, path: Path) -> None:
-        from safetensors.torch import load_file
-
-        w = load_file(str(path))
-        own: dict[str, torch.Tensor] = {
-            "word.weight": w["embeddings.word_embeddings.weight"],
-            "pos.weight": w["embeddings.position_embeddings.weight"],
-            "tok_type.weight": w["embeddings.token_type_embeddings.weight"],
-            "emb_norm.weight": w["embeddings.LayerNorm.weight"], "emb_norm.bias": w["embeddings.LayerNorm.bias"],
-        }
-        names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-                 "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
-                 "inter": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}
-        for i in range(len(self.layers)):
-            for mine, theirs in names.items():
-                for part in ("weight", "bias"):
-                    own[f"layers.{i}.{mine}.{part}"] = w[f"encoder.layer.{i}.{theirs}.{part}"]
-        missing, unexpected = self.load_state_dict(own, strict=False)
-        if unexpected or set(missing) != {"head.weight", "head.bias"}:
-            raise SystemExit(f"weights do not fit: missing {missing}, unexpected {unexpected}")
-        nn.init.normal_(self.head.weight, std=0.02)
-        nn.init.zeros_(self.head.bias)
+# the model itself is train/nli_torch.py (torch only, so a device machine can run it without storycheck)
 
 
 # ------------------------------------------------------------------ data -> tensors

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locked_split  # noqa: E402
 from nli_data import held_out_doc, news_documents, read_jsonl, synthetic_pairs  # noqa: E402
 from nli_speed import ms_per_pair  # noqa: E402
+from nli_torch import load_int8_onnx  # noqa: E402
 from train_nli import CrossEncoder, auc, base_model_dir, collate, export_int8, make_tokenizer, onnx_softmax, prepare_run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,41 +120,6 @@ def counts(items: list[Item]) -> dict[str, dict[str, int]]:
 
 # ------------------------------------------------------------------ initial weights
 
-def load_int8_onnx(model: CrossEncoder, path: Path) -> None:
-    """Weights of the 0.8.0 model (train_nli.CrossEncoder exported, then quantize_dynamic) back to float:
-    q * scale (zero points are 0 for QInt8 weights; kept in the formula anyway)."""
-    import onnx
-    from onnx import numpy_helper
-
-    g = onnx.load(str(path)).graph
-    init = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-
-    def deq(name: str) -> np.ndarray:
-        q = init[name + "_quantized"].astype(np.float32)
-        return (q - init[name + "_zero_point"].astype(np.float32)) * init[name + "_scale"].astype(np.float32)
-
-    sd = model.state_dict()
-    new: dict[str, torch.Tensor] = {}
-    for emb in ("word", "pos", "tok_type"):
-        new[f"{emb}.weight"] = torch.from_numpy(deq(f"{emb}.weight"))
-    for n in g.node:
-        if n.op_type == "MatMulInteger" and n.name.startswith("/layers."):
-            layer, lin = n.name.split("/")[1], n.name.split("/")[2]
-            w = n.input[1].removesuffix("_quantized")
-            new[f"{layer}.{lin}.weight"] = torch.from_numpy(deq(w).T.copy())
-    for k in sd:
-        if k in init:  # biases and layer norms stay float in the int8 file
-            new[k] = torch.from_numpy(init[k].copy())
-    head_w = torch.from_numpy(deq("head.weight_Transposed").T.copy())  # (2, hidden): 0 not, 1 entailment
-    head_b = torch.from_numpy(init["head.bias"].copy())
-    new["head.weight"] = torch.stack([head_w[1], head_w[0], head_w[0]])
-    new["head.bias"] = torch.stack([head_b[1], head_b[0], head_b[0]])
-    missing = set(sd) - set(new)
-    if missing:
-        raise SystemExit(f"{path}: weights missing for {sorted(missing)[:5]}")
-    model.load_state_dict(new)
-
-
 # ------------------------------------------------------------------ cached lower layers
 
 def lower(model: CrossEncoder, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor, frozen: int) -> torch.Tensor:
@@ -233,7 +199,7 @@ def report(p: np.ndarray, items: list[Item]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ main
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SHARED", str(ROOT.parent / "shared"))))
     ap.add_argument("--examples", type=Path, default=ROOT / "examples")
@@ -260,10 +226,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=24)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "nli3-train")
-    a = ap.parse_args(argv)
+    return ap
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The arguments, with --tiny's small sizes applied."""
+    a = parser().parse_args(argv)
     if a.tiny:
         a.snli, a.synthetic, a.eval_snli, a.eval_synthetic, a.max_length, a.epochs = 40, 40, 24, 24, 64, 1
         a.no_claims = True  # the claim pairs need the claim features (minutes); the tiny path does without
+    return a
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse(argv)
     out, work = prepare_run(a, "nli3-tiny")
     torch.set_num_threads(min(2, os.cpu_count() or 1))
 

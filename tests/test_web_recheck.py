@@ -124,8 +124,8 @@ def test_refresh_and_a_new_articles_own_page_wait_for_the_check(tmp_path):
 
 
 def test_stopping_the_server_drops_queued_checks_and_keeps_the_store_sound(tmp_path):
-    """Two stale stories, the first one's check blocked: stopping drops the queued one, finishes the
-    running one, and the store stays whole."""
+    """A stale story's check blocked, more queued behind it: stopping drops the queued ones, stops the
+    running one before it writes, and the store stays whole, its last check still there."""
     import sqlite3
 
     db = str(tmp_path / "s.db")
@@ -155,7 +155,12 @@ def test_stopping_the_server_drops_queued_checks_and_keeps_the_store_sound(tmp_p
         server.should_exit = True
         thread.join(timeout=120)
     assert not thread.is_alive()
-    assert stores.background_checks == 1  # the running check finished; the queued ones were dropped
+    assert stores.background_checks == 1  # the running check began (and stopped); the queued ones were dropped
     assert stores.recheck(sid) is False  # closed: nothing is queued after stop
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with open_store(db) as st:
+        from storycheck._pipeline import last_stored_check
+
+        last = last_stored_check(st, sid)
+        assert last is not None and last["check"]["stale"]  # the stopped check wrote nothing

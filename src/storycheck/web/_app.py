@@ -65,6 +65,10 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
+class _Stopping(Exception):
+    """Raised inside a background check when the server stops: the check ends before it writes."""
+
+
 class _Stores:
     """The app's store connections: a pool opened on the first request (so a bad
     store fails that request with its error), closed when the server stops."""
@@ -120,9 +124,12 @@ class _Stores:
                 with self.lock:
                     self.background_checks += 1
                 if st.find_story(story_id) == story_id:  # merged away meanwhile: nothing to check
-                    check_stored_story(st, story_id)  # saves the fresh check, replacing the stale one
+                    # saves the fresh check, replacing the stale one, in one transaction at its end
+                    check_stored_story(st, story_id, progress=self._unless_stopping)
             with self.lock:
                 self._failed.pop(story_id, None)
+        except _Stopping:
+            log.info("background check of story %s stopped with the server", story_id)
         except Exception:  # logged, never raised: the server goes on serving the last check
             log.exception("background check of story %s failed; retried on a view after %.0f s", story_id, RETRY_S)
             with self.lock:
@@ -130,6 +137,10 @@ class _Stores:
         finally:
             with self.lock:
                 self._queued.discard(story_id)
+
+    def _unless_stopping(self, _done: int) -> None:
+        if self._closed:
+            raise _Stopping
 
     @property
     def closed(self) -> bool:
@@ -142,8 +153,8 @@ class _Stores:
             return set(self._queued)
 
     def close(self) -> None:
-        """Stop: queued checks are dropped, a running one is finished (its write is one transaction),
-        then the connections close."""
+        """Stop: queued checks are dropped, a running one ends at its next step without writing (it
+        writes in one transaction at its end), then the connections close."""
         with self.lock:
             self._closed = True
             worker, self._worker = self._worker, None

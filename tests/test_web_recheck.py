@@ -164,3 +164,38 @@ def test_stopping_the_server_drops_queued_checks_and_keeps_the_store_sound(tmp_p
 
         last = last_stored_check(st, sid)
         assert last is not None and last["check"]["stale"]  # the stopped check wrote nothing
+
+
+def test_a_failed_background_check_is_logged_and_the_last_check_still_served(tmp_path, caplog):
+    """The store refuses the new check (a trigger aborts the write): the failure is logged, views go on
+    getting the last check marked stale, and the story is not checked again at every view."""
+    import sqlite3
+
+    db = str(tmp_path / "s.db")
+    with open_store(db) as st:
+        add(sorted(p for p in EXAMPLES.iterdir() if p != LATE), store=st)
+    app = create_app(WebOptions(db=db))
+    stores = app.state.stores
+    server, thread, url = _serve(app)
+    try:
+        with httpx.Client(base_url=url, timeout=300) as http:
+            sid = http.get("/api/stories").json()["stories"][0]["id"]
+            first = http.get(f"/api/stories/{sid}").json()
+            http.post("/api/articles", json=json.loads(LATE.read_text(encoding="utf-8"))).raise_for_status()
+            with sqlite3.connect(db) as conn:
+                conn.execute("CREATE TRIGGER boom BEFORE UPDATE ON story_reports BEGIN "
+                             "SELECT RAISE(ABORT, 'boom: no new check'); END")
+            assert http.get(f"/api/stories/{sid}").json()["check"]["stale"]
+            _until_idle(stores)
+            assert stores.background_checks == 1
+            assert any("background check of story" in r.getMessage() and r.exc_info for r in caplog.records)
+            for _ in range(3):  # still served, still stale, not retried within RETRY_S
+                r = http.get(f"/api/stories/{sid}")
+                assert r.status_code == 200 and r.json()["check"]["stale"]
+                assert _verdicts(r.json()) == _verdicts(first)
+            assert http.get(f"/stories/{sid}").status_code == 200
+            assert stores.pending() == set() and stores.background_checks == 1
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+    assert not thread.is_alive()

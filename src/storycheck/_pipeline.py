@@ -504,6 +504,32 @@ def check_stored_story(
     return doc
 
 
+def last_stored_check(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The last stored check of the stored story ``story_id`` (an exact id) as it is, checking nothing;
+    None when this code version never checked it.
+
+    Its ``check`` section says whether it is current: ``stale`` when articles joined or left the story
+    since, with ``pending_articles`` (in the story, not checked yet) and ``left_articles`` (checked, no
+    longer in the story). ``story.duplicates`` is read from the store, as ``check_stored_story`` does.
+    """
+    import json
+
+    from .embed import text_key
+
+    last = store.last_report(story_id, code_version())
+    if last is None:
+        return None
+    members_hash, report = last
+    ids = sorted(store.story_members([story_id]).get(story_id, []))
+    doc: dict[str, Any] = json.loads(report)
+    doc["story"]["duplicates"] = list(store.story_duplicates(story_id))
+    checked = {a["id"] for a in doc["articles"]}
+    stale = members_hash != text_key("\n".join(ids))
+    doc["check"] = {"stale": stale, "pending_articles": [i for i in ids if i not in checked] if stale else [],
+                    "left_articles": sorted(checked - set(ids)) if stale else []}
+    return doc
+
+
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """The version plus a hash of the package's code and model files: a cached story

@@ -415,6 +415,12 @@ class Store:
                                 (story_id, members_hash, version)).fetchone()
         return str(row[0]) if row else None
 
+    def last_report(self, story_id: str, version: str) -> tuple[str, str] | None:
+        """The story's last stored check by this code version, whatever articles it had: (members hash, report)."""
+        row = self._x("SELECT members_hash, report FROM story_reports WHERE story_id = ? AND version = ?",
+                      (story_id, version)).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
     def save_report(self, story_id: str, members_hash: str, version: str, report: str,
                     vectors: dict[str, np.ndarray], model: str) -> None:
         with self._transaction():

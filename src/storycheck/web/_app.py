@@ -9,10 +9,13 @@ non-loopback address, every POST needs the token from $STORYCHECK_TOKEN.
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -43,6 +46,10 @@ MAX_PAGE = 500
 #: SQLite's 64-bit integers (a bigger one would be an overflow, not an empty page).
 MAX_OFFSET = 2**40
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+#: Seconds before a story whose background check failed is tried again (each view would otherwise retry).
+RETRY_S = 60.0
+
+log = logging.getLogger("storycheck.web")
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
+class _Stopping(Exception):
+    """Raised inside a background check when the server stops: the check ends before it writes."""
+
+
 class _Stores:
     """The app's store connections: a pool opened on the first request (so a bad
     store fails that request with its error), closed when the server stops."""
@@ -68,6 +79,13 @@ class _Stores:
         # and two interleaved adds could each miss the other's new articles
         self.writing = threading.Lock()
         self._checking: dict[str, threading.Lock] = {}
+        # background checks of stale stories: one worker (one check at a time, the CPU left to pages),
+        # a story queued at most once; failures remembered so views do not retry them at once
+        self._worker: ThreadPoolExecutor | None = None
+        self._queued: set[str] = set()
+        self._failed: dict[str, float] = {}
+        self._closed = False
+        self.background_checks = 0  # background checks run (read by tests and benchmarks)
 
     @contextmanager
     def store(self) -> Iterator[Any]:
@@ -85,7 +103,63 @@ class _Stores:
         with self.lock:
             return self._checking.setdefault(story_id, threading.Lock())
 
+    def recheck(self, story_id: str) -> bool:
+        """Queue a background check of a stale story, unless one is queued or running, the server is
+        stopping, or its last one failed under RETRY_S ago; True when queued now."""
+        with self.lock:
+            failed = self._failed.get(story_id)
+            if self._closed or story_id in self._queued or (failed and time.monotonic() - failed < RETRY_S):
+                return False
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(1, thread_name_prefix="storycheck-recheck")
+            self._queued.add(story_id)
+            self._worker.submit(self._recheck, story_id)
+            return True
+
+    def _recheck(self, story_id: str) -> None:
+        from .._pipeline import check_stored_story
+
+        try:
+            with self.checking(story_id), self.store() as st:
+                with self.lock:
+                    self.background_checks += 1
+                if st.find_story(story_id) == story_id:  # merged away meanwhile: nothing to check
+                    # saves the fresh check, replacing the stale one, in one transaction at its end
+                    check_stored_story(st, story_id, progress=self._unless_stopping)
+            with self.lock:
+                self._failed.pop(story_id, None)
+        except _Stopping:
+            log.info("background check of story %s stopped with the server", story_id)
+        except Exception:  # logged, never raised: the server goes on serving the last check
+            log.exception("background check of story %s failed; retried on a view after %.0f s", story_id, RETRY_S)
+            with self.lock:
+                self._failed[story_id] = time.monotonic()
+        finally:
+            with self.lock:
+                self._queued.discard(story_id)
+
+    def _unless_stopping(self, _done: int) -> None:
+        if self._closed:
+            raise _Stopping
+
+    @property
+    def closed(self) -> bool:
+        """True once the server is stopping: no more background checks are queued."""
+        return self._closed
+
+    def pending(self) -> set[str]:
+        """Stories with a background check queued or running."""
+        with self.lock:
+            return set(self._queued)
+
     def close(self) -> None:
+        """Stop: queued checks are dropped, a running one ends at its next step without writing (it
+        writes in one transaction at its end), then the connections close."""
+        with self.lock:
+            self._closed = True
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.shutdown(wait=True, cancel_futures=True)
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -104,6 +178,7 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
                   description="Check news against other news: stories, articles and comparisons.")
     root = resources.files("storycheck.web")
     templates = Jinja2Templates(directory=str(root.joinpath("templates")))
+    app.state.stores = stores  # its background checks, for tests and benchmarks
     app.mount("/static", StaticFiles(directory=str(root.joinpath("static"))), name="static")
     store = stores.store
 
@@ -162,23 +237,38 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         return {"query": q or None, "since": since or None, "until": until or None, "min_size": min_size,
                 "limit": limit, "offset": offset}
 
-    def story_doc(story_id: str) -> dict[str, Any]:
-        from .._pipeline import check_stored_story
+    def story_doc(story_id: str, wait: bool = False) -> dict[str, Any]:
+        """The story's check. A stored one is served at once, even when articles joined since (then
+        marked ``check.stale`` and checked again in the background); only a story never checked, or
+        ``wait``, waits for the check of its current articles."""
+        from .._pipeline import check_stored_story, last_stored_check
 
         with store() as st:
             sid = st.find_story(story_id)
             if sid is None:
                 raise ApiError(404, f"no story {story_id!r}")
+            last = None if wait else last_stored_check(st, sid)
+        if last is not None:
+            if last["check"]["stale"]:
+                stores.recheck(sid)
+            return last
         with stores.checking(sid), store() as st:
-            return check_stored_story(st, sid)
+            doc = check_stored_story(st, sid)
+        doc["check"] = {"stale": False, "pending_articles": [], "left_articles": []}
+        return doc
 
-    def article_doc(article_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def article_doc(article_id: str, wait: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
         with store() as st:
             sid = st.stories_of([article_id]).get(article_id)
         if sid is None:
             raise ApiError(404, f"no article {article_id!r}")
-        doc = story_doc(sid)
-        art = next(a for a in doc["articles"] if a["id"] == article_id)
+        doc = story_doc(sid, wait)
+        art = next((a for a in doc["articles"] if a["id"] == article_id), None)
+        if art is None:  # joined since the last check: its own verdicts are what this view is for
+            doc = story_doc(sid, wait=True)
+            art = next((a for a in doc["articles"] if a["id"] == article_id), None)
+        if art is None:  # moved to another story meanwhile
+            raise ApiError(404, f"article {article_id!r} changed story; load it again")
         return doc, art
 
     # -- API ----------------------------------------------------------------
@@ -223,15 +313,18 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
                     "total": st.count_alerts(**args), "limit": limit, "offset": offset}
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str) -> dict[str, Any]:
-        """The checked story: every article sentence by sentence plus the `story` section."""
-        return story_doc(story_id)
+    def api_story(story_id: str, refresh: bool = False) -> dict[str, Any]:
+        """The checked story: every article sentence by sentence plus the `story` section. When articles
+        joined since its last check, that check is returned at once with `check.stale` and the story is
+        checked again in the background; `refresh=1` waits for the check of its current articles."""
+        return story_doc(story_id, wait=refresh)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
-    def api_article(article_id: str) -> dict[str, Any]:
-        """One checked article (its sentences against the rest of its story)."""
-        doc, art = article_doc(article_id)
-        return {"story": doc["story"]["id"], "article": art}
+    def api_article(article_id: str, refresh: bool = False) -> dict[str, Any]:
+        """One checked article (its sentences against the rest of its story); `check` and `refresh`
+        as for the story."""
+        doc, art = article_doc(article_id, wait=refresh)
+        return {"story": doc["story"]["id"], "article": art, "check": doc["check"]}
 
     @app.post("/api/articles", tags=["articles"], status_code=201)
     async def api_add(request: Request) -> dict[str, Any]:
@@ -321,10 +414,10 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             "next_url": "/alerts?" + urlencode({**keep, "page": page + 1}) if offset + PAGE < total else None})
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str) -> Response:
+    def story_page(request: Request, story_id: str, refresh: bool = False) -> Response:
         from ..report import story_html
 
-        doc = story_doc(story_id)
+        doc = story_doc(story_id, wait=refresh)
         section = "\n".join(story_html(doc["story"], link="/articles/{article}#s-{sentence}",
                                         published={a["id"]: a["published"] for a in doc["articles"]}))
         head = next(
@@ -332,29 +425,29 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
         )
         return templates.TemplateResponse(request, "story.html", {
             "title": head or doc["story"]["id"], "sid": doc["story"]["id"], "articles": doc["articles"],
-            "story_section": section})
+            "story_section": section, "check": doc["check"]})
 
     @app.get("/stories/{story_id}/report.html", include_in_schema=False)
     def story_export(story_id: str) -> Response:
         from ..report import render_html
 
-        doc = story_doc(story_id)
+        doc = story_doc(story_id, wait=True)  # a file to keep: the check of the story's current articles
         return _download(render_html(doc, title=f"storycheck story {doc['story']['id']}"), f"{doc['story']['id']}.html")
 
     @app.get("/stories/{story_id}/matrix.csv", include_in_schema=False)
     def story_matrix(story_id: str) -> Response:
         from ..report import matrix_csv
 
-        doc = story_doc(story_id)
+        doc = story_doc(story_id, wait=True)
         name = "".join(c for c in doc["story"]["id"] if c.isalnum() or c in "._-") or "story"
         return Response(matrix_csv(doc["story"]), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}-matrix.csv"'})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: str) -> Response:
+    def article_page(request: Request, article_id: str, refresh: bool = False) -> Response:
         from ..report._style import clickbait, headline_line, label, sourcing_lines
 
-        doc, art = article_doc(article_id)
+        doc, art = article_doc(article_id, wait=refresh)
         names = {a["id"]: label(a["id"], a["outlet"], a["title"]) for a in doc["articles"]}
         with store() as st:
             text = st.get_article(article_id).text  # type: ignore[union-attr]
@@ -363,13 +456,13 @@ def create_app(options: WebOptions | None = None) -> FastAPI:
             "safe_url": _safe_url(art.get("url")), "paragraphs": _paragraphs(text, art["sentences"]),
             "lines": {s["index"]: sourcing_lines(s, names) for s in art["sentences"]},
             "headline": headline_line(art),
-            "clickbait": clickbait(art)})
+            "clickbait": clickbait(art), "check": doc["check"]})
 
     @app.get("/articles/{article_id}/report.html", include_in_schema=False)
     def article_export(article_id: str) -> Response:
         from ..report import render_html
 
-        doc, art = article_doc(article_id)
+        doc, art = article_doc(article_id, wait=True)
         return _download(render_html({"articles": [art]}, title=art["title"] or art["id"]), f"{article_id}.html")
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)

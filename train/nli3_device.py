@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nli_torch import CrossEncoder, load_int8_onnx  # noqa: E402
+from nli_torch import CrossEncoder, batch_plan, load_int8_onnx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "src" / "storycheck" / "verify" / "data" / "nli"
@@ -227,18 +227,9 @@ def train(argv: list[str]) -> int:
                             weight_decay=0.01)
     rng = random.Random(a.seed)
     lengths = [len(x) for x in ids]
-    steps: list[list[int]] = []
-    for _ in range(max(1, int(np.ceil(a.epochs)))):
-        order = list(range(len(ids)))
-        rng.shuffle(order)
-        chunk = a.batch_size * 50  # batches of like lengths, in a random order
-        ep: list[list[int]] = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c: c + chunk], key=lambda i: lengths[i])
-            ep.extend(part[b: b + a.batch_size] for b in range(0, len(part), a.batch_size))
-        rng.shuffle(ep)
-        steps.extend(ep)
-    steps = steps[: int(len(steps) * a.epochs / max(1, int(np.ceil(a.epochs))))]
+    passes = max(1, int(np.ceil(a.epochs)))
+    steps = batch_plan(lengths, passes, a.batch_size, rng)
+    steps = steps[: int(len(steps) * a.epochs / passes)]  # a fraction of the last pass
     if a.tiny:
         steps = steps[:3]
     before = {k: report(predict(model, h[0], h[1], device), h[2]) for k, h in held.items()}

@@ -134,3 +134,20 @@ def load_int8_onnx(model: CrossEncoder, path: Path) -> None:
     if missing:
         raise SystemExit(f"{path}: weights missing for {sorted(missing)[:5]}")
     model.load_state_dict(new)
+
+
+def batch_plan(lengths: list[int], epochs: int, batch_size: int, rng: Any) -> list[list[int]]:
+    """Training batches for ``epochs`` passes: each pass shuffled, cut into chunks of 50 batches whose
+    items are sorted by length (little padding), the batches then shuffled (``rng``: random.Random)."""
+    steps: list[list[int]] = []
+    for _ in range(epochs):
+        order = list(range(len(lengths)))
+        rng.shuffle(order)
+        chunk = batch_size * 50
+        ep: list[list[int]] = []
+        for c in range(0, len(order), chunk):
+            part = sorted(order[c: c + chunk], key=lambda i: lengths[i])
+            ep.extend(part[b: b + batch_size] for b in range(0, len(part), batch_size))
+        rng.shuffle(ep)
+        steps.extend(ep)
+    return steps

@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locked_split  # noqa: E402
 from nli_data import held_out_doc, news_documents, read_jsonl, synthetic_pairs  # noqa: E402
 from nli_speed import ms_per_pair  # noqa: E402
-from nli_torch import load_int8_onnx  # noqa: E402
+from nli_torch import batch_plan, load_int8_onnx  # noqa: E402
 from train_nli import CrossEncoder, auc, base_model_dir, collate, export_int8, make_tokenizer, onnx_softmax, prepare_run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,17 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             allowed[i, it.label] = True
     rng = random.Random(a.seed)
     lengths = [len(e[0]) for e in encs]
-    steps: list[list[int]] = []
-    for _ in range(a.epochs):
-        order = list(range(len(train)))
-        rng.shuffle(order)
-        chunk = a.batch_size * 50
-        ep: list[list[int]] = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c: c + chunk], key=lambda i: lengths[i])
-            ep.extend(part[b: b + a.batch_size] for b in range(0, len(part), a.batch_size))
-        rng.shuffle(ep)
-        steps.extend(ep)
+    steps = batch_plan(lengths, a.epochs, a.batch_size, rng)
     if a.tiny:
         steps = steps[:4]
     warm = max(1, len(steps) // 20)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,26 +106,31 @@ def browser():
         b.close()
 
 
-def serve(db: Path):
-    """The web UI on a free port of 127.0.0.1 over the store at ``db`` (a generator: yields its URL)."""
+def serve_app(app: object, tries: int = 200) -> tuple[Any, Any, str]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1, in a thread: (server, thread, URL)."""
     import socket
     import threading
     import time
 
     uvicorn = pytest.importorskip("uvicorn")
-    from storycheck.web import WebOptions, create_app
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(WebOptions(db=str(db))), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(100):
+    for _ in range(tries):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def serve(db: Path):
+    """The web UI on a free port of 127.0.0.1 over the store at ``db`` (a generator: yields its URL)."""
+    from storycheck.web import WebOptions, create_app
+
+    server, thread, url = serve_app(create_app(WebOptions(db=str(db))), tries=100)
+    yield url
     server.should_exit = True
     thread.join(timeout=5)

@@ -2,13 +2,11 @@
 while one background check brings it up to date (real server on 127.0.0.1, real SQLite and PostgreSQL)."""
 
 import json
-import socket
-import threading
 import time
 from contextlib import contextmanager
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, serve_app
 
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
@@ -19,20 +17,6 @@ from storycheck.web import WebOptions, create_app  # noqa: E402
 LATE = EXAMPLES / "03_valley_courier.json"  # held back, then posted: it joins the story
 
 
-def _serve(app):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
-
-
 @contextmanager
 def _served(db):
     """The example story stored without LATE and served on 127.0.0.1: (client, the app's stores, the
@@ -40,7 +24,7 @@ def _served(db):
     with open_store(db) as st:
         add(sorted(p for p in EXAMPLES.iterdir() if p != LATE), store=st)
     app = create_app(WebOptions(db=db))
-    server, thread, url = _serve(app)
+    server, thread, url = serve_app(app)
     try:
         with httpx.Client(base_url=url, timeout=300) as http:
             yield http, app.state.stores, http.get("/api/stories").json()["stories"][0]["id"], server

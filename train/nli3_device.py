@@ -118,11 +118,11 @@ def prepare(argv: list[str]) -> int:
 # ------------------------------------------------------------------ train (device)
 
 def _load(folder: Path, name: str) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    d = np.load(folder / f"{name}.npz")
-    off = d["offsets"]
-    ids = [d["ids"][off[i]: off[i + 1]] for i in range(len(off) - 1)]
-    types = [d["types"][off[i]: off[i + 1]] for i in range(len(off) - 1)]
-    return ids, types, d["labels"].astype(np.int64)
+    with np.load(folder / f"{name}.npz") as d:  # each d[key] decompresses the whole array: read each once
+        off, all_ids, all_types, labels = d["offsets"], d["ids"], d["types"], d["labels"]
+    ids = [all_ids[off[i]: off[i + 1]] for i in range(len(off) - 1)]
+    types = [all_types[off[i]: off[i + 1]] for i in range(len(off) - 1)]
+    return ids, types, labels.astype(np.int64)
 
 
 def _batch(ids: list[np.ndarray], types: list[np.ndarray], idx: list[int],

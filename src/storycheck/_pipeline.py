@@ -477,12 +477,12 @@ def check_stored_story(
     """
     import json
 
-    from .embed import multilingual_backend, text_key
+    from .embed import multilingual_backend
 
     sid = stored_story_id(store, story)
     arts = store.story_articles(sid)
     dups = store.story_duplicates(sid)
-    members = text_key("\n".join(sorted(a.id for a in arts)))
+    members = members_hash(a.id for a in arts)
     version = code_version()
     cached = None if refresh else store.cached_report(sid, members, version)
     if cached is not None:
@@ -504,6 +504,13 @@ def check_stored_story(
     return doc
 
 
+def members_hash(article_ids: Iterable[str]) -> str:
+    """What a stored check is keyed by: the story's article ids (a check holds while they stay)."""
+    from .embed import text_key
+
+    return text_key("\n".join(sorted(article_ids)))
+
+
 def last_stored_check(store: Store, story_id: str) -> dict[str, Any] | None:
     """The last stored check of the stored story ``story_id`` (an exact id) as it is, checking nothing;
     None when this code version never checked it.
@@ -514,17 +521,15 @@ def last_stored_check(store: Store, story_id: str) -> dict[str, Any] | None:
     """
     import json
 
-    from .embed import text_key
-
     last = store.last_report(story_id, code_version())
     if last is None:
         return None
-    members_hash, report = last
+    stored_members, report = last
     ids = sorted(store.story_members([story_id]).get(story_id, []))
     doc: dict[str, Any] = json.loads(report)
     doc["story"]["duplicates"] = list(store.story_duplicates(story_id))
     checked = {a["id"] for a in doc["articles"]}
-    stale = members_hash != text_key("\n".join(ids))
+    stale = stored_members != members_hash(ids)
     doc["check"] = {"stale": stale, "pending_articles": [i for i in ids if i not in checked] if stale else [],
                     "left_articles": sorted(checked - set(ids)) if stale else []}
     return doc

@@ -116,21 +116,27 @@ def _rounding(a: Quantity, b: Quantity) -> bool:
     return abs(a.value - b.value) < max(_step(a), _step(b)) - 1e-9
 
 
-def _role(text: str, q: Quantity) -> str | None:
-    """The role of a count: the role word nearest to it within 50 characters."""
+def _nearest_kind(text: str, q: Quantity, kinds: dict[str, tuple[str, ...]], width: int = 50) -> str | None:
+    """The kind (of ``kinds``: kind -> word beginnings) of the word nearest to a figure within ``width``
+    characters; a tie goes to the kind listed first."""
     best: tuple[int, str] | None = None
-    lo = max(0, q.start - 50)
-    for m in _ROLE_WORD.finditer(text[lo : q.end + 50]):
+    lo = max(0, q.start - width)
+    for m in _ROLE_WORD.finditer(text[lo : q.end + width]):
         w = m.group(0).lower()
         if w == "die" and m.group(0) == "Die" or w in ("der", "das"):
             continue  # the German article, not the English verb
-        for role, stems in _ROLES.items():
+        for kind, stems in kinds.items():
             if any(w.startswith(s) for s in stems):
                 a = lo + m.start()
                 d = q.start - a if a < q.start else a - q.end
                 if best is None or d < best[0]:
-                    best = (d, role)
+                    best = (d, kind)
     return best[1] if best else None
+
+
+def _role(text: str, q: Quantity) -> str | None:
+    """The role of a count: the role word nearest to it within 50 characters."""
+    return _nearest_kind(text, q, _ROLES)
 
 
 def _context(text: str, q: Quantity, units: set[str], width: int = 5) -> set[str]:
@@ -404,25 +410,14 @@ _DEPTH = ("deep", "depth", "tief", "profund", "profond", "глубин", "гли
 _DISTANCE = ("away", "southwest", "southeast", "northwest", "northeast", "south", "north", "east", "west", "from",
              "südwest", "südost", "nordwest", "nordost", "südlich", "nördlich", "östlich", "westlich", "entfernt",
              "suroeste", "sudeste", "noroeste", "nordeste", "sudoeste", "sud-ouest", "sud-est", "nord-ouest",
-             "nord-est", "sud-ovest", "nord-ovest", "distan", "от ", "від ")
+             "nord-est", "sud-ovest", "nord-ovest", "distan")
+_LENGTH_ROLES = {"depth": _DEPTH, "distance": _DISTANCE}
 _LENGTHS = ("km", "kilomet", "metre", "meter", "mile")
 
 
 def _length_role(text: str, q: Quantity) -> str | None:
     """'depth' or 'distance' for a length, by the nearest such word within 50 characters."""
-    if not q.unit.startswith(_LENGTHS):
-        return None
-    best: tuple[int, str] | None = None
-    lo = max(0, q.start - 50)
-    for m in _ROLE_WORD.finditer(text[lo : q.end + 50]):
-        w = m.group(0).lower()
-        role = "depth" if w.startswith(_DEPTH) else "distance" if w.startswith(_DISTANCE) else None
-        if role:
-            a = lo + m.start()
-            d = q.start - a if a < q.start else a - q.end
-            if best is None or d < best[0]:
-                best = (d, role)
-    return best[1] if best else None
+    return _nearest_kind(text, q, _LENGTH_ROLES) if q.unit.startswith(_LENGTHS) else None
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float], tol: float) -> bool:

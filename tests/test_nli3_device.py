@@ -51,3 +51,18 @@ def test_prepare_train_without_storycheck_and_finish(tmp_path: Path) -> None:
 
     p = OnnxEntailment.from_directory(model).probs([("The bridge fell at 1:30 a.m.", "The bridge fell.")])
     assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-3
+
+
+def test_train_resumes_from_the_weights_an_earlier_run_returned(tmp_path: Path) -> None:
+    """Several CPU sessions make one longer run: ``--resume`` starts from the shards a train step wrote, so
+    the resumed run's figures before training are the first run's figures after it."""
+    data, back, again = tmp_path / "data", tmp_path / "back", tmp_path / "again"
+    _run("prepare", "--tiny", "--out", str(data), "--init", "src/storycheck/verify/data/nli/model.onnx")
+    _run("train", "--tiny", "--data", str(data), "--out", str(back), "--head-lr", "0.05", block=NOT_ON_DEVICE)
+    _run("train", "--tiny", "--data", str(data), "--out", str(again), "--resume", str(back), block=NOT_ON_DEVICE)
+    first = json.loads((back / "metrics.json").read_text())
+    second = json.loads((again / "metrics.json").read_text())
+    assert first["held_out_before"] != first["held_out_after"]  # the first run moved the model
+    for name, after in first["held_out_after"].items():
+        for k, v in after.items():
+            assert second["held_out_before"][name][k] == pytest.approx(v, abs=0.03), (name, k)

@@ -81,6 +81,8 @@ def prepare(argv: list[str]) -> int:
                     help="labelled real story folders for aligned pairs (default: realnews TUNE)")
     ap.add_argument("--real-heldout", type=Path, nargs="*", default=[],
                     help="labelled real story folders whose pairs are only reported")
+    ap.add_argument("--init", type=Path, default=BUNDLED / "model.onnx",
+                    help="the int8 graph training starts from (inside the repository: it travels to the device)")
     a, rest = ap.parse_known_args(argv)
     b = t3.parse(["--snli", "20000", *rest, *(["--tiny"] if a.tiny else [])])
     b.max_length = a.max_length
@@ -102,7 +104,7 @@ def prepare(argv: list[str]) -> int:
     model_cfg = {"vocab_size": 30522, "hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 12,
                  "intermediate_size": 1536, "max_position_embeddings": 512, "type_vocab_size": 2,
                  "layer_norm_eps": 1e-12, "hidden_dropout_prob": 0.1}
-    manifest = {"model": model_cfg, "labels": LABELS, "init": str(BUNDLED.relative_to(ROOT) / "model.onnx"),
+    manifest = {"model": model_cfg, "labels": LABELS, "init": str(a.init.resolve().relative_to(ROOT)),
                 "bundled_config": cfg, "max_length": a.max_length, "sets": {k: len(v) for k, v in sets.items()},
                 "real_pairs": {"train": len(real), "folders": [str(f) for f in real_folders] if not a.tiny else []},
                 "train_label_counts": {LABELS.get(str(k), "not_entailment"): int(v) for k, v in
@@ -200,6 +202,16 @@ def save_shards(model: CrossEncoder, out: Path) -> list[str]:
     return names
 
 
+def load_shards(model: CrossEncoder, folder: Path) -> None:
+    """Weights save_shards wrote (a device's $OUT, or an earlier run here) into ``model``, in place."""
+    spec = json.loads((folder / "weights.json").read_text())
+    flat = np.concatenate([np.frombuffer((folder / s).read_bytes(), dtype=np.float16) for s in spec["shards"]])
+    sd = model.state_dict()
+    for t in spec["tensors"]:
+        sd[t["name"]] = torch.from_numpy(flat[t["offset"]: t["offset"] + t["size"]].astype(np.float32)).view(t["shape"])
+    model.load_state_dict(sd)
+
+
 def train(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="nli3_device.py train")
     ap.add_argument("--data", type=Path, default=ROOT / ".cache" / "nli3-device")
@@ -211,6 +223,8 @@ def train(argv: list[str]) -> int:
     ap.add_argument("--max-minutes", type=float, default=7.0, help="training stops here (a device call is 10 min)")
     ap.add_argument("--seed", type=int, default=24)
     ap.add_argument("--tiny", action="store_true", help="a few steps on the CPU: the whole path")
+    ap.add_argument("--resume", type=Path, default=None,
+                    help="start from the weights an earlier train step wrote (its --out), not the bundled model")
     a = ap.parse_args(argv)
     t0 = time.time()
     device = torch.device("cuda" if torch.cuda.is_available() and not a.tiny else "cpu")
@@ -218,6 +232,8 @@ def train(argv: list[str]) -> int:
     man = json.loads((a.data / "manifest.json").read_text())
     model = CrossEncoder(man["model"], n_labels=3)
     load_int8_onnx(model, ROOT / man["init"])
+    if a.resume is not None:  # the word embeddings stay the bundled model's (frozen, never saved)
+        load_shards(model, a.resume)
     model.to(device)
     model.word.weight.requires_grad_(False)  # frozen: 30,522 x 384 weights that need not come back
     ids, types, labels = _load(a.data, "train")
@@ -286,12 +302,7 @@ def finish(argv: list[str]) -> int:
     man = json.loads((a.data / "manifest.json").read_text())
     model = CrossEncoder(man["model"], n_labels=3)
     load_int8_onnx(model, ROOT / man["init"])  # the word embeddings (frozen, not returned)
-    spec = json.loads((a.weights / "weights.json").read_text())
-    flat = np.concatenate([np.frombuffer((a.weights / s).read_bytes(), dtype=np.float16) for s in spec["shards"]])
-    sd = model.state_dict()
-    for t in spec["tensors"]:
-        sd[t["name"]] = torch.from_numpy(flat[t["offset"]: t["offset"] + t["size"]].astype(np.float32)).view(t["shape"])
-    model.load_state_dict(sd)
+    load_shards(model, a.weights)
     work = a.out.parent / (a.out.name + "-work")
     work.mkdir(parents=True, exist_ok=True)
     _, int8 = export_int8(model, work)

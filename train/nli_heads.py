@@ -33,7 +33,8 @@ def heads(pairs: list[list[str]], model_dir: Path | None = None) -> np.ndarray:
         chunk = [(a, c) for a, c in pairs[b : b + m.batch_size]]
         got = dict(zip(names, sess.run(names, m.feed(chunk)), strict=True))
         p3 = _softmax(got["logits"])
-        p2 = _softmax(got["entail_logits"])[:, 1]
+        # a one-head model (train/nli3_device.py finish) gives its own P(entails) in both columns
+        p2 = _softmax(got["entail_logits"])[:, 1] if "entail_logits" in got else p3[:, m.entail_index]
         out[b : b + len(chunk), 0] = p2
         out[b : b + len(chunk), 1] = p3[:, m.entail_index]
         out[b : b + len(chunk), 2] = p3[:, m.neutral_index]

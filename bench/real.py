@@ -34,7 +34,8 @@ Nothing of the stories' text is stored here: only folder and file names and fami
 ``--extra-real DIR`` also scores every story folder under DIR (a second set of real stories labelled the
 same way, kept outside the repository), reported apart as "extra (tuning)"; ``--unseen-real DIR`` a third
 such set, reported as "extra2 (never tuned on)": stories no rule or threshold was chosen on;
-``--extra-real3 DIR`` a fourth, chosen on like the first ("extra3 (tuning)"). A story folder of these
+``--extra-real3 DIR`` a fourth, chosen on like the first ("extra3 (tuning)"); ``--unseen-real4 DIR`` a fifth,
+collected after every rule of the sets above was chosen ("extra4 (never tuned on)"). A story folder of these
 sets may name its rewrite networks in ``families.json`` (``{"original-file": ["copy-file", ...]}``);
 network-only lines are counted only where it does.
 """
@@ -391,7 +392,7 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
         if res.get(kind) and res[kind]["gold_sentences"]:
             rows.append(line(f"**{kind.upper()}**", "", res[kind], ""))
     for key, label in (("extra_real", "EXTRA (tuning)"), ("extra_real3", "EXTRA3 (tuning)"),
-                       ("unseen_real", "EXTRA2 (never tuned on)")):
+                       ("unseen_real", "EXTRA2 (never tuned on)"), ("unseen_real4", "EXTRA4 (never tuned on)")):
         extra = res.get(key)
         if extra:
             for name, r in extra["stories"].items():
@@ -405,17 +406,20 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
              "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1. Possible conflicts real: of our "
              "sentences with any `possible_conflicts`, the share labelled `contradicted`."]
-    if res.get("extra_real") or res.get("unseen_real") or res.get("extra_real3"):
-        rows += ["", "EXTRA and EXTRA2: real stories collected with the `search` pages corpus on 2026-12-06 and "
-                 "labelled blind like realnews by one reader who never saw storycheck's output, kept beside the "
-                 "repository and never in it (`../extra-real`: Air India AI171, Jeju Air 7C2216, the Butler rally "
-                 "shooting; rules were chosen on them; `../extra-real2`: the Euro 2024 final, the Valencia floods, "
-                 "the Nikkei crash of 5 August 2024, the German federal election 2025; only its totals were ever "
-                 "read); EXTRA3 (`../extra-real3`, chosen on like EXTRA): the French legislative election of July "
-                 "2024, the Fed's half-point cut of September 2024, the Trump hush-money verdict, the Morocco "
-                 "earthquake of 2023. Network-only lines are counted there where a story folder names its rewrite "
-                 "networks in a `families.json` (read off its STORY.md). Where they are absent, these rows are "
-                 "left out."]
+    if res.get("extra_real") or res.get("unseen_real") or res.get("extra_real3") or res.get("unseen_real4"):
+        rows += ["", "EXTRA, EXTRA2, EXTRA3 and EXTRA4: real stories collected with the `search` pages corpus on "
+                 "2026-12-06 and labelled blind like realnews by one reader who never saw storycheck's output, kept "
+                 "beside the repository and never in it (`../extra-real`: Air India AI171, Jeju Air 7C2216, the Butler"
+                 " rally shooting; rules were chosen on them; `../extra-real2`: the Euro 2024 final, the Valencia "
+                 "floods, the Nikkei crash of 5 August 2024, the German federal election 2025; only its totals were "
+                 "ever read); EXTRA3 (`../extra-real3`, chosen on like EXTRA): the French legislative election of July"
+                 " 2024, the Fed's half-point cut of September 2024, the Trump hush-money verdict, the Morocco "
+                 "earthquake of 2023; EXTRA4 (`../extra-real4`, collected and labelled the same way after every rule "
+                 "and model above was chosen, and measured once): the Derna floods of 2023, the helicopter crash that "
+                 "killed Iran's President Raisi, the shooting of Slovakia's Prime Minister Fico (both May 2024), the "
+                 "UK general election of July 2024. Network-only lines are counted there where a story folder names "
+                 "its rewrite networks in a `families.json` (read off its STORY.md). Where they are absent, these rows"
+                 " are left out."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:
@@ -446,6 +450,8 @@ def main() -> None:
     ap.add_argument("--unseen-real", type=Path, metavar="DIR",
                     help="also score every story folder under DIR, reported apart as 'extra2 (never tuned on)': "
                          "real stories labelled like realnews that no choice may look at")
+    ap.add_argument("--unseen-real4", type=Path, metavar="DIR",
+                    help="also score every story folder under DIR, reported apart as 'extra4 (never tuned on)'")
     args = ap.parse_args()
     if not (args.shared / "realnews").is_dir():
         sys.exit(f"no realnews under {args.shared}")
@@ -463,6 +469,11 @@ def main() -> None:
         if not args.unseen_real.is_dir():
             sys.exit(f"no folder {args.unseen_real}")
         res["unseen_real"] = evaluate_extra(args.unseen_real, log=lambda m: print(m, file=sys.stderr), kind="extra2")
+    if args.unseen_real4:
+        if not args.unseen_real4.is_dir():
+            sys.exit(f"no folder {args.unseen_real4}")
+        res["unseen_real4"] = evaluate_extra(args.unseen_real4, log=lambda m: print(m, file=sys.stderr),
+                                             kind="extra4")
     print("\n".join(table(res)))
     if args.errors:
         for e in res["errors"]:

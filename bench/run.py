@@ -782,10 +782,11 @@ def bench_real(shared: Path) -> dict:
     res = evaluate(shared, log=lambda m: print(m, file=sys.stderr))
     res.pop("errors")
     # more real stories labelled the same way, kept beside the repository (never in it) where collected:
-    # extra-real and extra-real3 chosen on like TUNE, extra-real2 never looked at by any choice
+    # extra-real and extra-real3 chosen on like TUNE, extra-real2 and extra-real4 never looked at by any choice
     for key, folder, kind in (("extra_real", ROOT.parent / "extra-real", "extra"),
                               ("extra_real3", ROOT.parent / "extra-real3", "extra3"),
-                              ("unseen_real", ROOT.parent / "extra-real2", "extra2")):
+                              ("unseen_real", ROOT.parent / "extra-real2", "extra2"),
+                              ("unseen_real4", ROOT.parent / "extra-real4", "extra4")):
         if folder.is_dir():
             res[key] = evaluate_extra(folder, log=lambda m: print(m, file=sys.stderr), kind=kind)
     base = RESULTS / "real_0.8.0.json"

@@ -259,6 +259,15 @@ def test_passages_shared_outside_quotes_are_counted_and_a_shared_quote_is_not():
     assert got[("summit", "travel")] >= PASSAGE_LINK
     assert ("travel", "valdin") not in got  # their one shared run lies inside a quote
     assert ("summit", "valdin") not in got
+    # four shared runs that are only how anyone names a place or a time: too few content words
+    one = Article(id="one", text="Trains stopped at the mouth of the Kessler tunnel on Thursday. Buses ran on the "
+                                 "road between Orsberg and Valdin instead. The smoke cleared in the early hours of the "
+                                 "morning. Repairs will continue for the rest of the week.")
+    other = Article(id="other", text="Schools stay shut for the rest of the week as well. Firefighters arrived in the "
+                                     "early hours of the morning, officials said. Police closed the road between "
+                                     "Orsberg and Valdin overnight. Crowds gathered at the mouth of the Kessler tunnel "
+                                     "by noon.")
+    assert passage_pairs([segment_article(one), segment_article(other)]) == {}
 
 
 def test_excerpts_sharing_passages_are_one_family_and_the_independent_report_stands_alone():

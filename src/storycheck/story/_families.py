@@ -25,7 +25,7 @@ from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article, Sentence
 from ..analyze import filed_by, find_quotes
-from ._derive import Derivation, derivations
+from ._derive import Derivation, _stopwords, derivations
 from ._reuse import Alignment, align, shared_runs, word_set, words
 from ._translation import translation_pairs
 
@@ -43,9 +43,11 @@ CREDIT_STRENGTH = 0.01
 #: Two pages share a passage when a run of at least this many words outside quotes reappears
 #: (shorter than reuse's MIN_RUN_WORDS: a rewrite of a real excerpt keeps short runs of narration).
 PASSAGE_WORDS = 6
-#: ... and derive from one report when they share this many such passages: real rewrite networks
-#: of the tuning stories (realnews TUNE, ../extra-real, ../extra-real3) share 4 to 12, two
-#: independent reports of one event at most 3 (stock phrases, names of bodies and places).
+#: ... of which this many are content words (not function words of any language we read).
+PASSAGE_CONTENT = 4
+#: ... and derive from one report when they share this many such passages: pairs of one rewrite
+#: network in the tuning stories (realnews TUNE, ../extra-real, ../extra-real3) share up to 10 (the
+#: two pairs no other link finds: 4 and 5), two independent reports of one event at most 3.
 PASSAGE_LINK = 4
 #: How much shared passages alone weigh when a family's tree is grown: more than a shared
 #: dateline, less than any aligned share.
@@ -111,19 +113,21 @@ def credit_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], str]:
 
 
 def passage_pairs(articles: Sequence[Article], min_words: int = PASSAGE_WORDS) -> dict[tuple[str, str], int]:
-    """Pairs (earlier, later in input order) with how many passages of at least ``min_words`` words
-    outside quotes they share (every pair that shares one)."""
+    """Pairs (earlier, later in input order) with how many distinct passages of at least ``min_words``
+    words outside quotes, PASSAGE_CONTENT of them content words, they share (every pair that shares one):
+    "in the Gulf of Aden, the" is how every report names the place, not a passage kept from one."""
     by_id = {a.id: a for a in articles}
     quoted = {a.id: [(s.start + q.start, s.start + q.end) for s in a.sentences for q in find_quotes(s.text)]
               for a in articles}  # from the text: articles not yet sourced have no quotes
-    out: dict[tuple[str, str], int] = {}
+    stop = _stopwords()
+    seen: dict[tuple[str, str], set[tuple[str, ...]]] = {}
     for p in shared_runs(articles, min_words):
         spans = quoted[p.a]
-        free = sum(not any(q0 <= p.a_start + w0 < q1 for q0, q1 in spans)
-                   for w0, _, _ in words(by_id[p.a].text[p.a_start:p.a_end]))
-        if free >= min_words:
-            out[(p.a, p.b)] = out.get((p.a, p.b), 0) + 1
-    return out
+        free = tuple(w for w0, _, w in words(by_id[p.a].text[p.a_start:p.a_end])
+                     if not any(q0 <= p.a_start + w0 < q1 for q0, q1 in spans))
+        if len(free) >= min_words and sum(w not in stop for w in free) >= PASSAGE_CONTENT:
+            seen.setdefault((p.a, p.b), set()).add(free)
+    return {k: len(v) for k, v in seen.items()}
 
 
 def find_families(articles: Sequence[Article], derive: bool = True) -> list[Family]:

@@ -427,6 +427,16 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
                  "UK general election of July 2024. Network-only lines are counted there where a story folder names "
                  "its rewrite networks in a `families.json` (read off its STORY.md). Where they are absent, these rows"
                  " are left out."]
+    kept = [(label, r) for label, r in (("TUNE", res.get("tune")), ("REPORT", res.get("report")),
+                                          *((lab, (res.get(k) or {}).get("extra")) for k, lab in (
+                                              ("extra_real", "EXTRA"), ("extra_real3", "EXTRA3"),
+                                              ("unseen_real", "EXTRA2"), ("unseen_real4", "EXTRA4"))))
+            if r and r.get("independent_lines")]
+    if kept:
+        rows += ["", "The guard against false merges (counting a real independent source as a copy): gold `carried` "
+                 "sentences with a listed carrier outside their own rewrite network that keep at least one "
+                 "independent source (`independent_sources` ≥ 1): " + "; ".join(
+                     f"{label} {r['independent_lines_kept']} of {r['independent_lines']}" for label, r in kept) + "."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:

@@ -280,7 +280,12 @@ def test_excerpts_sharing_passages_are_one_family_and_the_independent_report_sta
     assert {frozenset(f["members"]) for f in doc["story"]["families"]} == {frozenset({"summit", "travel"}),
                                                                            frozenset({"valdin"})}
     fam = next(f for f in doc["story"]["families"] if "travel" in f["members"])
-    assert fam["copies"][0]["passages"] >= PASSAGE_LINK
+    edge = fam["copies"][0]
+    assert edge["passages"] >= PASSAGE_LINK and edge["share"] == 0 and edge["parent"] == "summit"
+    from storycheck.report._story import family_lines
+
+    assert (f"  └ Travel Alerts Now keeps {edge['passages']} passages of Summit Daily Buzz's wording word for word"
+            in family_lines(doc["story"]))
     travel = next(a for a in doc["articles"] if a["id"] == "travel")
     van = next(s for s in travel["sentences"] if "luggage van" in s["text"])
     assert van["supported_by"] == ["summit"] and van["independent_sources"] == 0

@@ -142,6 +142,8 @@ class Score:
     network_lines: int = 0  # lines only one rewrite network carries
     network_lines_one: int = 0  # ... counted as <= 1 source
     network_sources: int = 0  # sum of their source counts
+    independent_lines: int = 0  # gold carried lines with a listed carrier outside their own network
+    independent_lines_kept: int = 0  # ... that we count with at least one independent source
     gold: int = 0
     unmatched: int = 0  # gold spans no sentence of ours overlaps
     errors: list[dict[str, Any]] = field(default_factory=list)  # misses, false alarms and hits, for reading
@@ -173,6 +175,8 @@ class Score:
             "network_lines": self.network_lines, "network_lines_one_source": self.network_lines_one,
             "network_lines_one_source_share": ratio(self.network_lines_one, self.network_lines),
             "network_lines_mean_sources": ratio(self.network_sources, self.network_lines),
+            "independent_lines": self.independent_lines, "independent_lines_kept": self.independent_lines_kept,
+            "independent_lines_kept_share": ratio(self.independent_lines_kept, self.independent_lines),
             "gold_sentences": self.gold, "gold_unmatched": self.unmatched,
         }
 
@@ -261,6 +265,9 @@ def score_story(labels: Sequence[dict[str, Any]], ours: Sequence[Ours],
             n = 1 + (o.independent_sources or 0) if o is not None else 1
             sc.network_sources += n
             sc.network_lines_one += n <= 1
+        if label == "carried" and any(fam.get(x) is None or fam.get(x) != own for x in others):
+            sc.independent_lines += 1  # another source carries it: a false merge must not hide it
+            sc.independent_lines_kept += o is not None and (o.independent_sources or 0) >= 1
     for o in ours:
         golds = assigned.get(id(o))
         if not golds:
@@ -420,6 +427,16 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
                  "UK general election of July 2024. Network-only lines are counted there where a story folder names "
                  "its rewrite networks in a `families.json` (read off its STORY.md). Where they are absent, these rows"
                  " are left out."]
+    kept = [(label, r) for label, r in (("TUNE", res.get("tune")), ("REPORT", res.get("report")),
+                                          *((lab, (res.get(k) or {}).get("extra")) for k, lab in (
+                                              ("extra_real", "EXTRA"), ("extra_real3", "EXTRA3"),
+                                              ("unseen_real", "EXTRA2"), ("unseen_real4", "EXTRA4"))))
+            if r and r.get("independent_lines")]
+    if kept:
+        rows += ["", "The guard against false merges (counting a real independent source as a copy): gold `carried` "
+                 "sentences with a listed carrier outside their own rewrite network that keep at least one "
+                 "independent source (`independent_sources` ≥ 1): " + "; ".join(
+                     f"{label} {r['independent_lines_kept']} of {r['independent_lines']}" for label, r in kept) + "."]
     if res.get("note"):
         rows += ["", res["note"]]
     if baseline:

@@ -210,3 +210,82 @@ def test_a_copied_line_keeps_an_outside_source_that_carries_it_surely():
 def test_a_line_no_copy_carries_counts_every_outside_link_as_before():
     assert _settled(("gazette", 0.6, 0.45), ("courier", 0.55, 0.5))[0] == 2
     assert _settled(("wire-site", 0.8, 0.7), ("gazette", 0.6, 0.45))[0] == 1  # its family rewords it: no copy
+
+
+# Two excerpts of one (absent) wire report: each reorders and rewords it and adds its own lines,
+# so too few sentences align, but both keep several runs of its narration word for word. An
+# independent report of the same event shares only a passenger's quote with one of them.
+# Our own texts, written for this test.
+SUMMIT = (
+    "Smoke poured from the northern portal of the Kessler rail tunnel on Thursday morning while rescue teams "
+    "led 212 passengers out on foot through a service gallery. "
+    "Investigators believe the fire started in a luggage van near the middle of the train, the operator said. "
+    "Nobody was seriously hurt, although eleven people were checked for smoke inhalation. "
+    "The line between Orsberg and Valdin will stay closed at least until Monday, because engineers must first "
+    "check the tunnel lining for heat damage. "
+    "Our readers shared videos of grey clouds drifting over the village of Tamsel. "
+    "Until then a regional bus service replaces the trains every half hour."
+)
+TRAVEL = (
+    "Travellers face disruption: the line between Orsberg and Valdin will stay closed for several days, "
+    "officials warned on Thursday. "
+    "A blaze in the Kessler rail tunnel forced crews to lead 212 passengers out on foot through a service "
+    "gallery to the surface. "
+    "According to the operator, the fire started in a luggage van near the middle of the train shortly after "
+    "it entered the mountain. "
+    "\"We heard a bang and then the lights went out and nobody knew where to go,\" one passenger told this site. "
+    "Before any reopening, engineers must first check the tunnel lining for heat damage. "
+    "A regional bus service replaces the trains in the meantime, with departures from both stations."
+)
+VALDIN = (
+    "Fire broke out on a passenger train inside the Kessler tunnel on Thursday, and everyone aboard was "
+    "evacuated through an emergency gallery. "
+    "\"We heard a bang and then the lights went out and nobody knew where to go,\" a passenger said. "
+    "The operator has not said what caused the blaze. "
+    "Services between Orsberg and Valdin are suspended."
+)
+
+
+def _tunnel() -> list[Article]:
+    return [Article(id="summit", outlet="Summit Daily Buzz", published="2026-06-04T09:00:00Z", text=SUMMIT),
+            Article(id="travel", outlet="Travel Alerts Now", published="2026-06-04T10:00:00Z", text=TRAVEL),
+            Article(id="valdin", outlet="Valdin Courier", published="2026-06-04T08:00:00Z", text=VALDIN)]
+
+
+def test_passages_shared_outside_quotes_are_counted_and_a_shared_quote_is_not():
+    from storycheck.story._families import PASSAGE_LINK, passage_pairs
+
+    got = passage_pairs([segment_article(a) for a in _tunnel()])
+    assert got[("summit", "travel")] >= PASSAGE_LINK
+    assert ("travel", "valdin") not in got  # their one shared run lies inside a quote
+    assert ("summit", "valdin") not in got
+    # four shared runs that are only how anyone names a place or a time: too few content words
+    one = Article(id="one", text="Trains stopped at the mouth of the Kessler tunnel on Thursday. Buses ran on the "
+                                 "road between Orsberg and Valdin instead. The smoke cleared in the early hours of the "
+                                 "morning. Repairs will continue for the rest of the week.")
+    other = Article(id="other", text="Schools stay shut for the rest of the week as well. Firefighters arrived in the "
+                                     "early hours of the morning, officials said. Police closed the road between "
+                                     "Orsberg and Valdin overnight. Crowds gathered at the mouth of the Kessler tunnel "
+                                     "by noon.")
+    assert passage_pairs([segment_article(one), segment_article(other)]) == {}
+
+
+def test_excerpts_sharing_passages_are_one_family_and_the_independent_report_stands_alone():
+    from storycheck.story._families import PASSAGE_LINK, copy_pairs
+
+    arts = compare(_tunnel())
+    assert not copy_pairs(arts)  # too few sentences align: the passages are what links them
+    assert not derivations(arts).get(("summit", "travel"), Derivation("", "", (), 0, 0, 0, (), ())).linked
+    doc = story_document(arts)
+    assert {frozenset(f["members"]) for f in doc["story"]["families"]} == {frozenset({"summit", "travel"}),
+                                                                           frozenset({"valdin"})}
+    fam = next(f for f in doc["story"]["families"] if "travel" in f["members"])
+    edge = fam["copies"][0]
+    assert edge["passages"] >= PASSAGE_LINK and edge["share"] == 0 and edge["parent"] == "summit"
+    from storycheck.report._story import family_lines
+
+    assert (f"  └ Travel Alerts Now keeps {edge['passages']} passages of Summit Daily Buzz's wording word for word"
+            in family_lines(doc["story"]))
+    travel = next(a for a in doc["articles"] if a["id"] == "travel")
+    van = next(s for s in travel["sentences"] if "luggage van" in s["text"])
+    assert van["supported_by"] == ["summit"] and van["independent_sources"] == 0

@@ -63,7 +63,8 @@ def story_dict(
                     {"copy": c.copy, "parent": c.parent, "share": c.share, "changes": c.changes,
                      "added": [{"index": i, "text": text(c.copy, i)} for i in c.added],
                      "dropped": [{"index": i, "text": text(c.parent, i)} for i in c.dropped],
-                     "evidence": evidence_dict(c), "credited": c.credited}
+                     "evidence": evidence_dict(c), "credited": c.credited,
+                     "passages": c.passages}
                     for c in f.copies
                 ],
             }
@@ -180,8 +181,12 @@ def family_lines(doc: dict[str, Any]) -> list[str]:
             if ev and verb == "derives from":
                 extra += f" · {ev['aligned_claims']} claims, {ev['claim_order']:.0%} in order"
                 extra += "".join(f" · shares {x['kind']} “{x['text']}”" for x in ev["shared_innovations"][:2])
+            passages = c.get("passages") or 0
             if filer and not c["share"]:  # linked by the datelines alone
                 out.append(f"  └ {names[c['copy']]} files the same {filer} report as {names[c['parent']]}")
+            elif passages and not c["share"]:  # linked by the passages both keep word for word
+                out.append(f"  └ {names[c['copy']]} keeps {passages} passages of {names[c['parent']]}'s "
+                           "wording word for word")
             else:
                 out.append(
                     f"  └ {names[c['copy']]} {verb} {names[c['parent']]}: {', '.join(c['changes']) or 'copy'}{extra}"

@@ -258,7 +258,8 @@ def _legend(items: list[tuple[str, str]], y0: float, per_line: int) -> list[str]
 def tree_rows(family: dict[str, Any]) -> list[tuple[str, int, str | None, str]]:
     """The family in drawing order (depth first from the original): (article, depth, parent, how it changed)."""
     parent = {c["copy"]: c["parent"] for c in family["copies"]}
-    changes = {c["copy"]: ", ".join(c["changes"]) or ("same dateline" if c.get("credited") else "copy")
+    changes = {c["copy"]: ", ".join(c["changes"]) or ("same dateline" if c.get("credited") else
+                                                      "shared passages" if c.get("passages") else "copy")
                for c in family["copies"]}
     kids: dict[str, list[str]] = {}
     for m in family["members"]:

@@ -4,7 +4,9 @@ A family is a connected group of copy pairs (sentences that reappear, see _reuse
 and derivation pairs (the same claims in the same order, or shared innovations,
 see _derive): a rewrite that changes every word is still one source. Two pages
 whose datelines credit the same filer ("WASHINGTON (AP) —") carry that filer's
-report, however each reworded it, and join one family too. Its likely
+report, however each reworded it, and join one family too; so do two pages that share
+several passages word for word outside quotes (a rewrite of one excerpt keeps runs of its
+source's narration, where independent reports share quotes and stock phrases). Its likely
 original is the member surely published before all the others (see _time), else
 the member the others align with most (the one they derive from). Each copy hangs
 under the member it copies most, never under a later one, and says how it
@@ -22,9 +24,9 @@ from typing import Literal
 from .._graph import components
 from .._time import first_of, sort_key, surely_before
 from .._types import Article, Sentence
-from ..analyze import filed_by
-from ._derive import Derivation, derivations
-from ._reuse import Alignment, align, word_set
+from ..analyze import filed_by, find_quotes
+from ._derive import Derivation, _stopwords, derivations
+from ._reuse import Alignment, align, shared_runs, word_set, words
 from ._translation import translation_pairs
 
 #: A pair is a copy when this share of the shorter article's sentences reappears in
@@ -38,6 +40,18 @@ SPUN_BELOW = 0.9
 #: How much a shared dateline credit weighs when a family's tree is grown (the strongest link
 #: first): less than any aligned share, so a copy hangs under the page it copies when it has one.
 CREDIT_STRENGTH = 0.01
+#: Two pages share a passage when a run of at least this many words outside quotes reappears
+#: (shorter than reuse's MIN_RUN_WORDS: a rewrite of a real excerpt keeps short runs of narration).
+PASSAGE_WORDS = 6
+#: ... of which this many are content words (not function words of any language we read).
+PASSAGE_CONTENT = 4
+#: ... and derive from one report when they share this many such passages: pairs of one rewrite
+#: network in the tuning stories (realnews TUNE, ../extra-real, ../extra-real3) share up to 10 (the
+#: two pairs no other link finds: 4 and 5), two independent reports of one event at most 3.
+PASSAGE_LINK = 4
+#: How much shared passages alone weigh when a family's tree is grown: more than a shared
+#: dateline, less than any aligned share.
+PASSAGE_STRENGTH = 0.02
 
 Change = Literal["verbatim", "trimmed", "spun", "reordered", "extended", "rewritten", "derived"]
 
@@ -55,6 +69,7 @@ class Copy:
     evidence: Derivation | None = None  # claim order, shared details and innovations (None: no claim aligned)
     flipped: bool = False  # evidence.a is the copy (its pairs read (copy, parent))
     credited: str | None = None  # the filer both pages' datelines credit ("ap"), None when they do not agree
+    passages: int = 0  # passages of PASSAGE_WORDS or more words outside quotes the two share
 
 
 @dataclass
@@ -97,6 +112,24 @@ def credit_pairs(articles: Sequence[Article]) -> dict[tuple[str, str], str]:
     return out
 
 
+def passage_pairs(articles: Sequence[Article], min_words: int = PASSAGE_WORDS) -> dict[tuple[str, str], int]:
+    """Pairs (earlier, later in input order) with how many distinct passages of at least ``min_words``
+    words outside quotes, PASSAGE_CONTENT of them content words, they share (every pair that shares one):
+    "in the Gulf of Aden, the" is how every report names the place, not a passage kept from one."""
+    by_id = {a.id: a for a in articles}
+    quoted = {a.id: [(s.start + q.start, s.start + q.end) for s in a.sentences for q in find_quotes(s.text)]
+              for a in articles}  # from the text: articles not yet sourced have no quotes
+    stop = _stopwords()
+    seen: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+    for p in shared_runs(articles, min_words):
+        spans = quoted[p.a]
+        free = tuple(w for w0, _, w in words(by_id[p.a].text[p.a_start:p.a_end])
+                     if not any(q0 <= p.a_start + w0 < q1 for q0, q1 in spans))
+        if len(free) >= min_words and sum(w not in stop for w in free) >= PASSAGE_CONTENT:
+            seen.setdefault((p.a, p.b), set()).add(free)
+    return {k: len(v) for k, v in seen.items()}
+
+
 def find_families(articles: Sequence[Article], derive: bool = True) -> list[Family]:
     """Every article in exactly one family; a family of one is an independent source.
 
@@ -109,11 +142,12 @@ def find_families(articles: Sequence[Article], derive: bool = True) -> list[Fami
     verified = any(s.links for a in articles for s in a.sentences)
     derived = derivations(articles, pairs) if derive and verified else {}
     credits = credit_pairs(articles)
+    passages = passage_pairs(articles)
     edges = list(pairs) + [p for p, d in derived.items() if d.linked and p not in pairs and p[::-1] not in pairs]
-    edges += list(credits)
+    edges += list(credits) + [p for p, n in passages.items() if n >= PASSAGE_LINK]
     ids = sorted(by_id, key=lambda x: (_when(by_id[x]), x))  # input order does not change the groups
     groups = components(ids, edges)
-    families = [_family([by_id[m] for m in members], pairs, derived, credits) for members in groups]
+    families = [_family([by_id[m] for m in members], pairs, derived, credits, passages) for members in groups]
     return sorted(families, key=lambda f: (-len(f.members), _when(by_id[f.original]), f.original))  # type: ignore[arg-type]
 
 
@@ -125,8 +159,9 @@ class _Links:
     """The copy and derivation links among a family's members, either way round."""
 
     def __init__(self, pairs: dict[tuple[str, str], Alignment], derived: dict[tuple[str, str], Derivation],
-                 credits: dict[tuple[str, str], str]) -> None:
+                 credits: dict[tuple[str, str], str], passages: dict[tuple[str, str], int] | None = None) -> None:
         self.pairs, self.derived, self.credits = pairs, derived, credits
+        self.passages = passages or {}
 
     def copy(self, a: str, b: str) -> Alignment | None:
         return self.pairs.get((a, b)) or self.pairs.get((b, a))
@@ -137,12 +172,17 @@ class _Links:
     def credit(self, a: str, b: str) -> str | None:
         return self.credits.get((a, b)) or self.credits.get((b, a))
 
+    def shared_passages(self, a: str, b: str) -> int:
+        return self.passages.get((a, b)) or self.passages.get((b, a)) or 0
+
     def strength(self, a: str, b: str) -> float:
         """Aligned share of sentences (a copy) or of claims (a rewrite or derivation), the larger;
-        CREDIT_STRENGTH for pages linked only by their datelines; 0 when unlinked."""
+        PASSAGE_STRENGTH for pages linked only by passages they share, CREDIT_STRENGTH for pages
+        linked only by their datelines; 0 when unlinked."""
         al, d = self.copy(a, b), self.derivation(a, b)
         share = max(al.share if al is not None else 0.0, d.cover if d is not None and d.linked else 0.0)
-        return share or (CREDIT_STRENGTH if self.credit(a, b) else 0.0)
+        return share or (PASSAGE_STRENGTH if self.shared_passages(a, b) >= PASSAGE_LINK else
+                         CREDIT_STRENGTH if self.credit(a, b) else 0.0)
 
     def claims(self, a: str, b: str) -> int:
         al, d = self.copy(a, b), self.derivation(a, b)
@@ -151,11 +191,12 @@ class _Links:
 
 def _family(members: list[Article], pairs: dict[tuple[str, str], Alignment],
             derived: dict[tuple[str, str], Derivation] | None = None,
-            credits: dict[tuple[str, str], str] | None = None) -> Family:
+            credits: dict[tuple[str, str], str] | None = None,
+            passages: dict[tuple[str, str], int] | None = None) -> Family:
     fid = "f-" + hashlib.sha256("\n".join(sorted(m.id for m in members)).encode()).hexdigest()[:10]
     if len(members) == 1:
         return Family(fid, members[0].id, "alone", [members[0].id])
-    links = _Links(pairs, derived or {}, credits or {})
+    links = _Links(pairs, derived or {}, credits or {}, passages)
     members = sorted(members, key=lambda m: m.id)  # ties break by id, not by input order
     first = first_of({m.id: m.published for m in members})
     if first is not None:
@@ -193,8 +234,9 @@ def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
     derivation from the aligned claims; the derivation evidence either way."""
     d = links.derivation(parent.id, copy.id)
     al = links.copy(parent.id, copy.id)
-    if al is None and (d is None or not d.linked) and links.credit(parent.id, copy.id):
-        out = Copy(copy.id, parent.id, 0.0, [], [], [])  # linked by the datelines alone: nothing aligned to list
+    if al is None and (d is None or not d.linked) and (
+            links.credit(parent.id, copy.id) or links.shared_passages(parent.id, copy.id) >= PASSAGE_LINK):
+        out = Copy(copy.id, parent.id, 0.0, [], [], [])  # linked by datelines or passages: no sentence aligned
     elif al is not None or d is None:
         out = describe_copy(parent, copy, al, flipped=flipped)
     else:
@@ -202,6 +244,7 @@ def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
     out.evidence = d
     out.flipped = d is not None and d.a == copy.id
     out.credited = links.credit(parent.id, copy.id)
+    out.passages = links.shared_passages(parent.id, copy.id)
     return out
 
 

@@ -84,6 +84,8 @@ def prepare(argv: list[str]) -> int:
     ap.add_argument("--init", type=Path, default=BUNDLED / "model.onnx",
                     help="the int8 graph training starts from (inside the repository: it travels to the device)")
     a, rest = ap.parse_known_args(argv)
+    if not a.init.resolve().is_relative_to(ROOT) or not a.init.is_file():
+        ap.error(f"--init {a.init}: an int8 graph inside the repository is needed (only the repository travels)")
     b = t3.parse(["--snli", "20000", *rest, *(["--tiny"] if a.tiny else [])])
     b.max_length = a.max_length
     t0 = time.time()

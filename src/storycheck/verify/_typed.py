@@ -155,6 +155,12 @@ def _names_day_of(x: DateMention, e: DateMention) -> bool:
     return x.resolved is not None and e.resolved is not None and bool(_days(x) & _days(e))
 
 
+def _day_named_across(d: DateMention, e: DateMention, claim: list[DateMention], ev: list[DateMention]) -> bool:
+    """Whether the claim also names evidence date ``e``'s day, or the evidence also names claim date ``d``'s:
+    a sentence that names both days ("the night of Friday 8 to Saturday 9") holds either."""
+    return any(_names_day_of(x, e) for x in claim) or any(_names_day_of(d, y) for y in ev)
+
+
 def _date_conflict(
     claim: list[DateMention], ev: list[DateMention], carried: Carried | None
 ) -> tuple[DateMention, DateMention] | None:
@@ -172,15 +178,14 @@ def _date_conflict(
             if _relative(d) and _relative(e):
                 continue  # "yesterday" against "today": both only say when each article was written
             if _loose(d) or _loose(e):
-                if _weekday_conflict(d, e) and not any(_names_day_of(x, e) for x in claim) and \
-                        not any(_names_day_of(d, y) for y in ev):
-                    return d, e  # (a sentence naming both days, "the night of Friday 8 to Saturday 9", holds either)
+                if _weekday_conflict(d, e) and not _day_named_across(d, e, claim, ev):
+                    return d, e
                 continue
             if d.month and e.month and d.day and e.day and (d.month, d.day) != (e.month, e.day):
                 if d.year and e.year and d.year != e.year:
                     return d, e
                 if not (d.year and e.year) or d.year == e.year:
-                    if any(_names_day_of(x, e) for x in claim) or any(_names_day_of(d, y) for y in ev):
+                    if _day_named_across(d, e, claim, ev):
                         continue
                     return d, e
             if d.year and e.year and d.year != e.year and d.month == e.month and d.day == e.day:

@@ -56,6 +56,16 @@ def test_a_growing_toll_from_an_earlier_article_is_no_conflict() -> None:
     assert _numbers(a, b, published=("2024-03-22", "2024-03-24")) is None
 
 
+def test_counts_of_one_day_are_one_toll_at_two_hours() -> None:
+    a, b = "At the hall, 40 people were killed.", "At the hall, 133 people were killed."
+    assert _numbers(a, b, published=("2024-03-22", "2024-03-22")) is None
+    # the smaller count surely the later one: a toll does not shrink by the hour
+    assert _numbers(a, b, published=("2024-03-22T20:00:00+00:00", "2024-03-22T09:00:00+00:00")) is not None
+    # a measure is no toll ("40 km" / "133 km" of one day still conflict)
+    assert _numbers("The flood covered 40 km of road.", "The flood covered 133 km of road.",
+                    published=("2024-03-22", "2024-03-22")) is not None
+
+
 def test_rounding_is_no_conflict() -> None:
     assert _numbers("The shares fell 16% on Monday.", "The shares fell 16.97% on Monday.") is None
     assert _numbers("The shares fell 12.5% on Monday.", "The shares fell 16.97% on Monday.") is not None

@@ -72,8 +72,14 @@ print(len(c), c.reread, time.perf_counter() - t, resource.getrusage(resource.RUS
 """
 
 
+#: A small parent between the bench and the measured process: Linux keeps a process's peak RSS across
+#: execve, so a child forked straight from a bench process grown by earlier sections reads that peak.
+_FRESH = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"
+
+
 def peak_check(path: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", _CHECK, str(path)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", _FRESH, sys.executable, "-c", _CHECK, str(path)],
+                         capture_output=True, text=True, check=True)
     n, reread, secs, kb = out.stdout.split()
     return {"articles": int(n), "reread": reread == "True", "seconds": round(float(secs), 1),
             "peak_rss_mb": round(int(kb) / 1024, 1)}

@@ -61,8 +61,8 @@ def test_counts_of_one_day_are_one_toll_at_two_hours() -> None:
     assert _numbers(a, b, published=("2024-03-22", "2024-03-22")) is None
     # the smaller count surely the later one: a toll does not shrink by the hour
     assert _numbers(a, b, published=("2024-03-22T20:00:00+00:00", "2024-03-22T09:00:00+00:00")) is not None
-    # a measure is no toll ("40 km" / "133 km" of one day still conflict)
-    assert _numbers("The flood covered 40 km of road.", "The flood covered 133 km of road.",
+    # a measure is no toll, even beside a toll's word ("buried 40 km" / "buried 133 km" of one day conflict)
+    assert _numbers("Mud buried 40 km of the road.", "Mud buried 133 km of the road.",
                     published=("2024-03-22", "2024-03-22")) is not None
 
 

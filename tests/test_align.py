@@ -56,14 +56,11 @@ def test_a_growing_toll_from_an_earlier_article_is_no_conflict() -> None:
     assert _numbers(a, b, published=("2024-03-22", "2024-03-24")) is None
 
 
-def test_counts_of_one_day_are_one_toll_at_two_hours() -> None:
-    a, b = "At the hall, 40 people were killed.", "At the hall, 133 people were killed."
-    assert _numbers(a, b, published=("2024-03-22", "2024-03-22")) is None
-    # the smaller count surely the later one: a toll does not shrink by the hour
-    assert _numbers(a, b, published=("2024-03-22T20:00:00+00:00", "2024-03-22T09:00:00+00:00")) is not None
-    # a measure is no toll, even beside a toll's word ("buried 40 km" / "buried 133 km" of one day conflict)
-    assert _numbers("Mud buried 40 km of the road.", "Mud buried 133 km of the road.",
-                    published=("2024-03-22", "2024-03-22")) is not None
+def test_counts_of_one_day_still_conflict() -> None:
+    # a toll updated by the hour and a rewrite that drifts "four injured" to "nine" hours later look
+    # alike by their dates; the drift is what storycheck is for, so one day's counts still conflict
+    a, b = "A crane fell on Tuesday, injuring four dock workers.", "A crane fell on Tuesday, injuring nine dock workers."
+    assert _numbers(a, b, published=("2026-05-12T08:00:00Z", "2026-05-12T11:00:00Z")) is not None
 
 
 def test_rounding_is_no_conflict() -> None:

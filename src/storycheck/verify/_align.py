@@ -183,16 +183,11 @@ _MEASURES = ("%", "$", "€", "£", "¥", "₽", "₴", "km", "kilomet", "metr",
 
 
 def _running(claim_value: float, ev_value: float, published: tuple[str | None, str | None]) -> bool:
-    """Whether two counts can be one toll at two moments: the smaller one from an article of an earlier
-    day, or both of one day and the smaller not surely the later (tolls are updated by the hour; an
-    article's date rarely says which hour it is of, so a same-day difference is an update, not a conflict)."""
+    """Whether the smaller of two counts comes from an article published on an earlier day (a
+    toll is updated from one day to the next; hours apart, a bigger count is a changed figure)."""
     early, late = published if claim_value < ev_value else published[::-1]
     da, db = day_of(early), day_of(late)
-    if not (da and db):
-        return False
-    if da == db:
-        return not surely_before(late, early)
-    return da < db and surely_before(early, late)
+    return bool(da and db and da < db and surely_before(early, late))
 
 
 _CAPWORD = re.compile(r"(?<![\w’'-])[A-ZА-ЯЁЄІЇҐ][\w’'-]+")

@@ -58,6 +58,12 @@ REPORT = STORIES[1::2]  # crocus-city-hall-attack, iberian-blackout, nvidia-deep
 #: The REPORT stories that no choice of any round saw (grouping and embellishment were once tuned on
 #: crocus and iberian too): quoted apart.
 UNSEEN = ["nvidia-deepseek-selloff", "pope-francis-death"]
+#: The further real sets kept beside the repository, never in it: result key (also the option's name),
+#: the folder `make bench` reads beside the checkout, the kind evaluate_extra records, label, role.
+EXTRA_SETS = (("extra_real", "extra-real", "extra", "EXTRA", "tuning"),
+              ("extra_real3", "extra-real3", "extra3", "EXTRA3", "tuning"),
+              ("unseen_real", "extra-real2", "extra2", "EXTRA2", "never tuned on"),
+              ("unseen_real4", "extra-real4", "extra4", "EXTRA4", "never tuned on"))
 
 #: Rewrite networks per story (file names without .json), read off each STORY.md's copy/rewrite
 #: groups: a wire story and its copies, rewrites and translations. Groups that only share a claim
@@ -398,8 +404,8 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
     for kind in ("tune", "report", "unseen", "all"):
         if res.get(kind) and res[kind]["gold_sentences"]:
             rows.append(line(f"**{kind.upper()}**", "", res[kind], ""))
-    for key, label in (("extra_real", "EXTRA (tuning)"), ("extra_real3", "EXTRA3 (tuning)"),
-                       ("unseen_real", "EXTRA2 (never tuned on)"), ("unseen_real4", "EXTRA4 (never tuned on)")):
+    for key, _, _, short, role in EXTRA_SETS:
+        label = f"{short} ({role})"
         extra = res.get(key)
         if extra:
             for name, r in extra["stories"].items():
@@ -413,7 +419,7 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
              "carriers (fewer than three) all belong to the sentence's own rewrite network (bench/real.py FAMILIES, "
              "from each STORY.md), ours = 1 + `independent_sources`; goal ≤ 1. Possible conflicts real: of our "
              "sentences with any `possible_conflicts`, the share labelled `contradicted`."]
-    if res.get("extra_real") or res.get("unseen_real") or res.get("extra_real3") or res.get("unseen_real4"):
+    if any(res.get(key) for key, *_ in EXTRA_SETS):
         rows += ["", "EXTRA, EXTRA2, EXTRA3 and EXTRA4: real stories collected with the `search` pages corpus on "
                  "2026-12-06 and labelled blind like realnews by one reader who never saw storycheck's output, kept "
                  "beside the repository and never in it (`../extra-real`: Air India AI171, Jeju Air 7C2216, the Butler"
@@ -428,9 +434,8 @@ def table(res: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[s
                  "its rewrite networks in a `families.json` (read off its STORY.md). Where they are absent, these rows"
                  " are left out."]
     kept = [(label, r) for label, r in (("TUNE", res.get("tune")), ("REPORT", res.get("report")),
-                                          *((lab, (res.get(k) or {}).get("extra")) for k, lab in (
-                                              ("extra_real", "EXTRA"), ("extra_real3", "EXTRA3"),
-                                              ("unseen_real", "EXTRA2"), ("unseen_real4", "EXTRA4"))))
+                                          *((short, (res.get(key) or {}).get("extra")) for key, _, _, short, _ in
+                                            EXTRA_SETS))
             if r and r.get("independent_lines")]
     if kept:
         rows += ["", "The guard against false merges (counting a real independent source as a copy): gold `carried` "
@@ -474,23 +479,12 @@ def main() -> None:
         sys.exit(f"no realnews under {args.shared}")
     stories = TUNE if args.tune else args.stories
     res = evaluate(args.shared, stories, log=lambda m: print(m, file=sys.stderr))
-    if args.extra_real:
-        if not args.extra_real.is_dir():
-            sys.exit(f"no folder {args.extra_real}")
-        res["extra_real"] = evaluate_extra(args.extra_real, log=lambda m: print(m, file=sys.stderr))
-    if args.extra_real3:
-        if not args.extra_real3.is_dir():
-            sys.exit(f"no folder {args.extra_real3}")
-        res["extra_real3"] = evaluate_extra(args.extra_real3, log=lambda m: print(m, file=sys.stderr), kind="extra3")
-    if args.unseen_real:
-        if not args.unseen_real.is_dir():
-            sys.exit(f"no folder {args.unseen_real}")
-        res["unseen_real"] = evaluate_extra(args.unseen_real, log=lambda m: print(m, file=sys.stderr), kind="extra2")
-    if args.unseen_real4:
-        if not args.unseen_real4.is_dir():
-            sys.exit(f"no folder {args.unseen_real4}")
-        res["unseen_real4"] = evaluate_extra(args.unseen_real4, log=lambda m: print(m, file=sys.stderr),
-                                             kind="extra4")
+    for key, _, kind, _, _ in EXTRA_SETS:
+        folder = getattr(args, key)
+        if folder:
+            if not folder.is_dir():
+                sys.exit(f"no folder {folder}")
+            res[key] = evaluate_extra(folder, log=lambda m: print(m, file=sys.stderr), kind=kind)
     print("\n".join(table(res)))
     if args.errors:
         for e in res["errors"]:

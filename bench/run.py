@@ -775,7 +775,7 @@ def bench_real(shared: Path) -> dict:
     """Contradictions, carried, invented sourcing and network-only lines on real coverage (bench/real.py):
     TUNE and REPORT stories apart; the 0.8.0 figures (bench/results/real_0.8.0.json) beside them."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from real import evaluate, evaluate_extra, table
+    from real import EXTRA_SETS, evaluate, evaluate_extra, table
 
     if not (shared / "realnews").is_dir():
         return {"skipped": f"{shared}/realnews not found"}
@@ -783,10 +783,8 @@ def bench_real(shared: Path) -> dict:
     res.pop("errors")
     # more real stories labelled the same way, kept beside the repository (never in it) where collected:
     # extra-real and extra-real3 chosen on like TUNE, extra-real2 and extra-real4 never looked at by any choice
-    for key, folder, kind in (("extra_real", ROOT.parent / "extra-real", "extra"),
-                              ("extra_real3", ROOT.parent / "extra-real3", "extra3"),
-                              ("unseen_real", ROOT.parent / "extra-real2", "extra2"),
-                              ("unseen_real4", ROOT.parent / "extra-real4", "extra4")):
+    for key, name, kind, _, _ in EXTRA_SETS:
+        folder = ROOT.parent / name
         if folder.is_dir():
             res[key] = evaluate_extra(folder, log=lambda m: print(m, file=sys.stderr), kind=kind)
     base = RESULTS / "real_0.8.0.json"

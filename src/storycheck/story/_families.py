@@ -175,13 +175,17 @@ class _Links:
     def shared_passages(self, a: str, b: str) -> int:
         return self.passages.get((a, b)) or self.passages.get((b, a)) or 0
 
+    def passage_linked(self, a: str, b: str) -> bool:
+        """Whether the passages the two share are enough to link them (PASSAGE_LINK)."""
+        return self.shared_passages(a, b) >= PASSAGE_LINK
+
     def strength(self, a: str, b: str) -> float:
         """Aligned share of sentences (a copy) or of claims (a rewrite or derivation), the larger;
         PASSAGE_STRENGTH for pages linked only by passages they share, CREDIT_STRENGTH for pages
         linked only by their datelines; 0 when unlinked."""
         al, d = self.copy(a, b), self.derivation(a, b)
         share = max(al.share if al is not None else 0.0, d.cover if d is not None and d.linked else 0.0)
-        return share or (PASSAGE_STRENGTH if self.shared_passages(a, b) >= PASSAGE_LINK else
+        return share or (PASSAGE_STRENGTH if self.passage_linked(a, b) else
                          CREDIT_STRENGTH if self.credit(a, b) else 0.0)
 
     def claims(self, a: str, b: str) -> int:
@@ -235,7 +239,7 @@ def _edge(parent: Article, copy: Article, links: _Links, flipped: bool) -> Copy:
     d = links.derivation(parent.id, copy.id)
     al = links.copy(parent.id, copy.id)
     if al is None and (d is None or not d.linked) and (
-            links.credit(parent.id, copy.id) or links.shared_passages(parent.id, copy.id) >= PASSAGE_LINK):
+            links.credit(parent.id, copy.id) or links.passage_linked(parent.id, copy.id)):
         out = Copy(copy.id, parent.id, 0.0, [], [], [])  # linked by datelines or passages: no sentence aligned
     elif al is not None or d is None:
         out = describe_copy(parent, copy, al, flipped=flipped)
